@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import { CliError, EXIT_BAD_INPUT } from './errors.ts';
+import { registerRngCommands } from './rng-commands.ts';
+
+export const CROUPIER_VERSION = '0.1.0';
+
+/** Builds the whole command tree. Each concern registers its own group. */
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('croupier')
+    .description(
+      'Simulation and certification harness around a reference Remote Gaming Server:\n' +
+        'RNG kernel, game math, RNG batteries, RGS, load and chaos drills, evidence reports.',
+    )
+    .version(CROUPIER_VERSION)
+    .option('--verbose', 'print stack traces for errors')
+    .showHelpAfterError('(run with --help for usage)');
+  registerRngCommands(program);
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code: 0 ok, 1 a check failed, 2 bad usage or input. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  const verbose = argv.includes('--verbose');
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0; usage errors were already printed.
+      return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+    }
+    const exitCode = error instanceof CliError ? error.exitCode : EXIT_BAD_INPUT;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`croupier: ${message}\n`);
+    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return exitCode;
+  }
+}

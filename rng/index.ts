@@ -1,0 +1,2 @@
+// Public module of the RNG kernel: the only file other parts import from `rng/`.
+export { BufferedByteSource, DEFAULT_BUFFER_BYTES, type RandomSource, WordSource } from './random-source.ts';
