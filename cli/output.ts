@@ -7,7 +7,10 @@ export function printJson(value: unknown): void {
 }
 
 /** Renders rows as a left-aligned text table; numbers are right-aligned. */
-export function formatTable(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+): string {
   const cells = [header, ...rows].map((row) => row.map((c) => String(c)));
   const widths = header.map((_, col) => Math.max(...cells.map((row) => (row[col] ?? '').length)));
   const numeric = header.map((_, col) => rows.length > 0 && rows.every((r) => typeof r[col] === 'number'));

@@ -93,3 +93,10 @@ export abstract class WordSource implements RandomSource {
     }
   }
 }
+
+/** One line of a self-test (known-answer test, health test): what was checked and how it went. */
+export interface SelfTestResult {
+  readonly name: string;
+  readonly passed: boolean;
+  readonly detail: string;
+}
