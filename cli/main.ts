@@ -1,8 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
 import { registerRngCommands } from './rng-commands.ts';
-
-export const CROUPIER_VERSION = '0.1.0';
+import { CROUPIER_VERSION } from './version.ts';
 
 /** Builds the whole command tree. Each concern registers its own group. */
 export function buildProgram(): Command {

@@ -1,0 +1,275 @@
+/**
+ * `croupier rng test`: the RNG batteries (NIST SP 800-22 on bits, GLI-style tests on scaled
+ * draws) over a generator, a file or a game's production stop selection. Prints a summary table
+ * (or JSON), writes the full report with every P-value to --out, exits 1 when a test fails.
+ */
+import { writeFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import {
+  type BatteryChoice,
+  defaultWorkers,
+  freshSeedHex,
+  GLI_TEST_NAMES,
+  InputError,
+  type InputSpec,
+  NIST_TESTS,
+  type RngTestPlan,
+  type RngTestReport,
+  runRngTests,
+} from '../certification/index.ts';
+import { CliError, EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from './errors.ts';
+import { CROUPIER_VERSION } from './version.ts';
+import { formatTable, printJson } from './output.ts';
+import { createProgress } from './progress.ts';
+
+interface RngTestOptions {
+  battery: BatteryChoice;
+  sequences: number;
+  bits: number;
+  draws: number;
+  range: number;
+  generator?: string;
+  seed?: string;
+  file?: string;
+  format?: 'binary' | 'ascii';
+  game?: string;
+  reelSet?: string;
+  workers?: number;
+  nistTests?: string[];
+  gliTests?: string[];
+  json?: boolean;
+  out?: string;
+}
+
+function positiveInteger(what: string, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const clean = value.replace(/_/g, '');
+    const n = /^\d+(e\d+)?$/i.test(clean) ? Number(clean) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < 1 || n > max) {
+      throw new InvalidArgumentError(`${what} must be an integer in [1, ${max}], got '${value}'`);
+    }
+    return n;
+  };
+}
+
+function nonNegativeInteger(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n > 256) throw new InvalidArgumentError(`must be an integer in [0, 256]`);
+  return n;
+}
+
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** Registers `test` under the `croupier rng` command group. */
+export function registerRngTestCommand(rng: Command): void {
+  rng
+    .command('test')
+    .description(
+      'run the RNG batteries: NIST SP 800-22 on bits, GLI-style (Knuth §3.3.2) tests on scaled draws; ' +
+        'exit code 1 when a test fails',
+    )
+    .addOption(new Option('--battery <name>', 'which battery').choices(['nist', 'gli', 'all']).default('all'))
+    .option('--sequences <n>', 'number of sequences', positiveInteger('--sequences', 100_000), 100)
+    .option(
+      '--bits <n>',
+      'bits per sequence (NIST; block size of a file sequence)',
+      positiveInteger('--bits'),
+      1_000_000,
+    )
+    .option('--generator <name>', 'a registered generator (see `croupier rng list`)')
+    .option('--seed <hex>', 'seed as hex; without it a fresh seed is drawn, printed and recorded')
+    .option('--file <path>', 'test the bits of a file instead of a generator')
+    .addOption(new Option('--format <format>', 'file format').choices(['binary', 'ascii']))
+    .option('--game <file>', "test a game's production stop selection (one GLI channel per reel)")
+    .option('--reel-set <name>', 'reel set of --game (default: base, else the first)')
+    .option(
+      '--range <n>',
+      'GLI: draws are integers in [0, n) (generator or file input)',
+      positiveInteger('--range', 2 ** 32),
+      1000,
+    )
+    .option(
+      '--draws <n>',
+      'GLI: draws (spins for --game) per sequence',
+      positiveInteger('--draws', 1e9),
+      1_000_000,
+    )
+    .option('--workers <n>', 'worker threads (0: run in this thread); default: CPU count', nonNegativeInteger)
+    .option(
+      '--nist-tests <names>',
+      `comma-separated subset of: ${NIST_TESTS.map((t) => t.name).join(', ')}`,
+      list,
+    )
+    .option('--gli-tests <names>', `comma-separated subset of: ${GLI_TEST_NAMES.join(', ')}`, list)
+    .option('--json', 'print the full report as JSON')
+    .option('--out <file>', 'write the full JSON report to this file')
+    .action(async (options: RngTestOptions, command: Command) => {
+      const { spec, seedGenerated } = inputSpec(options, command);
+      if (seedGenerated && spec.kind !== 'file') process.stderr.write(`croupier: seed ${spec.seedHex}\n`);
+      const plan: RngTestPlan = {
+        battery: options.battery,
+        sequences: options.sequences,
+        bitsPerSequence: options.bits,
+        drawsPerSequence: options.draws,
+        input: spec,
+        seedGenerated,
+        workers: options.workers ?? defaultWorkers(),
+        ...(options.nistTests ? { nistOnly: options.nistTests } : {}),
+        ...(options.gliTests ? { gliOnly: options.gliTests } : {}),
+      };
+      const tasks = (options.battery === 'all' ? 2 : 1) * options.sequences;
+      const progress = createProgress('rng test', tasks, 'task');
+      const startedAt = new Date().toISOString();
+      let report: RngTestReport;
+      try {
+        report = await runRngTests(plan, { onProgress: (done) => progress.update(done) });
+      } catch (error) {
+        if (error instanceof InputError) throw new CliError(error.message, EXIT_BAD_INPUT);
+        throw error;
+      }
+      progress.done();
+      const document = {
+        ...report,
+        croupierVersion: CROUPIER_VERSION,
+        node: process.version,
+        startedAt,
+        rerun: rerunCommand(options, spec),
+      };
+      if (options.out) {
+        try {
+          writeFileSync(options.out, `${JSON.stringify(document, null, 2)}\n`);
+        } catch (error) {
+          throw new CliError(
+            `cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+          );
+        }
+      }
+      if (options.json) printJson(document);
+      else process.stdout.write(renderSummary(report));
+      if (report.verdict === 'fail') process.exitCode = EXIT_CHECK_FAILED;
+    });
+}
+
+function inputSpec(options: RngTestOptions, command: Command): { spec: InputSpec; seedGenerated: boolean } {
+  const sources = [options.file, options.game].filter((x) => x !== undefined).length;
+  if (sources > 1) throw new CliError('choose one of --file and --game');
+  if (options.file !== undefined) {
+    if (options.generator !== undefined || options.seed !== undefined) {
+      throw new CliError('--file cannot be combined with --generator or --seed');
+    }
+    if (!options.format) throw new CliError('--file needs --format binary|ascii');
+    if (command.getOptionValueSource('draws') === 'cli') {
+      throw new CliError("--draws does not apply to --file: a sequence's draws come from its --bits block");
+    }
+    return {
+      spec: { kind: 'file', path: options.file, format: options.format, range: options.range },
+      seedGenerated: false,
+    };
+  }
+  if (options.format) throw new CliError('--format applies to --file only');
+  const seedGenerated = options.seed === undefined;
+  const seedHex = (options.seed ?? freshSeedHex()).replace(/^0x/, '');
+  if (!/^([0-9a-fA-F]{2})+$/.test(seedHex)) throw new CliError(`--seed must be an even-length hex string`);
+  if (options.game !== undefined) {
+    if (command.getOptionValueSource('range') === 'cli') {
+      throw new CliError('--range does not apply to --game: each reel is tested over its own stops');
+    }
+    return {
+      spec: {
+        kind: 'game',
+        path: options.game,
+        ...(options.reelSet ? { reelSet: options.reelSet } : {}),
+        generator: options.generator ?? 'hmac-drbg',
+        seedHex,
+      },
+      seedGenerated,
+    };
+  }
+  if (options.reelSet) throw new CliError('--reel-set applies to --game only');
+  if (options.generator === undefined)
+    throw new CliError('choose an input: --generator NAME, --file F or --game FILE');
+  return {
+    spec: { kind: 'generator', generator: options.generator, seedHex, range: options.range },
+    seedGenerated,
+  };
+}
+
+function rerunCommand(options: RngTestOptions, spec: InputSpec): string {
+  const parts = [
+    'croupier rng test',
+    `--battery ${options.battery}`,
+    `--sequences ${options.sequences}`,
+    `--bits ${options.bits}`,
+  ];
+  if (spec.kind === 'file') parts.push(`--file ${spec.path} --format ${spec.format} --range ${spec.range}`);
+  if (spec.kind === 'generator') {
+    parts.push(
+      `--generator ${spec.generator} --seed ${spec.seedHex} --range ${spec.range} --draws ${options.draws}`,
+    );
+  }
+  if (spec.kind === 'game') {
+    parts.push(
+      `--game ${spec.path} --generator ${spec.generator} --seed ${spec.seedHex} --draws ${options.draws}`,
+    );
+    if (spec.reelSet) parts.push(`--reel-set ${spec.reelSet}`);
+  }
+  if (options.nistTests) parts.push(`--nist-tests ${options.nistTests.join(',')}`);
+  if (options.gliTests) parts.push(`--gli-tests ${options.gliTests.join(',')}`);
+  return parts.join(' ');
+}
+
+const formatP = (p: number | null) => (p === null ? '-' : p < 1e-4 ? p.toExponential(2) : p.toFixed(4));
+
+/** The human summary: one table per battery, then the verdict. */
+export function renderSummary(report: RngTestReport): string {
+  const out: string[] = [];
+  const input = report.input;
+  const what =
+    input.kind === 'file'
+      ? `file ${input.path} (${input.format}, sha256 ${input.sha256.slice(0, 16)}…)`
+      : input.kind === 'game'
+        ? `game ${input.gameId} reel set ${input.reelSet} via ${input.generator}, seed ${input.seedHex}`
+        : `generator ${input.generator}, seed ${input.seedHex}`;
+  out.push(`RNG test of ${what}: ${report.plan.sequences} sequence(s)\n`);
+  if (report.nist) {
+    out.push(`\nNIST SP 800-22 (${report.plan.bitsPerSequence} bits per sequence)\n`);
+    out.push(
+      formatTable(
+        ['test', 'passed', 'proportion', 'uniformity P', 'verdict'],
+        report.nist.secondLevel.map((row) => [
+          row.label ? `${row.test} ${row.label}` : row.test,
+          `${row.passCount}/${row.sampleSize}`,
+          row.sampleSize > 0 ? row.proportion.toFixed(4) : '-',
+          formatP(row.uniformityPValue),
+          row.verdict,
+        ]),
+      ),
+    );
+  }
+  if (report.gli) {
+    for (const channel of report.gli.channels) {
+      const draws = channel.drawsPerSequence[0] ?? 0;
+      out.push(`\nGLI-style tests on ${channel.description.label} (${draws} draws per sequence)\n`);
+      out.push(
+        formatTable(
+          ['test', report.plan.sequences === 1 ? 'P-value' : 'passed', 'KS P', 'verdict', 'note'],
+          channel.secondLevel.map((row) => [
+            row.name,
+            report.plan.sequences === 1
+              ? formatP(channel.perSequence[0]!.find((r) => r.name === row.name)?.pValues[0] ?? null)
+              : `${row.passed}/${row.applicable}`,
+            formatP(row.ksPValue),
+            row.verdict,
+            row.reasons.join('; '),
+          ]),
+        ),
+      );
+    }
+  }
+  out.push(`\nverdict: ${report.verdict.toUpperCase()} (alpha ${report.plan.alpha})\n`);
+  return out.join('');
+}
