@@ -4,6 +4,8 @@
  */
 const SUITES: Record<string, () => Promise<{ run(options: { quick: boolean }): Promise<void> }>> = {
   rng: () => import('./rng.bench.ts'),
+  nist: () => import('./nist.bench.ts'),
+  gli: () => import('./gli.bench.ts'),
 };
 
 const args = process.argv.slice(2);

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
+  countSpins,
+  createPlan,
   defaultWorkerCount,
   exactRtpOfGameFile,
   type GameSpec,
@@ -22,6 +24,7 @@ import {
   type SimPart,
   type SimSummary,
   STREAM_KINDS,
+  shardChunkRange,
   summarizePart,
 } from '../sim/index.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from './errors.ts';
@@ -224,7 +227,11 @@ async function simAction(target: string, options: SimOptions): Promise<void> {
     process.stderr.write('\nstopping: finishing in-flight chunks (Ctrl-C again to quit at once)\n');
   };
   process.on('SIGINT', onSigint);
-  let progress: ReturnType<typeof createProgress> | null = null;
+  const plan = wrapInput('--spins', () => createPlan(spins, chunkSize));
+  const spinsToRun = shard
+    ? countSpins(plan, [wrapInput('--shard', () => shardChunkRange(plan, shard))])
+    : spins;
+  const progress = json ? null : createProgress('sim', spinsToRun, 'spins');
   let run: Awaited<ReturnType<typeof runSimulation>>;
   try {
     run = await runSimulation({
@@ -236,21 +243,15 @@ async function simAction(target: string, options: SimOptions): Promise<void> {
       workers,
       ...(shard === undefined ? {} : { shard }),
       signal: controller.signal,
-      onProgress: json
-        ? undefined
-        : (done, total) => {
-            progress ??= createProgress('sim', total, 'spins');
-            progress.update(done);
-          },
+      onProgress: progress ? (done) => progress.update(done) : undefined,
     });
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error), EXIT_BAD_INPUT);
   } finally {
     process.off('SIGINT', onSigint);
-    const bar = progress as ReturnType<typeof createProgress> | null;
     // done() draws 100%: only true for a finished run; after a stop just end the line.
-    if (bar && controller.signal.aborted) process.stderr.write('\n');
-    else bar?.done();
+    if (progress && controller.signal.aborted) process.stderr.write('\n');
+    else progress?.done();
   }
   if (options.out) await writePart(options.out, run.part);
   const summary = summarizePart(run.part, theoreticalRtp);

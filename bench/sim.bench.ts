@@ -1,0 +1,188 @@
+import { existsSync } from 'node:fs';
+import { formatTable } from '../cli/output.ts';
+import { type CompiledGame, createRoundTally } from '../games/index.ts';
+import type { RandomSource } from '../rng/index.ts';
+import { ChunkScratch, playChunk } from '../sim/monte-carlo/accumulator.ts';
+import { type GameSpec, gameFileSpec, gameModuleSpec, loadGame } from '../sim/monte-carlo/game-source.ts';
+import { DEFAULT_CHUNK_SIZE } from '../sim/monte-carlo/plan.ts';
+import { runSimulation } from '../sim/monte-carlo/runner.ts';
+import { openChunkStream } from '../sim/monte-carlo/streams.ts';
+import { formatRate, heading, measure, ratePerSecond } from './harness.ts';
+
+/** The 20-line demo game games/ ships; the bench falls back to the toy 20-line kernel without it. */
+const DEMO_20_LINE = new URL('../games/demo/jungle-twenty.json', import.meta.url);
+const TOY_MODULE = new URL('../sim/monte-carlo/toy-games.ts', import.meta.url).href;
+
+/** Counts the words a game draws per round, so the baseline draws exactly as many. */
+class CountingSource implements RandomSource {
+  readonly id = 'counting';
+  words = 0;
+  constructor(private readonly inner: RandomSource) {}
+  nextUint32(): number {
+    this.words++;
+    return this.inner.nextUint32();
+  }
+  fillBytes(target: Uint8Array): void {
+    this.words += Math.ceil(target.length / 4);
+    this.inner.fillBytes(target);
+  }
+}
+
+/** CPU time of this process (all threads), ms: rates per CPU-second stay meaningful on a busy machine. */
+function cpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+/** `measure` plus the CPU time it used. */
+function measureWithCpu(label: string, step: () => number, durationMs: number) {
+  const startCpuMs = cpuMs();
+  const m = measure(label, step, durationMs);
+  return { m, cpuMs: cpuMs() - startCpuMs };
+}
+
+function pickGame(): { spec: GameSpec; label: string } {
+  const path = decodeURIComponent(DEMO_20_LINE.pathname);
+  if (existsSync(path)) return { spec: gameFileSpec(path), label: 'jungle-twenty (20-line demo, games/)' };
+  return {
+    spec: gameModuleSpec(TOY_MODULE, 'createToyLineGame'),
+    label: 'toy 20-line kernel (FALLBACK: games/demo/jungle-twenty.json not found)',
+  };
+}
+
+function wordsPerSpin(game: CompiledGame, spins: number): number {
+  const source = new CountingSource(openChunkStream('xoshiro128ss', 1n, 0));
+  const tally = createRoundTally(game.payIds.length);
+  for (let i = 0; i < spins; i++) game.playRound(source, tally);
+  return source.words / spins;
+}
+
+/**
+ * Simulator speed on one and two workers with the 20-line demo game, beside a baseline measured in
+ * the same process: a bare loop drawing as many xoshiro128** words as the game draws per spin (the
+ * cost floor of any kernel on that generator). Also the harness overhead (playChunk against a bare
+ * playRound loop) and the worker start-up cost, which the multi-worker figures exclude.
+ */
+export async function run(options: { quick: boolean }): Promise<void> {
+  const durationMs = options.quick ? 400 : 2000;
+  const { spec, label } = pickGame();
+  const game = await loadGame(spec);
+  heading(`Monte Carlo simulator: ${label}`);
+
+  const words = wordsPerSpin(game, 200_000);
+  const stepSpins = 100_000;
+  const stepWords = Math.max(1, Math.round(stepSpins * words));
+  const baselineSource = openChunkStream('xoshiro128ss', 2n, 0);
+  const baseline = measureWithCpu(
+    'bare word loop',
+    () => {
+      let sink = 0;
+      for (let i = 0; i < stepWords; i++) sink ^= baselineSource.nextUint32();
+      if (sink === 0.5) throw new Error('unreachable');
+      return stepSpins; // spin-equivalents: the words of stepSpins spins
+    },
+    durationMs,
+  );
+
+  const kernelSource = openChunkStream('xoshiro128ss', 3n, 0);
+  const tally = createRoundTally(game.payIds.length);
+  const bare = measureWithCpu(
+    'bare playRound loop',
+    () => {
+      let sink = 0;
+      for (let i = 0; i < stepSpins; i++) sink += game.playRound(kernelSource, tally);
+      if (sink < 0) throw new Error('unreachable');
+      return stepSpins;
+    },
+    durationMs,
+  );
+
+  const scratch = new ChunkScratch(game);
+  const chunkSource = openChunkStream('xoshiro128ss', 4n, 0);
+  let chunkIndex = 0;
+  const harness = measureWithCpu(
+    'playChunk (exact accumulation)',
+    () => playChunk(game, chunkSource, chunkIndex, chunkIndex++ * stepSpins, stepSpins, scratch).spins,
+    durationMs,
+  );
+
+  // Worker runs: start-up measured separately (a one-spin run), then a run long enough to time
+  // (about 3 s, or 10 s in full mode, at the single-thread speed), in whole default chunks.
+  const chunk = DEFAULT_CHUNK_SIZE;
+  const targetSpins = ratePerSecond(harness.m) * (options.quick ? 3 : 10);
+  const spinsPerWorkerRun = Math.max(4, Math.round(targetSpins / chunk)) * chunk;
+  const threaded: {
+    workers: number;
+    ratePerS: number;
+    ratePerCpuS: number;
+    startupMs: number;
+    elapsedMs: number;
+  }[] = [];
+  for (const workers of [1, 2]) {
+    const startupCpuStartMs = cpuMs();
+    const startup = await runSimulation({ game: spec, spins: workers, chunkSize: 1, seed: 1n, workers });
+    const startupCpuMs = cpuMs() - startupCpuStartMs;
+    const runCpuStartMs = cpuMs();
+    const r = await runSimulation({ game: spec, spins: spinsPerWorkerRun, seed: 5n, workers });
+    const computeCpuMs = Math.max(1, cpuMs() - runCpuStartMs - startupCpuMs);
+    const computeMs = Math.max(1, r.elapsedMs - startup.elapsedMs);
+    threaded.push({
+      workers,
+      ratePerS: (spinsPerWorkerRun / computeMs) * 1000,
+      ratePerCpuS: (spinsPerWorkerRun / computeCpuMs) * 1000,
+      startupMs: startup.elapsedMs,
+      elapsedMs: r.elapsedMs,
+    });
+  }
+
+  const base = ratePerSecond(baseline.m);
+  const perCpuS = (x: { m: { units: number }; cpuMs: number }) => (x.m.units / x.cpuMs) * 1000;
+  const row = (name: string, perS: number, cpuPerS: number, note = '') => [
+    name,
+    formatRate(perS, 'spin'),
+    (perS / base).toFixed(3),
+    formatRate(cpuPerS, 'spin/cpu'),
+    note,
+  ];
+  const one = threaded[0]!;
+  const two = threaded[1]!;
+  process.stdout.write(
+    formatTable(
+      ['what', 'speed (wall)', 'x baseline', 'per CPU-second', 'note'],
+      [
+        row(
+          'baseline: bare xoshiro128** words',
+          base,
+          perCpuS(baseline),
+          `${words.toFixed(2)} words per spin`,
+        ),
+        row('bare playRound loop (1 thread)', ratePerSecond(bare.m), perCpuS(bare)),
+        row(
+          'playChunk, exact sums (1 thread)',
+          ratePerSecond(harness.m),
+          perCpuS(harness),
+          `speed vs bare loop (CPU): ${(perCpuS(harness) / perCpuS(bare)).toFixed(2)}x`,
+        ),
+        row(
+          'runSimulation, 1 worker',
+          one.ratePerS,
+          one.ratePerCpuS,
+          `start-up ${one.startupMs.toFixed(0)} ms excluded`,
+        ),
+        row(
+          'runSimulation, 2 workers',
+          two.ratePerS,
+          two.ratePerCpuS,
+          `start-up ${two.startupMs.toFixed(0)} ms excluded`,
+        ),
+      ],
+    ),
+  );
+  const projectedS = 1e9 / two.ratePerS + two.startupMs / 1000;
+  process.stdout.write(
+    `scaling 2 workers / 1 worker: ${(two.ratePerS / one.ratePerS).toFixed(2)}x ` +
+      `(wall clock incl. start-up: ${(one.elapsedMs / two.elapsedMs).toFixed(2)}x over ${spinsPerWorkerRun.toExponential(0)} spins)\n` +
+      `projected 1e9 spins on 2 workers: ${projectedS.toFixed(1)} s ` +
+      `(per-CPU-second rates are the figures to trust when other processes share the cores)\n`,
+  );
+}

@@ -1,0 +1,93 @@
+import { pooledChiSquare } from './stats.ts';
+import { type GliTestResult, MIN_EXPECTED_COUNT, notApplicable, type ScaledSource } from './types.ts';
+
+const NAME = 'gap';
+const REFERENCE = 'Knuth TAOCP vol.2 §3.3.2C (gap test, Algorithm G), chi-square of §3.3.1A';
+
+/** Longest gap length counted on its own; longer gaps share the last category. */
+const MAX_GAP_CATEGORIES = 64;
+/** Fewest gaps worth a chi-square. */
+const MIN_GAPS = 100;
+/**
+ * Standard deviations of margin between the expected number of hits and the number of gaps
+ * collected: under the hypothesis the sample runs short with probability below 1e-15.
+ */
+const SHORTFALL_SIGMAS = 8;
+
+/**
+ * Gap test, Knuth §3.3.2C: with the value set [0, a), record the lengths of the gaps between
+ * successive draws that fall in the set (a run of r draws outside, then one inside, is a gap of
+ * length r; the first gap starts at the first draw, Algorithm G). Gap lengths are geometric:
+ * p_r = p (1 - p)^r for r < t, and (1 - p)^t for ">= t", p = P(draw in [0, a)).
+ *
+ * Knuth collects a FIXED number m of gaps (a fixed-length sample would bias against long gaps):
+ * m is set SHORTFALL_SIGMAS standard deviations below the expected number of hits in the
+ * sample, so a good source never runs short; a source that does is reported with P = 0.
+ * a = floor(range/2); for a weighted reel p is the weight of stops [0, a).
+ */
+export function gapTest(source: ScaledSource, sampleSize: number): GliTestResult {
+  const { range, probabilities } = source.describe();
+  if (!Number.isSafeInteger(sampleSize) || sampleSize < 1) throw new RangeError('sampleSize must be >= 1');
+  const a = Math.floor(range / 2);
+  let p = a / range;
+  if (probabilities) {
+    p = 0;
+    for (let i = 0; i < a; i++) p += probabilities[i]!;
+  }
+  const q = 1 - p;
+  const m = Math.floor(sampleSize * p - SHORTFALL_SIGMAS * Math.sqrt(sampleSize * p * q)) - 1;
+  const baseParameters = { range, weighted: Boolean(probabilities), setBelow: a, setProbability: p };
+  if (!(p > 0 && q > 0)) {
+    return notApplicable(NAME, REFERENCE, 0, baseParameters, 'the value set has probability 0 or 1');
+  }
+  if (m < MIN_GAPS) {
+    return notApplicable(NAME, REFERENCE, 0, baseParameters, `sample too small: ${m} gaps < ${MIN_GAPS}`);
+  }
+  let t = 1;
+  while (t < MAX_GAP_CATEGORIES && m * p * q ** t >= MIN_EXPECTED_COUNT) t++;
+  const parameters = { ...baseParameters, gaps: m, t };
+
+  const counts = new Float64Array(t + 1);
+  let gaps = 0;
+  let length = 0;
+  let used = 0;
+  while (gaps < m && used < sampleSize) {
+    const x = source.next();
+    used++;
+    if (x < a) {
+      counts[Math.min(length, t)]! += 1;
+      gaps++;
+      length = 0;
+    } else {
+      length++;
+    }
+  }
+  if (gaps < m) {
+    return {
+      name: NAME,
+      reference: REFERENCE,
+      pValues: [0],
+      statistic: gaps,
+      degreesOfFreedom: null,
+      sampleSize: used,
+      parameters,
+      applicable: true,
+      reason: `only ${gaps} of ${m} gaps in ${used} draws: far fewer draws in [0, ${a}) than expected`,
+    };
+  }
+  const expected = new Float64Array(t + 1);
+  for (let r = 0; r < t; r++) expected[r] = m * p * q ** r;
+  expected[t] = m * q ** t;
+  const outcome = pooledChiSquare(counts, expected);
+  if (!outcome) return notApplicable(NAME, REFERENCE, used, parameters, 'too few categories');
+  return {
+    name: NAME,
+    reference: REFERENCE,
+    pValues: [outcome.pValue],
+    statistic: outcome.statistic,
+    degreesOfFreedom: outcome.degreesOfFreedom,
+    sampleSize: used,
+    parameters: { ...parameters, categories: outcome.categories },
+    applicable: true,
+  };
+}

@@ -1,0 +1,68 @@
+import { coarsening, pooledChiSquare } from './stats.ts';
+import { type GliTestResult, notApplicable, type ScaledSource } from './types.ts';
+
+const NAME = 'maximum-of-t';
+const REFERENCE = 'Knuth TAOCP vol.2 §3.3.2H (maximum-of-t test), chi-square of §3.3.1A';
+
+/** Group size t. */
+export const MAXIMUM_GROUP = 5;
+/** Coarse range for large uniform ranges, and the largest weighted reel tested stop by stop. */
+export const MAXIMUM_MAX_D = 64;
+
+/**
+ * Maximum-of-t test, Knuth §3.3.2H: V_j = max of each non-overlapping group of t draws. For real
+ * U, V^t is uniform; for integer draws with CDF F the law is exact and discrete:
+ * P(V = v) = F(v)^t - F(v-1)^t (uniform on [0, d): ((v+1)^t - v^t)/d^t), tested by chi-square over
+ * the values of V (the "equidistribution test" Knuth applies to V^t), small categories lumped.
+ * Large uniform ranges are coarsened to d = MAXIMUM_MAX_D by the leading digit, which commutes
+ * with max (monotone map; exact by rejection). Weighted reels use their stop weights.
+ */
+export function maximumOfTTest(source: ScaledSource, sampleSize: number): GliTestResult {
+  const { range, probabilities } = source.describe();
+  if (!Number.isSafeInteger(sampleSize) || sampleSize < 1) throw new RangeError('sampleSize must be >= 1');
+  const t = MAXIMUM_GROUP;
+  if (probabilities && range > 1 << 12) {
+    return notApplicable(NAME, REFERENCE, 0, { range, t }, 'weighted reel too long');
+  }
+  const d = probabilities ? range : Math.min(range, MAXIMUM_MAX_D);
+  const parameters = { range, t, d, weighted: Boolean(probabilities), coarsened: d < range };
+  if (d < 2) return notApplicable(NAME, REFERENCE, 0, parameters, 'range < 2');
+  const map = coarsening(range, d).map;
+  const counts = new Float64Array(d);
+  let groups = 0;
+  let inGroup = 0;
+  let max = -1;
+  for (let i = 0; i < sampleSize; i++) {
+    const y = map(source.next());
+    if (y < 0) continue;
+    if (y > max) max = y;
+    if (++inGroup === t) {
+      counts[max]! += 1;
+      groups++;
+      inGroup = 0;
+      max = -1;
+    }
+  }
+  const expected = new Float64Array(d);
+  let cdfPrevious = 0;
+  let cumulative = 0;
+  for (let v = 0; v < d; v++) {
+    cumulative = probabilities ? cumulative + probabilities[v]! : (v + 1) / d;
+    const cdf = Math.min(1, cumulative) ** t;
+    expected[v] = (cdf - cdfPrevious) * groups;
+    cdfPrevious = cdf;
+  }
+  const outcome = pooledChiSquare(counts, expected);
+  if (!outcome)
+    return notApplicable(NAME, REFERENCE, sampleSize, { ...parameters, groups }, 'sample too small');
+  return {
+    name: NAME,
+    reference: REFERENCE,
+    pValues: [outcome.pValue],
+    statistic: outcome.statistic,
+    degreesOfFreedom: outcome.degreesOfFreedom,
+    sampleSize,
+    parameters: { ...parameters, groups, categories: outcome.categories },
+    applicable: true,
+  };
+}

@@ -1,0 +1,181 @@
+import { erfc, igamc } from '../nist/special-functions.ts';
+import { MIN_EXPECTED_COUNT } from './types.ts';
+
+/**
+ * Upper tail of the chi-square distribution, P(X >= x) for X ~ chi^2(df): the regularized upper
+ * incomplete gamma function Q(df/2, x/2) (Abramowitz & Stegun 26.4.19), evaluated by Cephes (the
+ * same special functions as the NIST battery; @stdlib's gammainc is off by 2e-3 for large df).
+ * simple-statistics only ships a table of critical values, too coarse for P-values.
+ */
+export function chiSquareUpperTail(x: number, degreesOfFreedom: number): number {
+  if (!(degreesOfFreedom > 0))
+    throw new RangeError(`degrees of freedom must be > 0, got ${degreesOfFreedom}`);
+  if (Number.isNaN(x)) throw new RangeError('chi-square statistic is NaN');
+  if (x <= 0) return 1;
+  return igamc(degreesOfFreedom / 2, x / 2);
+}
+
+/** Two-sided P-value of a standard normal z: P(|Z| >= |z|) = erfc(|z| / sqrt 2) (A&S 26.2.29). */
+export function normalTwoSidedP(z: number): number {
+  if (Number.isNaN(z)) throw new RangeError('z statistic is NaN');
+  return erfc(Math.abs(z) / Math.SQRT2);
+}
+
+export interface ChiSquareOutcome {
+  readonly statistic: number;
+  readonly degreesOfFreedom: number;
+  readonly pValue: number;
+  /** Categories after lumping. */
+  readonly categories: number;
+  /** Categories before lumping. */
+  readonly rawCategories: number;
+}
+
+/**
+ * Pearson's chi-square goodness of fit (Knuth TAOCP vol. 2 §3.3.1A, eq. (8)), with degrees of
+ * freedom = categories - 1 - `estimatedParameters`.
+ *
+ * Categories whose expected count is below MIN_EXPECTED_COUNT are lumped first (§3.3.1A: "lump
+ * a few categories of low probability together"). The grouping depends only on the expected
+ * counts (never on the observations), so the statistic keeps its chi-square law: the smallest
+ * cells are pooled in ascending order of expectation until each pool reaches the minimum; a
+ * final pool still below it joins the smallest cell that reached it.
+ * Returns null when fewer than two categories remain (no test possible).
+ */
+export function pooledChiSquare(
+  observed: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  estimatedParameters = 0,
+): ChiSquareOutcome | null {
+  const k = observed.length;
+  if (expected.length !== k) throw new RangeError('observed and expected differ in length');
+  const order: number[] = [];
+  const pools: { o: number; e: number }[] = [];
+  for (let i = 0; i < k; i++) {
+    const e = expected[i]!;
+    if (!(e >= 0) || !Number.isFinite(e)) throw new RangeError(`bad expected count ${e} in category ${i}`);
+    if (e >= MIN_EXPECTED_COUNT) pools.push({ o: observed[i]!, e });
+    else order.push(i);
+  }
+  order.sort((a, b) => expected[a]! - expected[b]! || a - b);
+  let pending = { o: 0, e: 0 };
+  for (const i of order) {
+    pending.o += observed[i]!;
+    pending.e += expected[i]!;
+    if (pending.e >= MIN_EXPECTED_COUNT) {
+      pools.push(pending);
+      pending = { o: 0, e: 0 };
+    }
+  }
+  if (pending.e > 0 || pending.o > 0) {
+    if (pools.length === 0) return null;
+    let smallest = 0;
+    for (let j = 1; j < pools.length; j++) if (pools[j]!.e < pools[smallest]!.e) smallest = j;
+    pools[smallest]!.o += pending.o;
+    pools[smallest]!.e += pending.e;
+  }
+  const degreesOfFreedom = pools.length - 1 - estimatedParameters;
+  if (degreesOfFreedom < 1) return null;
+  let statistic = 0;
+  for (const { o, e } of pools) statistic += ((o - e) * (o - e)) / e;
+  return {
+    statistic,
+    degreesOfFreedom,
+    pValue: chiSquareUpperTail(statistic, degreesOfFreedom),
+    categories: pools.length,
+    rawCategories: k,
+  };
+}
+
+/**
+ * Maps draws in [0, range) onto a coarser range d, as Knuth does before the serial, poker and
+ * similar tests (§3.3.2: "Y_j = floor(d U_j)", the leading "digit" in radix d). With m =
+ * floor(range / d), a draw x < m*d maps to floor(x / m), and a draw x >= m*d is REJECTED (returns
+ * -1): under the hypothesis of uniform draws the accepted values are then exactly uniform on
+ * [0, d) and still independent, whereas floor(x * d / range) would be biased when d does not
+ * divide range. The rejected fraction is < d / range.
+ */
+export interface Coarsening {
+  readonly range: number;
+  readonly d: number;
+  /** floor(range / d): width of one coarse cell. */
+  readonly cellWidth: number;
+  /** Draws >= this are rejected. */
+  readonly acceptBelow: number;
+  /** Maps a draw to [0, d), or -1 when rejected. Identity when d === range. */
+  map(x: number): number;
+}
+
+export function coarsening(range: number, d: number): Coarsening {
+  if (!Number.isSafeInteger(range) || range < 1) throw new RangeError(`range must be a positive integer`);
+  if (!Number.isSafeInteger(d) || d < 1 || d > range) throw new RangeError(`coarse d must be in [1, range]`);
+  const cellWidth = Math.floor(range / d);
+  const acceptBelow = cellWidth * d;
+  if (d === range) return { range, d, cellWidth: 1, acceptBelow: range, map: (x) => x };
+  return {
+    range,
+    d,
+    cellWidth,
+    acceptBelow,
+    map: (x) => (x < acceptBelow ? Math.floor(x / cellWidth) : -1),
+  };
+}
+
+/** The coarse range for a test that needs about `cellsPerSample` draws per cell: min(range, cap, fit). */
+export function coarseRange(range: number, cap: number): number {
+  return Math.max(1, Math.min(range, Math.floor(cap)));
+}
+
+/**
+ * Distribution of the number r of distinct values among k independent uniform draws from d
+ * values (Knuth §3.3.2D, eq. (5)): p_r = d(d-1)...(d-r+1) / d^k * S(k, r), S = Stirling numbers of
+ * the second kind. Evaluated by the recurrence behind S(k, r) = r S(k-1, r) + S(k-1, r-1) carried
+ * in probabilities (after i draws with j distinct, the next draw repeats with probability j/d),
+ * which stays within floating-point range for any d. Index r in [0, k]; p_0 = 0 for k >= 1.
+ */
+export function distinctCountProbabilities(d: number, k: number): Float64Array {
+  let current = new Float64Array(k + 1);
+  current[0] = 1;
+  for (let i = 0; i < k; i++) {
+    const next = new Float64Array(k + 1);
+    for (let j = 0; j <= i; j++) {
+      const p = current[j]!;
+      if (p === 0) continue;
+      next[j] = next[j]! + (p * j) / d;
+      if (j < d) next[j + 1] = next[j + 1]! + (p * (d - j)) / d;
+    }
+    current = next;
+  }
+  return current;
+}
+
+/** Natural log of n! (n a non-negative integer), exact summation for the small n used here. */
+export function logFactorial(n: number): number {
+  let sum = 0;
+  for (let i = 2; i <= n; i++) sum += Math.log(i);
+  return sum;
+}
+
+/** Largest probability of a tie between two adjacent compared values the order-based tests accept. */
+export const MAX_TIE_PROBABILITY = 2 ** -20;
+
+/**
+ * Knuth's run tests (§3.3.2G) assume real-valued draws: no two adjacent values equal. Integer draws
+ * tie with probability c = sum p_i^2 (1/range when uniform). To make ties negligible, k
+ * consecutive draws are read as ONE mixed-radix value x_1 range^(k-1) + ... + x_k (still iid, and
+ * order statistics of iid values do not depend on their law), k the least with c^k <= 2^-20.
+ * Then the tie-induced change in any run count is at most (draws) * 2^-20, below one standard
+ * deviation (~sqrt(draws)) for every sample under 2^40 draws. Returns null when range^k would
+ * leave the exact integers of a double (e.g. a reel where one stop has nearly all the weight).
+ */
+export function continuityGrouping(range: number, probabilities?: readonly number[]): number | null {
+  let c = 1 / range;
+  if (probabilities) {
+    c = 0;
+    for (const p of probabilities) c += p * p;
+  }
+  if (!(c < 1)) return null;
+  const k = Math.max(1, Math.ceil(Math.log(MAX_TIE_PROBABILITY) / Math.log(c) - 1e-12));
+  if (range ** k > Number.MAX_SAFE_INTEGER) return null;
+  return k;
+}

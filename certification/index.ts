@@ -1,0 +1,74 @@
+// Public module of certification/: the RNG batteries (NIST SP 800-22 and the GLI-style tests on
+// scaled outputs), their inputs and the runner. Other parts import only from here.
+export {
+  GLI_TEST_NAMES,
+  GLI_TESTS,
+  type GliSecondLevelRow,
+  type GliTestDefinition,
+  gliSecondLevel,
+  maximumAcceptedFailures,
+  PROPORTION_SIGNIFICANCE,
+  runGliSequence,
+  selectGliTests,
+  UNIFORMITY_THRESHOLD as GLI_UNIFORMITY_THRESHOLD,
+} from './gli/battery.ts';
+export { couponCollectorTest } from './gli/coupon-collector.ts';
+export { frequencyTest as gliFrequencyTest } from './gli/frequency.ts';
+export { gapTest } from './gli/gap.ts';
+export { type KsUniformityResult, kolmogorovCdf, ksUniformity } from './gli/kolmogorov-smirnov.ts';
+export { maximumOfTTest } from './gli/maximum-of-t.ts';
+export { permutationTest } from './gli/permutation.ts';
+export { pokerTest } from './gli/poker.ts';
+export { runsUpTest } from './gli/runs-up.ts';
+export { runsUpDownTest } from './gli/runs-up-down.ts';
+export { serialTest as gliSerialTest } from './gli/serial.ts';
+export { serialCorrelationTest } from './gli/serial-correlation.ts';
+export { chiSquareUpperTail, normalTwoSidedP } from './gli/stats.ts';
+export {
+  ALPHA,
+  arraySource,
+  type GliTestResult,
+  MIN_EXPECTED_COUNT,
+  type ScaledSource,
+  type ScaledSourceDescription,
+} from './gli/types.ts';
+export {
+  type BatteryInput,
+  freshSeedHex,
+  gameReels,
+  InputError,
+  type InputIdentity,
+  type InputSpec,
+  openInput,
+  preparedReels,
+  type ReelsView,
+  type ScaledChannel,
+  SEQUENCE_SEED_DOMAIN,
+  sequenceSeed,
+  stopSelectionChannels,
+} from './inputs.ts';
+export {
+  asciiToBits,
+  bytesToBits,
+  DEFAULT_NIST_PARAMS,
+  NIST_TESTS,
+  type NistParams,
+  type NistSecondLevelRow,
+  type NistTestInfo,
+  type NistTestResult,
+  nistSecondLevel,
+  runNistSequence,
+} from './nist/index.ts';
+export {
+  type BatteryChoice,
+  defaultWorkers,
+  type GliChannelReport,
+  MAX_SEQUENCES,
+  planTasks,
+  type RngTask,
+  type RngTaskResult,
+  type RngTestPlan,
+  type RngTestReport,
+  runRngTests,
+  runTask,
+} from './runner.ts';

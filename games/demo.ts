@@ -1,0 +1,40 @@
+/** The shipped demo games (games/demo/*.json) and loading a game definition file. */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Game, loadGame } from './model.ts';
+
+const DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'demo');
+
+export const DEMO_GAME_FILES = {
+  'classic-sevens': join(DEMO_DIR, 'classic-sevens.json'),
+  'jungle-twenty': join(DEMO_DIR, 'jungle-twenty.json'),
+  'volcano-ways': join(DEMO_DIR, 'volcano-ways.json'),
+  'lucky-wheel': join(DEMO_DIR, 'lucky-wheel.json'),
+  'wizard-fruit': join(DEMO_DIR, 'wizard-fruit.json'),
+} as const;
+export type DemoGameName = keyof typeof DEMO_GAME_FILES;
+
+/**
+ * Reads, parses and validates a game definition file. Throws an Error naming the file for
+ * unreadable or non-JSON input, and GameDefinitionError for an invalid definition.
+ */
+export function loadGameFile(path: string): Game {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read game file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`game file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return loadGame(json);
+}
+
+export function loadDemoGame(name: DemoGameName): Game {
+  return loadGameFile(DEMO_GAME_FILES[name]);
+}

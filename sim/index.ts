@@ -1,0 +1,65 @@
+// Public module of sim/: exact (full-cycle) analysis and parallel Monte Carlo simulation.
+
+// Monte Carlo simulation (sim/monte-carlo)
+export {
+  BAND_COUNT,
+  BAND_LABELS,
+  BAND_LOWER_EDGES_X,
+  type ChunkResult,
+  type SimTotals,
+} from './monte-carlo/accumulator.ts';
+export type { GameInfo } from './monte-carlo/chunk-executor.ts';
+export {
+  assertGameSpec,
+  exactRtpOfGameFile,
+  type GameSpec,
+  gameFileSpec,
+  gameModuleSpec,
+  loadGame,
+} from './monte-carlo/game-source.ts';
+export {
+  type ChunkRange,
+  countSpins,
+  createPlan,
+  DEFAULT_CHUNK_SIZE,
+  type ExperimentPlan,
+  parseShard,
+  type ShardSpec,
+  shardChunkRange,
+} from './monte-carlo/plan.ts';
+export {
+  isComplete,
+  mergeParts,
+  missingChunkRanges,
+  partFromFile,
+  partToFile,
+  SIM_PART_FORMAT,
+  SIM_PART_VERSION,
+  type SimPart,
+  type SimPartFile,
+  SimPartFileSchema,
+} from './monte-carlo/result-file.ts';
+export {
+  defaultWorkerCount,
+  MAX_WORKERS,
+  replaySpin,
+  runSimulation,
+  type SimulationOptions,
+  type SimulationRun,
+} from './monte-carlo/runner.ts';
+export {
+  estimateRtp,
+  normalQuantile,
+  parseRtp,
+  type RtpEstimate,
+  type RtpVerdict,
+  rtpVerdict,
+} from './monte-carlo/statistics.ts';
+export {
+  DEFAULT_STREAM_KIND,
+  isStreamKind,
+  parseSeed,
+  STREAM_KINDS,
+  type StreamKind,
+} from './monte-carlo/streams.ts';
+export { type SimSummary, summarizePart } from './monte-carlo/summary.ts';
