@@ -6,6 +6,7 @@ const SUITES: Record<string, () => Promise<{ run(options: { quick: boolean }): P
   rng: () => import('./rng.bench.ts'),
   nist: () => import('./nist.bench.ts'),
   gli: () => import('./gli.bench.ts'),
+  sim: () => import('./sim.bench.ts'),
 };
 
 const args = process.argv.slice(2);

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
+import { registerMathCommand } from './math-command.ts';
 import { registerRngCommands } from './rng-commands.ts';
+import { registerSimCommand } from './sim-command.ts';
 import { CROUPIER_VERSION } from './version.ts';
 
 /** Builds the whole command tree. Each concern registers its own group. */
@@ -13,15 +15,19 @@ export function buildProgram(): Command {
     )
     .version(CROUPIER_VERSION)
     .option('--verbose', 'print stack traces for errors')
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Before any subcommand is added: commander copies this setting into each one it creates,
+    // so usage errors anywhere come back here and exit 2 instead of calling process.exit.
+    .exitOverride();
   registerRngCommands(program);
+  registerMathCommand(program);
+  registerSimCommand(program);
   return program;
 }
 
 /** Runs the CLI and returns the process exit code: 0 ok, 1 a check failed, 2 bad usage or input. */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
   const verbose = argv.includes('--verbose');
   try {
     await program.parseAsync([...argv]);

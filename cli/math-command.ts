@@ -26,7 +26,9 @@ interface MathOptions {
 
 /** A game file path, or the name of a shipped demo game (e.g. `jungle-twenty`). */
 function resolveGame(argument: string): Game {
-  const path = Object.hasOwn(DEMO_GAME_FILES, argument) ? DEMO_GAME_FILES[argument as DemoGameName] : argument;
+  const path = Object.hasOwn(DEMO_GAME_FILES, argument)
+    ? DEMO_GAME_FILES[argument as DemoGameName]
+    : argument;
   try {
     return loadGameFile(path);
   } catch (error) {
@@ -42,7 +44,10 @@ export function registerMathCommand(program: Command): void {
     .description(
       'exact (full-cycle) analysis of a game definition: RTP as an exact fraction, PAR sheet, volatility',
     )
-    .argument('<game-file>', `game definition JSON, or a demo game: ${Object.keys(DEMO_GAME_FILES).join(', ')}`)
+    .argument(
+      '<game-file>',
+      `game definition JSON, or a demo game: ${Object.keys(DEMO_GAME_FILES).join(', ')}`,
+    )
     .option('--mode <id>', 'game mode to analyse (default: the first mode)')
     .option('--json', 'machine-readable output (exact values as numerator/denominator strings)')
     .option('--csv <file>', 'also write the per-pay PAR table as CSV to this file')
@@ -66,7 +71,9 @@ export function registerMathCommand(program: Command): void {
         try {
           writeFileSync(options.csv, parSheetCsv(analysis));
         } catch (error) {
-          throw new CliError(`cannot write ${options.csv}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+          throw new CliError(
+            `cannot write ${options.csv}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+          );
         }
       }
       if (options.json) {

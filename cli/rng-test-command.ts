@@ -18,9 +18,9 @@ import {
   runRngTests,
 } from '../certification/index.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from './errors.ts';
-import { CROUPIER_VERSION } from './version.ts';
 import { formatTable, printJson } from './output.ts';
 import { createProgress } from './progress.ts';
+import { CROUPIER_VERSION } from './version.ts';
 
 interface RngTestOptions {
   battery: BatteryChoice;

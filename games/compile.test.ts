@@ -36,7 +36,10 @@ describe('compiled fast path = reference evaluator', () => {
         const tally = createRoundTally(compiled.payIds.length);
         const refHits = new Float64Array(compiled.payIds.length);
         const payIndex = new Map(compiled.payIds.map((id, i) => [id, i]));
-        const bet = { coinValueMinor: game.definition.bet.coinValuesMinor[0]!, betLevel: game.definition.bet.betLevels[0]! };
+        const bet = {
+          coinValueMinor: game.definition.bet.coinValuesMinor[0]!,
+          betLevel: game.definition.bet.betLevels[0]!,
+        };
         const refSource = seededSource(12345);
         const fastSource = seededSource(12345);
         let triggers = 0;
@@ -47,7 +50,9 @@ describe('compiled fast path = reference evaluator', () => {
           const ref = playRound(game, mode.id, bet, refSource);
           const fast = compiled.playRound(fastSource, tally);
           if (fast !== ref.totalWinUnits) {
-            throw new Error(`round ${i}: compiled ${fast} != reference ${ref.totalWinUnits} (${JSON.stringify(ref.base?.stops)})`);
+            throw new Error(
+              `round ${i}: compiled ${fast} != reference ${ref.totalWinUnits} (${JSON.stringify(ref.base?.stops)})`,
+            );
           }
           if (ref.featureTriggered) triggers++;
           if (ref.capApplied) caps++;

@@ -18,7 +18,14 @@ import type { RandomSource } from '../rng/index.ts';
 import { createIndexDraw, type IndexDraw } from './draw.ts';
 import { MAX_FREE_SPINS_PER_ROUND, reelDraws } from './evaluator.ts';
 import type { CompiledGame, RoundTally } from './kernel.ts';
-import { evaluateLine, findMode, type Game, type PreparedReel, type ReelModel, stakeUnitsOf } from './model.ts';
+import {
+  evaluateLine,
+  findMode,
+  type Game,
+  type PreparedReel,
+  type ReelModel,
+  stakeUnitsOf,
+} from './model.ts';
 
 /** Largest line table (entries) built; beyond it lines are evaluated directly. */
 const MAX_LINE_TABLE_ENTRIES = 1 << 22;
@@ -210,7 +217,9 @@ class CompiledReelGame implements CompiledGame {
     this.stops = new Int32Array(model.reelCount);
     this.lineSymbols = new Int32Array(model.reelCount);
     this.windowKey = new Int32Array(model.reelCount * model.rows);
-    this.lineOffsets = Int32Array.from(model.lines.flatMap((line) => line.map((row, r) => r * model.rows + row)));
+    this.lineOffsets = Int32Array.from(
+      model.lines.flatMap((line) => line.map((row, r) => r * model.rows + row)),
+    );
     this.alivePrefix = alivePrefixTable(this.table, model.reelCount);
     this.cap = model.capUnits ?? Number.POSITIVE_INFINITY;
     this.baseStakeUnits = model.baseStakeUnits;

@@ -24,7 +24,9 @@ export function loadGameFile(path: string): Game {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read game file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new Error(
+      `cannot read game file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   let json: unknown;
   try {

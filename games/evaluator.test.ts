@@ -23,12 +23,22 @@ describe('reference evaluator: classic-sevens by hand', () => {
   it('a 2X wild doubles the combination it completes; the highest pay on the line wins', () => {
     const out = win(['2X', '7R', '7R']);
     expect(out.wins).toHaveLength(1);
-    expect(out.wins[0]).toMatchObject({ kind: 'line', payId: '3-red-7', pay: 200, multiplier: 2, winUnits: 400 });
+    expect(out.wins[0]).toMatchObject({
+      kind: 'line',
+      payId: '3-red-7',
+      pay: 200,
+      multiplier: 2,
+      winUnits: 400,
+    });
     expect(out.window.map((col) => col[1])).toEqual(['2X', '7R', '7R']);
   });
 
   it("two wilds multiply (×4); three wilds pay the wild's own pay, unmultiplied", () => {
-    expect(win(['2X', '2X', 'BAR1']).wins[0]).toMatchObject({ payId: '3-single-bar', multiplier: 4, winUnits: 80 });
+    expect(win(['2X', '2X', 'BAR1']).wins[0]).toMatchObject({
+      payId: '3-single-bar',
+      multiplier: 4,
+      winUnits: 80,
+    });
     expect(win(['2X', '2X', '2X']).wins[0]).toMatchObject({ payId: '3-wild', multiplier: 1, winUnits: 2500 });
   });
 
@@ -75,9 +85,16 @@ describe('reference evaluator: ways and both-ways by hand', () => {
   it('ways: win = pay × Π per-reel (count + wild multipliers); plain ways reported too', () => {
     const game = tinyGame({
       rows: 2,
-      reelSets: { base: { reels: [{ symbols: ['A', 'A', 'B'] }, { symbols: ['W', 'B', 'B'] }, { symbols: ['A', 'B', 'B'] }] } },
+      reelSets: {
+        base: {
+          reels: [{ symbols: ['A', 'A', 'B'] }, { symbols: ['W', 'B', 'B'] }, { symbols: ['A', 'B', 'B'] }],
+        },
+      },
       evaluation: { type: 'ways' },
-      pays: [{ id: 'a3', type: 'run', symbol: 'A', count: 3, pay: 5 }, { id: 'b2', type: 'run', symbol: 'B', count: 2, pay: 1 }],
+      pays: [
+        { id: 'a3', type: 'run', symbol: 'A', count: 3, pay: 5 },
+        { id: 'b2', type: 'run', symbol: 'B', count: 2, pay: 1 },
+      ],
       bet: { baseStakeUnits: 10, coinValuesMinor: [1], betLevels: [1] },
     });
     // Window: reel0 [A, A], reel1 [W, B], reel2 [A, B].
@@ -167,9 +184,15 @@ describe('reference evaluator: rounds', () => {
     expect(r.tableOutcome).not.toBeNull();
     expect(r.totalWinUnits).toBe(r.tableOutcome!.pay);
     expect(r.totalWinMinor).toBe(r.tableOutcome!.pay * 20);
-    expect(() => playRound(game, 'base', { coinValueMinor: 3, betLevel: 1 }, seededSource(1))).toThrow(BetError);
-    expect(() => playRound(game, 'base', { coinValueMinor: 10, betLevel: 7 }, seededSource(1))).toThrow(BetError);
-    expect(() => playRound(game, 'nope', { coinValueMinor: 10, betLevel: 1 }, seededSource(1))).toThrow(/unknown mode/);
+    expect(() => playRound(game, 'base', { coinValueMinor: 3, betLevel: 1 }, seededSource(1))).toThrow(
+      BetError,
+    );
+    expect(() => playRound(game, 'base', { coinValueMinor: 10, betLevel: 7 }, seededSource(1))).toThrow(
+      BetError,
+    );
+    expect(() => playRound(game, 'nope', { coinValueMinor: 10, betLevel: 1 }, seededSource(1))).toThrow(
+      /unknown mode/,
+    );
   });
 
   it('cost multiplier: a mode costs k × base stake for the same pays', () => {

@@ -20,7 +20,14 @@
  */
 import type { RandomSource } from '../rng/index.ts';
 import { createIndexDraw, type IndexDraw } from './draw.ts';
-import { evaluateLine, findMode, type Game, type PreparedReel, type ReelModel, stakeUnitsOf } from './model.ts';
+import {
+  evaluateLine,
+  findMode,
+  type Game,
+  type PreparedReel,
+  type ReelModel,
+  stakeUnitsOf,
+} from './model.ts';
 
 /** Hard bound on free spins in one round (TIGER_STYLE: bound every loop). Validation rejects
  * supercritical retriggers, so reaching this is a broken invariant, not a rare event. */
@@ -145,7 +152,11 @@ function reelModel(game: Game): ReelModel {
 }
 
 /** Stops index into the strip; the window shows stops stop..stop+rows-1 (wrapping). */
-function buildWindow(model: ReelModel, reels: readonly PreparedReel[], stops: readonly number[]): Int32Array[] {
+function buildWindow(
+  model: ReelModel,
+  reels: readonly PreparedReel[],
+  stops: readonly number[],
+): Int32Array[] {
   if (stops.length !== model.reelCount) {
     throw new RangeError(`expected ${model.reelCount} stops, got ${stops.length}`);
   }
@@ -247,7 +258,8 @@ function evaluateWindow(
   const countOf = (symbol: number): Position[] => {
     const positions: Position[] = [];
     for (let r = 0; r < R; r++) {
-      for (let row = 0; row < model.rows; row++) if (window[r]![row] === symbol) positions.push({ reel: r, row });
+      for (let row = 0; row < model.rows; row++)
+        if (window[r]![row] === symbol) positions.push({ reel: r, row });
     }
     return positions;
   };
@@ -303,7 +315,8 @@ export function evaluateStops(
 ): SpinOutcome {
   const model = reelModel(game);
   const freeSpin = options.freeSpin === true;
-  if (freeSpin && model.freeSpins === null) throw new RangeError(`game "${game.definition.id}" has no free spins`);
+  if (freeSpin && model.freeSpins === null)
+    throw new RangeError(`game "${game.definition.id}" has no free spins`);
   const reelSet = freeSpin ? model.freeSpins!.reelSet : findMode(game, mode).reelSet!;
   return evaluateWindow(model, reelSet, stops, freeSpin);
 }
@@ -327,7 +340,8 @@ export function drawStops(reels: readonly PreparedReel[], source: RandomSource):
 }
 
 function assertSafe(value: number, what: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${what} is not a safe integer: ${value}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`${what} is not a safe integer: ${value}`);
   return value;
 }
 

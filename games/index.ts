@@ -2,12 +2,6 @@
 export { canonicalJson, mathForm, mathHash, sha256Hex } from './canonical.ts';
 export { compileGame, type LineTable, lineWinTable } from './compile.ts';
 export {
-  DEMO_GAME_FILES,
-  type DemoGameName,
-  loadDemoGame,
-  loadGameFile,
-} from './demo.ts';
-export {
   FORMAT_VERSION,
   type FreeSpinsDefinition,
   type GameDefinition,
@@ -21,6 +15,12 @@ export {
   type SymbolDefinition,
   type TableGameDefinition,
 } from './definition.ts';
+export {
+  DEMO_GAME_FILES,
+  type DemoGameName,
+  loadDemoGame,
+  loadGameFile,
+} from './demo.ts';
 export {
   type BetChoice,
   BetError,

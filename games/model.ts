@@ -157,7 +157,11 @@ function prepareReels(def: ReelGameDefinition): ReelModel {
     .map(({ s, i }) => {
       const base = s.wild?.substitutes ?? regularIds;
       const except = new Set(s.wild?.except ?? []);
-      return { index: i, subs: new Set(base.filter((t) => !except.has(t))), multiplier: s.wild?.multiplier ?? 1 };
+      return {
+        index: i,
+        subs: new Set(base.filter((t) => !except.has(t))),
+        multiplier: s.wild?.multiplier ?? 1,
+      };
     });
 
   const termCache = new Map<string, Float64Array>();

@@ -60,7 +60,12 @@ class IssueList {
   }
 }
 
-function checkUnique(issues: IssueList, values: readonly string[], pathOf: (i: number) => string, what: string) {
+function checkUnique(
+  issues: IssueList,
+  values: readonly string[],
+  pathOf: (i: number) => string,
+  what: string,
+) {
   const seen = new Set<string>();
   values.forEach((v, i) => {
     if (seen.has(v)) issues.add(pathOf(i), 'duplicate-id', `duplicate ${what} "${v}"`);
@@ -84,12 +89,7 @@ function validateCommon(def: GameDefinition, issues: IssueList): void {
     (i) => `modes[${i}].id`,
     'mode id',
   );
-  checkUnique(
-    issues,
-    def.bet.coinValuesMinor.map(String),
-    (i) => `bet.coinValuesMinor[${i}]`,
-    'coin value',
-  );
+  checkUnique(issues, def.bet.coinValuesMinor.map(String), (i) => `bet.coinValuesMinor[${i}]`, 'coin value');
   checkUnique(issues, def.bet.betLevels.map(String), (i) => `bet.betLevels[${i}]`, 'bet level');
 }
 
@@ -164,7 +164,7 @@ export function awardFor(awards: readonly SpinAward[], count: number): number {
 
 function validateReels(def: ReelGameDefinition, issues: IssueList): void {
   const symbolKinds = new Map<string, string>();
-  def.symbols.forEach((s) => symbolKinds.set(s.id, s.kind));
+  for (const s of def.symbols) symbolKinds.set(s.id, s.kind);
   checkUnique(
     issues,
     def.symbols.map((s) => s.id),
@@ -194,7 +194,11 @@ function validateReels(def: ReelGameDefinition, issues: IssueList): void {
 
   def.symbols.forEach((s, si) => {
     if (s.wild !== undefined && s.kind !== 'wild') {
-      issues.add(`symbols[${si}].wild`, 'not-applicable', `only a wild symbol has wild rules ("${s.id}" is ${s.kind})`);
+      issues.add(
+        `symbols[${si}].wild`,
+        'not-applicable',
+        `only a wild symbol has wild rules ("${s.id}" is ${s.kind})`,
+      );
     }
     const lists = [
       ['substitutes', s.wild?.substitutes],
@@ -218,7 +222,8 @@ function validateReels(def: ReelGameDefinition, issues: IssueList): void {
 
   // Reel sets: same number of reels everywhere, known symbols, weights matching stops.
   const reelSetNames = Object.keys(def.reelSets);
-  if (reelSetNames.length === 0) issues.add('reelSets', 'missing-reel-set', 'at least one reel set is needed');
+  if (reelSetNames.length === 0)
+    issues.add('reelSets', 'missing-reel-set', 'at least one reel set is needed');
   const reelCounts = new Set(reelSetNames.map((n) => def.reelSets[n]!.reels.length));
   const reelCount = def.reelSets[reelSetNames[0] ?? '']?.reels.length ?? 0;
   if (reelCounts.size > 1) {
@@ -228,7 +233,8 @@ function validateReels(def: ReelGameDefinition, issues: IssueList): void {
     def.reelSets[name]!.reels.forEach((reel, ri) => {
       const path = `reelSets.${name}.reels[${ri}]`;
       reel.symbols.forEach((sym, k) => {
-        if (!symbolKinds.has(sym)) issues.add(`${path}.symbols[${k}]`, 'unknown-symbol', `unknown symbol "${sym}"`);
+        if (!symbolKinds.has(sym))
+          issues.add(`${path}.symbols[${k}]`, 'unknown-symbol', `unknown symbol "${sym}"`);
       });
       if (reel.symbols.length < def.rows) {
         issues.add(
@@ -247,7 +253,8 @@ function validateReels(def: ReelGameDefinition, issues: IssueList): void {
         }
         let sum = 0;
         for (const w of reel.weights) sum += w;
-        if (sum > 2 ** 32) issues.add(`${path}.weights`, 'weights-too-large', 'the weights must sum to at most 2^32');
+        if (sum > 2 ** 32)
+          issues.add(`${path}.weights`, 'weights-too-large', 'the weights must sum to at most 2^32');
       }
     });
   }
@@ -287,7 +294,11 @@ function validateReels(def: ReelGameDefinition, issues: IssueList): void {
       seen.add(key);
     });
   } else if (ev.type === 'centre-line' && def.rows % 2 === 0) {
-    issues.add('evaluation', 'centre-line-even-rows', `a centre line needs an odd number of rows, got ${def.rows}`);
+    issues.add(
+      'evaluation',
+      'centre-line-even-rows',
+      `a centre line needs an odd number of rows, got ${def.rows}`,
+    );
   } else if (ev.type === 'ways' && def.bet.baseStakeUnits === undefined) {
     issues.add('bet.baseStakeUnits', 'missing-stake', 'a ways game must state baseStakeUnits');
   }
@@ -309,7 +320,11 @@ function validateReels(def: ReelGameDefinition, issues: IssueList): void {
     } else if (kind === 'scatter') {
       issues.add(path, 'scatter-in-line-pay', `scatter "${term}" pays through scatterPays, not line pays`);
     } else if (ev.type === 'ways' && (kind === undefined || kind !== 'regular')) {
-      issues.add(path, 'ways-pay-symbol', `a ways pay names a regular symbol, "${term}" is ${kind ?? 'a group'}`);
+      issues.add(
+        path,
+        'ways-pay-symbol',
+        `a ways pay names a regular symbol, "${term}" is ${kind ?? 'a group'}`,
+      );
     }
   };
   const seenCombos = new Set<string>();
@@ -319,9 +334,15 @@ function validateReels(def: ReelGameDefinition, issues: IssueList): void {
       issues.add(`${path}.type`, 'ways-pay-type', `a ways game has run pays only, got "${p.type}"`);
     }
     if (p.type === 'sequence') {
-      p.pattern.forEach((t, ti) => checkTerm(t, `${path}.pattern[${ti}]`));
+      p.pattern.forEach((t, ti) => {
+        checkTerm(t, `${path}.pattern[${ti}]`);
+      });
       if (p.pattern.length > reelCount) {
-        issues.add(`${path}.pattern`, 'pay-longer-than-reels', `${p.pattern.length} positions on ${reelCount} reels`);
+        issues.add(
+          `${path}.pattern`,
+          'pay-longer-than-reels',
+          `${p.pattern.length} positions on ${reelCount} reels`,
+        );
       }
     } else {
       checkTerm(p.symbol, `${path}.symbol`);
@@ -344,12 +365,16 @@ function validateReels(def: ReelGameDefinition, issues: IssueList): void {
       );
     }
     const key = `${p.symbol}:${p.count}`;
-    if (seenScatter.has(key)) issues.add(`scatterPays[${pi}]`, 'duplicate-pay', 'the same scatter count is paid twice');
+    if (seenScatter.has(key))
+      issues.add(`scatterPays[${pi}]`, 'duplicate-pay', 'the same scatter count is paid twice');
     seenScatter.add(key);
   });
   if (ev.type === 'ways') {
-    const bad = def.symbols.findIndex((s) => s.kind === 'wild' && def.pays.some((p) => p.type === 'run' && p.symbol === s.id));
-    if (bad >= 0) issues.add(`symbols[${bad}]`, 'ways-wild-pay', 'a wild has no pays of its own in a ways game');
+    const bad = def.symbols.findIndex(
+      (s) => s.kind === 'wild' && def.pays.some((p) => p.type === 'run' && p.symbol === s.id),
+    );
+    if (bad >= 0)
+      issues.add(`symbols[${bad}]`, 'ways-wild-pay', 'a wild has no pays of its own in a ways game');
   }
 
   // Free spins.
@@ -368,7 +393,11 @@ function validateReels(def: ReelGameDefinition, issues: IssueList): void {
     }
     checkAwards(issues, fs.awards, 'freeSpins.awards');
     if (fs.retrigger !== undefined) checkAwards(issues, fs.retrigger, 'freeSpins.retrigger');
-    if (issues.items.length === 0 && fs.retrigger !== undefined && expectedRetriggerAtLeastOne(def, fs.retrigger)) {
+    if (
+      issues.items.length === 0 &&
+      fs.retrigger !== undefined &&
+      expectedRetriggerAtLeastOne(def, fs.retrigger)
+    ) {
       issues.add(
         'freeSpins.retrigger',
         'supercritical-retrigger',

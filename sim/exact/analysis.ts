@@ -25,7 +25,7 @@
  * it).
  */
 import { type Game, type ReelModel, stakeUnitsOf } from '../../games/index.ts';
-import { spinHistogram, type SpinHistogram } from './enumerate.ts';
+import { type SpinHistogram, spinHistogram } from './enumerate.ts';
 import { type PayStats, payStatistics } from './pays.ts';
 import { Rational } from './rational.ts';
 
@@ -104,7 +104,11 @@ export interface ExactAnalysis {
    * P(round win < stake). Exact when the mode has no feature; otherwise [lower, upper]: rounds that
    * trigger the feature are counted in the upper bound only.
    */
-  readonly probabilityWinBelowStake: { readonly exact: boolean; readonly lower: Rational; readonly upper: Rational };
+  readonly probabilityWinBelowStake: {
+    readonly exact: boolean;
+    readonly lower: Rational;
+    readonly upper: Rational;
+  };
   readonly feature: FeatureStats | null;
   readonly maxWin: MaxWinStats;
   readonly pays: readonly PayStats[];
@@ -186,10 +190,7 @@ function analyzeReels(game: Game, model: ReelModel, mode: string): ExactAnalysis
       throw new ExactAnalysisUnsupportedError('expected retrigger spins per free spin >= 1 (supercritical)');
     }
     const m1 = f.ey.div(oneMinusER);
-    const s2 = f.ey2
-      .add(m1.mul(f.eyn).mulInt(2))
-      .add(m1.mul(m1).mul(f.enn1))
-      .div(oneMinusER);
+    const s2 = f.ey2.add(m1.mul(f.eyn).mulInt(2)).add(m1.mul(m1).mul(f.enn1)).div(oneMinusER);
     featureMeanPerRound = b.en.mul(m1);
     roundMean = b.ey.add(featureMeanPerRound);
     roundSecond = b.ey2.add(m1.mul(b.eyn).mulInt(2)).add(b.en.mul(s2)).add(b.enn1.mul(m1).mul(m1));

@@ -211,7 +211,9 @@ function lineClasses(model: ReelModel): LineClasses {
       nextClassOf[p] = id;
     }
     const t = new Int32Array(rows.length * S);
-    rows.forEach((row, c) => t.set(row, c * S));
+    rows.forEach((row, c) => {
+      t.set(row, c * S);
+    });
     trans[k] = t;
     constant[k] = Float64Array.from(consts);
     classOf = nextClassOf;
@@ -280,7 +282,11 @@ interface SparseState {
   weight: number;
 }
 
-function linesHistogram(model: ReelModel, reels: readonly PreparedReel[], tracker: ScatterTracker): Histogram {
+function linesHistogram(
+  model: ReelModel,
+  reels: readonly PreparedReel[],
+  tracker: ScatterTracker,
+): Histogram {
   const R = model.reelCount;
   const S = model.symbolIds.length;
   const L = model.lines.length;
@@ -431,6 +437,7 @@ export function spinHistogram(game: Game, reelSet: string, freeSpin: boolean): S
       : waysHistogram(model, reels, tracker);
   let sum = 0;
   for (const m of hist.bySpins.values()) for (const w of m.values()) sum += w;
-  if (sum !== totalWeight) throw new Error(`invariant broken: histogram weight ${sum} != cycle ${totalWeight}`);
+  if (sum !== totalWeight)
+    throw new Error(`invariant broken: histogram weight ${sum} != cycle ${totalWeight}`);
   return { totalWeight, bySpins: hist.bySpins };
 }

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  type GameDefinition,
   type Game,
+  type GameDefinition,
   loadDemoGame,
   loadGame,
   type ReelGameDefinition,
@@ -83,19 +83,23 @@ function bruteLine(def: ReelGameDefinition, syms: string[], match: (t: string, s
     if (m > 0 && (!best || p.pay * m > best.win)) best = { win: p.pay * m, id: p.id, cover: terms.length };
     if (bothWays && terms.length < R) {
       const mr = tryDir(true);
-      if (mr > 0 && (!bestR || p.pay * mr > bestR.win)) bestR = { win: p.pay * mr, id: p.id, cover: terms.length };
+      if (mr > 0 && (!bestR || p.pay * mr > bestR.win))
+        bestR = { win: p.pay * mr, id: p.id, cover: terms.length };
     }
   }
   // A full-length left-to-right win is paid once, without a right-to-left win beside it.
   const fullLeft = best !== null && best.cover === R;
-  return [best, fullLeft ? null : bestR].filter((x): x is { win: number; id: string; cover: number } => x !== null);
+  return [best, fullLeft ? null : bestR].filter(
+    (x): x is { win: number; id: string; cover: number } => x !== null,
+  );
 }
 
 function bruteSpin(def: ReelGameDefinition, window: string[][], freeSpin: boolean): BruteSpin {
   const { match } = bruteRules(def);
   const R = window.length;
   const rows = def.rows;
-  const baseStake = def.bet.baseStakeUnits ?? (def.evaluation.type === 'lines' ? def.evaluation.lines.length : 1);
+  const baseStake =
+    def.bet.baseStakeUnits ?? (def.evaluation.type === 'lines' ? def.evaluation.lines.length : 1);
   let win = 0;
   const payIds: string[] = [];
   if (def.evaluation.type === 'ways') {
@@ -169,9 +173,21 @@ interface BruteTotals {
   joint: Map<string, bigint>;
 }
 
-function bruteEnumerate(def: ReelGameDefinition, reelSet: string, freeSpin: boolean, cap: number | null): BruteTotals {
+function bruteEnumerate(
+  def: ReelGameDefinition,
+  reelSet: string,
+  freeSpin: boolean,
+  cap: number | null,
+): BruteTotals {
   const reels = def.reelSets[reelSet]!.reels;
-  const t: BruteTotals = { cycle: 0n, sumWin: 0n, sumWin2: 0n, noWin: 0n, payHits: new Map(), joint: new Map() };
+  const t: BruteTotals = {
+    cycle: 0n,
+    sumWin: 0n,
+    sumWin2: 0n,
+    noWin: 0n,
+    payHits: new Map(),
+    joint: new Map(),
+  };
   const stops = new Array<number>(reels.length).fill(0);
   const visit = (r: number, weight: bigint) => {
     if (r === reels.length) {
@@ -205,11 +221,14 @@ function bruteEnumerate(def: ReelGameDefinition, reelSet: string, freeSpin: bool
  */
 function reduced(def: GameDefinition, stops: number): Game {
   const copy = JSON.parse(JSON.stringify(def)) as ReelGameDefinition;
-  const special = new Set(copy.symbols.filter((s) => s.kind === 'wild' || s.kind === 'scatter').map((s) => s.id));
+  const special = new Set(
+    copy.symbols.filter((s) => s.kind === 'wild' || s.kind === 'scatter').map((s) => s.id),
+  );
   for (const set of Object.values(copy.reelSets)) {
     for (const reel of set.reels) {
       const keep = reel.symbols.map((s, i) => (special.has(s) ? i : -1)).filter((i) => i >= 0);
-      for (let i = 0; keep.length < stops && i < reel.symbols.length; i++) if (!keep.includes(i)) keep.push(i);
+      for (let i = 0; keep.length < stops && i < reel.symbols.length; i++)
+        if (!keep.includes(i)) keep.push(i);
       keep.sort((a, b) => a - b);
       const weights = reel.weights;
       reel.symbols = keep.map((i) => reel.symbols[i]!);
@@ -235,7 +254,8 @@ function expectMatchesBrute(game: Game) {
   expect(a.rtp.equals(Rational.of(b.sumWin, b.cycle * stake))).toBe(true);
   expect(a.roundWin.secondMoment.equals(Rational.of(b.sumWin2, b.cycle))).toBe(true);
   expect(a.probabilityNoWin.equals(Rational.of(b.noWin, b.cycle))).toBe(true);
-  for (const p of a.pays) expect([p.payId, p.base.hitsPerCycle]).toEqual([p.payId, b.payHits.get(p.payId) ?? 0n]);
+  for (const p of a.pays)
+    expect([p.payId, p.base.hitsPerCycle]).toEqual([p.payId, b.payHits.get(p.payId) ?? 0n]);
   return a;
 }
 
@@ -360,7 +380,15 @@ describe('exact analysis vs independent brute force', () => {
           ],
         },
       },
-      evaluation: { type: 'lines', lines: [[0, 0, 0, 0, 0], [1, 1, 1, 1, 1], [0, 1, 0, 1, 0]], direction: 'both-ways' },
+      evaluation: {
+        type: 'lines',
+        lines: [
+          [0, 0, 0, 0, 0],
+          [1, 1, 1, 1, 1],
+          [0, 1, 0, 1, 0],
+        ],
+        direction: 'both-ways',
+      },
       pays: [
         { id: 'a3', type: 'run', symbol: 'A', count: 3, pay: 10 },
         { id: 'a5', type: 'run', symbol: 'A', count: 5, pay: 100 },

@@ -12,5 +12,5 @@ export {
 } from './analysis.ts';
 export { EnumerationTooLargeError, type SpinHistogram, spinHistogram } from './enumerate.ts';
 export { parSheetCsv, parSheetJson, parSheetText } from './par-sheet.ts';
-export { type PayStats, type SpinPayStats } from './pays.ts';
+export type { PayStats, SpinPayStats } from './pays.ts';
 export { Rational } from './rational.ts';

@@ -104,7 +104,10 @@ function odds(x: number | null): string {
 }
 
 /** Readable report: headline figures and one table row per pay. */
-export function parSheetText(a: ExactAnalysis, formatTable: (h: string[], rows: (string | number)[][]) => string): string {
+export function parSheetText(
+  a: ExactAnalysis,
+  formatTable: (h: string[], rows: (string | number)[][]) => string,
+): string {
   const lines: string[] = [];
   lines.push(`game ${a.gameId}  mode ${a.mode}  stake ${a.stakeUnits} units`);
   lines.push(`math hash ${a.mathHash}`);
@@ -200,6 +203,22 @@ export function parSheetCsv(a: ExactAnalysis): string {
     p.rtp.toDecimal(DECIMALS),
     `${p.rtp.num}/${p.rtp.den}`,
   ]);
-  rows.push([a.gameId, a.mode, 'TOTAL', '', '', '', '', a.cycle.toString(), '', '', '', '', '', a.rtp.toDecimal(DECIMALS), `${a.rtp.num}/${a.rtp.den}`]);
+  rows.push([
+    a.gameId,
+    a.mode,
+    'TOTAL',
+    '',
+    '',
+    '',
+    '',
+    a.cycle.toString(),
+    '',
+    '',
+    '',
+    '',
+    '',
+    a.rtp.toDecimal(DECIMALS),
+    `${a.rtp.num}/${a.rtp.den}`,
+  ]);
   return `${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
 }

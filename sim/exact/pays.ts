@@ -60,13 +60,18 @@ function cycleOf(reels: readonly PreparedReel[]): bigint {
 }
 
 /** weightOf[r][s]: total weight of stops of reel r showing symbol s at `rowOf(r)`. */
-function symbolWeights(model: ReelModel, reels: readonly PreparedReel[], rowOf: (r: number) => number): Float64Array[] {
+function symbolWeights(
+  model: ReelModel,
+  reels: readonly PreparedReel[],
+  rowOf: (r: number) => number,
+): Float64Array[] {
   const S = model.symbolIds.length;
   return reels.map((reel, r) => {
     const out = new Float64Array(S);
     const n = reel.stops.length;
     const row = rowOf(r);
-    for (let stop = 0; stop < n; stop++) out[reel.stops[(stop + row) % n]!]! += reel.weights ? reel.weights[stop]! : 1;
+    for (let stop = 0; stop < n; stop++)
+      out[reel.stops[(stop + row) % n]!]! += reel.weights ? reel.weights[stop]! : 1;
     return out;
   });
 }
@@ -196,7 +201,10 @@ function reelSetPays(model: ReelModel, reels: readonly PreparedReel[]): Accum[] 
   return acc;
 }
 
-function describe(model: ReelModel, payIndex: number): { kind: PayStats['kind']; description: string; pay: number } {
+function describe(
+  model: ReelModel,
+  payIndex: number,
+): { kind: PayStats['kind']; description: string; pay: number } {
   const id = model.payIds[payIndex]!;
   const p = model.def.pays.find((x) => x.id === id);
   if (p !== undefined) {

@@ -1,5 +1,5 @@
 import type { RandomSource } from '../../rng/index.ts';
-import { createStream } from '../../rng/streams.ts'; // TEMP until rng/index.ts exports it
+import { createStream } from '../../rng/index.ts';
 
 /** The simulation stream generators rng/ provides (reproducible, non-overlapping streams). */
 export const STREAM_KINDS = ['xoshiro128ss', 'philox4x32'] as const;

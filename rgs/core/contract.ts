@@ -1,0 +1,156 @@
+/**
+ * The contract between the RGS core (wallet, ledger, rounds, audit: rgs/core, on PostgreSQL or
+ * PGlite) and its front ends (the HTTP/WebSocket server in rgs/http, the CLI). The HTTP layer
+ * never touches SQL; the core never sees HTTP.
+ *
+ * Money: bigint minor units everywhere inside. The Stake Engine API unit is an integer with six
+ * implied decimals (1_000_000 = 1.00); `API_UNITS_PER_MAJOR` converts. Never a float.
+ * Errors: values with stable codes (the Stake Engine codes), never thrown across this boundary for
+ * a client's mistake.
+ */
+
+/** Stake Engine API amounts carry 6 implied decimals. */
+export const API_UNITS_PER_MAJOR = 1_000_000n;
+
+export type RgsErrorCode =
+  | 'ERR_VAL' // invalid request (bad amount, unknown mode, step/level violation)
+  | 'ERR_IPB' // insufficient balance
+  | 'ERR_IS' // invalid or expired session
+  | 'ERR_ATE' // auth token expired
+  | 'ERR_GLE' // gambling limit (loss/deposit limit, self-exclusion, reality check, min round duration)
+  | 'ERR_BNF' // bet (round) not found
+  | 'ERR_BE' // an active bet exists
+  | 'ERR_IDEM' // idempotency key reused with a different payload
+  | 'ERR_MAINTENANCE'
+  | 'ERR_GEN'; // server error (never for a client's mistake)
+
+export interface RgsError {
+  readonly code: RgsErrorCode;
+  /** One human-readable line; never a stack trace, never personal data. */
+  readonly message: string;
+}
+
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: RgsError };
+
+export interface Balance {
+  /** Minor units with 6 implied decimals (the API unit). */
+  readonly amountMinor: bigint;
+  readonly currency: string;
+}
+
+export interface JurisdictionFlags {
+  readonly socialCasino: boolean;
+  readonly disabledFullscreen: boolean;
+  readonly disabledTurbo: boolean;
+  readonly disabledSuperTurbo: boolean;
+  readonly disabledAutoplay: boolean;
+  readonly disabledSlamstop: boolean;
+  readonly disabledSpacebar: boolean;
+  readonly disabledBuyFeature: boolean;
+  readonly displayNetPosition: boolean;
+  readonly displayRTP: boolean;
+  readonly displaySessionTimer: boolean;
+  readonly minimumRoundDurationMs: number;
+}
+
+export interface BetConfig {
+  readonly gameId: string;
+  readonly minBet: bigint;
+  readonly maxBet: bigint;
+  readonly stepBet: bigint;
+  readonly defaultBetLevel: bigint;
+  readonly betLevels: readonly bigint[];
+  /** mode name -> cost multiplier and the mode's RTP (exposed in game info). */
+  readonly betModes: Readonly<Record<string, { readonly costMultiplier: number; readonly rtp: string }>>;
+}
+
+/** A round as the API shows it (Stake Engine RoundDetail, plus recall fields). */
+export interface RoundDetail {
+  readonly roundId: string;
+  readonly gameId: string;
+  readonly gameVersion: string;
+  readonly mathHash: string;
+  readonly mode: string;
+  /** Base bet (before the mode's cost multiplier). */
+  readonly amountMinor: bigint;
+  /** What was debited: amount × cost multiplier. */
+  readonly costMinor: bigint;
+  readonly payoutMinor: bigint;
+  /** payout / amount as a decimal string (exact, e.g. "33.4"). */
+  readonly payoutMultiplier: string;
+  readonly active: boolean;
+  readonly status: 'active' | 'closed' | 'voided';
+  /** The last progress marker the front end stored with /bet/event. */
+  readonly event: string | null;
+  /** Book events: the round's full outcome (stops, wins, free spins) as an event array. */
+  readonly state: readonly unknown[];
+  readonly balanceBeforeMinor: bigint;
+  readonly balanceAfterMinor: bigint | null;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  /** Provably fair: the commitment was shown before the bet; the seed is revealed once closed. */
+  readonly fairness: {
+    readonly serverSeedCommitment: string;
+    readonly serverSeed: string | null;
+    readonly clientSeed: string;
+    readonly nonce: number;
+  };
+}
+
+export interface PlayRequest {
+  /** Idempotency key of this money movement (a retry carries the same key). */
+  readonly requestId: string;
+  readonly playerId: string;
+  readonly sessionId: string;
+  readonly currency: string;
+  readonly gameId: string;
+  readonly mode: string;
+  readonly amountMinor: bigint;
+}
+
+export interface EndRoundRequest {
+  readonly requestId: string;
+  readonly playerId: string;
+  readonly sessionId: string;
+}
+
+export interface PlayerSpec {
+  readonly currency: string;
+  readonly initialBalanceMinor: bigint;
+  readonly jurisdiction: string;
+}
+
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly checked: number;
+  readonly problems: readonly string[];
+}
+
+export interface ReplayReport {
+  readonly roundId: string;
+  /** The evaluator re-run from the stored seed reproduced the stored outcome exactly. */
+  readonly reproduced: boolean;
+  readonly storedPayoutMinor: bigint;
+  readonly replayedPayoutMinor: bigint;
+}
+
+/** The RGS core's operations. Every money movement is one ACID transaction, idempotent by requestId. */
+export interface RgsCore {
+  createPlayer(spec: PlayerSpec): Promise<Result<{ readonly playerId: string }>>;
+  betConfig(gameId: string, currency: string): Result<BetConfig>;
+  jurisdiction(playerId: string): Promise<Result<{ readonly name: string; readonly flags: JurisdictionFlags }>>;
+  balance(playerId: string, currency: string): Promise<Result<Balance>>;
+  /** The active round, else the last completed one, else null (resume on authenticate). */
+  currentRound(playerId: string, gameId: string): Promise<Result<RoundDetail | null>>;
+  /** Commitment to the server seed the player's next round will use (shown before the bet). */
+  nextSeedCommitment(playerId: string): Promise<Result<string>>;
+  play(request: PlayRequest): Promise<Result<{ readonly balance: Balance; readonly round: RoundDetail }>>;
+  endRound(request: EndRoundRequest): Promise<Result<{ readonly balance: Balance }>>;
+  setEvent(playerId: string, event: string): Promise<Result<{ readonly event: string }>>;
+  /** The last `limit` rounds (at least 10 kept), newest first, with their steps. */
+  recall(playerId: string, limit: number): Promise<Result<readonly RoundDetail[]>>;
+  replay(roundId: string): Promise<Result<ReplayReport>>;
+  verifyLedger(): Promise<VerifyReport>;
+  verifyAudit(): Promise<VerifyReport>;
+  close(): Promise<void>;
+}
