@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCertifyCommand } from './certify-command.ts';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
 import { registerMathCommand } from './math-command.ts';
 import { registerRngCommands } from './rng-commands.ts';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerRngCommands(program);
   registerMathCommand(program);
   registerSimCommand(program);
+  registerCertifyCommand(program);
   return program;
 }
 

@@ -1,5 +1,26 @@
 // Public module of sim/: exact (full-cycle) analysis and parallel Monte Carlo simulation.
 
+// Exact (full-cycle) analysis and PAR sheets (sim/exact)
+export {
+  ADVERTISED_AWARD_MAX_ODDS,
+  analyzeGame,
+  EnumerationTooLargeError,
+  type ExactAnalysis,
+  ExactAnalysisUnsupportedError,
+  type FeatureStats,
+  type MaxWinStats,
+  type Moments,
+  type PayStats,
+  parSheetCsv,
+  parSheetJson,
+  parSheetText,
+  Rational,
+  type SpinHistogram,
+  type SpinPayStats,
+  spinHistogram,
+  VI_Z_90,
+  VI_Z_95,
+} from './exact/index.ts';
 // Monte Carlo simulation (sim/monte-carlo)
 export {
   BAND_COUNT,
