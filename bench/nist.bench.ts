@@ -21,7 +21,7 @@ function sequenceBits(index: number): Uint8Array {
  * sequences single-threaded (~1.5 s per sequence).
  */
 export async function run(options: { quick: boolean }): Promise<void> {
-  const sequences = options.quick ? 3 : 20;
+  const sequences = options.quick ? 3 : 100;
   heading(`NIST SP 800-22 battery: ${sequences} sequences × 10^6 bits (baseline: generating the bits)`);
   // Warm-up: one full battery so that the JIT has compiled every test (and the FFT plan exists).
   runNistSequence(sequenceBits(999));

@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { registerCertifyCommand } from './certify-command.ts';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
 import { registerMathCommand } from './math-command.ts';
+import { registerRgsCommand } from './rgs-command.ts';
+import { registerRgsStart } from './rgs-start.ts';
 import { registerRngCommands } from './rng-commands.ts';
 import { registerSimCommand } from './sim-command.ts';
 import { CROUPIER_VERSION } from './version.ts';
@@ -24,6 +26,7 @@ export function buildProgram(): Command {
   registerMathCommand(program);
   registerSimCommand(program);
   registerCertifyCommand(program);
+  registerRgsStart(registerRgsCommand(program));
   return program;
 }
 

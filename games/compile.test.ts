@@ -5,12 +5,15 @@
  * demand).
  */
 import { describe, expect, it } from 'vitest';
+import type { RandomSource } from '../rng/index.ts';
 import { compileGame } from './compile.ts';
+import { compileStopDraws, drawStop } from './compile-draw.ts';
 import { DEMO_GAME_FILES, type DemoGameName, loadDemoGame } from './demo.ts';
+import { createIndexDraw } from './draw.ts';
 import { playRound } from './evaluator.ts';
 import { createRoundTally } from './kernel.ts';
-import { loadGame } from './model.ts';
-import { seededSource } from './test-source.ts';
+import { type Game, loadGame } from './model.ts';
+import { scriptedSource, seededSource } from './test-source.ts';
 
 const DEFAULT_ROUNDS: Record<DemoGameName, number> = {
   'jungle-twenty': 20_000,
@@ -95,5 +98,109 @@ describe('compiled fast path = reference evaluator', () => {
     }
     expect(tally.capHits).toBe(capped);
     expect(cappedInFeature).toBeGreaterThan(0);
+  });
+
+  it('a line game with widened strips (prefix table on two reels) and one too big for a line table agree', () => {
+    const jungle = loadDemoGame('jungle-twenty').definition;
+    // Every strip doubled: the same game, but 84 × 82 × 82 stop prefixes exceed the 3-reel table.
+    const doubled = JSON.parse(JSON.stringify(jungle));
+    for (const set of Object.values(doubled.reelSets) as { reels: { symbols: string[] }[] }[]) {
+      for (const reel of set.reels) reel.symbols = [...reel.symbols, ...reel.symbols];
+    }
+    // Seven reels: 11^7 symbol combinations exceed the line table, so lines are evaluated directly.
+    const seven = JSON.parse(JSON.stringify(jungle));
+    for (const set of Object.values(seven.reelSets) as { reels: unknown[] }[]) {
+      set.reels = [...set.reels, set.reels[1], set.reels[2]];
+    }
+    seven.evaluation.lines = seven.evaluation.lines.map((line: number[]) => [...line, line[1], line[2]]);
+    for (const [json, rounds] of [
+      [doubled, 20_000],
+      [seven, 3_000],
+    ] as const) {
+      const game: Game = loadGame(json);
+      const compiled = compileGame(game, 'base');
+      const tally = createRoundTally(compiled.payIds.length);
+      const a = seededSource(99);
+      const b = seededSource(99);
+      let won = 0;
+      for (let i = 0; i < rounds; i++) {
+        const ref = playRound(game, 'base', { coinValueMinor: 1, betLevel: 1 }, a);
+        expect(compiled.playRound(b, tally)).toBe(ref.totalWinUnits);
+        if (ref.totalWinUnits > 0) won++;
+      }
+      expect(b.nextUint32()).toBe(a.nextUint32());
+      expect(won).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('compiled stop draws = draw.ts draws, word for word', () => {
+  /** Words w_k = ceil(k 2^32 / n), k >= 0: (w_k n) mod 2^32 < n, so Lemire rejects those below its threshold. */
+  function edgeWords(n: number, count: number): number[] {
+    const out: number[] = [];
+    for (let k = 0; k < count; k++) out.push(Math.min(2 ** 32 - 1, Math.ceil((k * 2 ** 32) / n)));
+    return out;
+  }
+
+  /** Every draw until the scripted words run out (or the draw throws), as a list. */
+  function drawAll(draw: (source: RandomSource) => number, words: readonly number[]): (number | string)[] {
+    const source = scriptedSource(words);
+    const out: (number | string)[] = [];
+    for (;;) {
+      try {
+        out.push(draw(source));
+      } catch (error) {
+        out.push((error as Error).message);
+        return out;
+      }
+    }
+  }
+
+  const random = seededSource(2024);
+  const randomWords = Array.from({ length: 400 }, () => random.nextUint32());
+  const cases: { name: string; count: number; weights: number[] | null }[] = [
+    { name: 'one stop', count: 1, weights: null },
+    { name: '3 stops', count: 3, weights: null },
+    { name: '41 stops', count: 41, weights: null },
+    { name: '1000 stops', count: 1000, weights: null },
+    { name: '2^21 stops (largest fast bound)', count: 2 ** 21, weights: null },
+    { name: '2^21 + 1 stops (generic draw)', count: 2 ** 21 + 1, weights: null },
+    { name: 'alias weights', count: 5, weights: [7, 1, 30, 2, 9] },
+    { name: 'alias weights with a zero', count: 4, weights: [3, 0, 5, 1] },
+    { name: 'alias weights, total above 2^21', count: 3, weights: [3_000_000, 1, 777_777] },
+    { name: 'cumulative weights (k × total above 2^53)', count: 3, weights: [2 ** 52, 2 ** 51, 1] },
+  ];
+  for (const { name, count, weights } of cases) {
+    it(`${name}: same stops and the same rejections`, () => {
+      const reference = createIndexDraw(count, weights);
+      const fast = compileStopDraws([
+        {
+          stops: new Int32Array(count),
+          weights,
+          totalWeight: weights ? weights.reduce((a, b) => a + b) : count,
+        },
+      ]);
+      const total = weights ? weights.reduce((a, b) => a + b) : count;
+      const words = [
+        ...randomWords,
+        ...edgeWords(count, 64),
+        ...edgeWords(total, 64),
+        ...randomWords.slice(0, 50),
+      ];
+      const got = drawAll((source) => drawStop(fast, 0, source), words);
+      expect(got).toEqual(drawAll(reference, words));
+      expect(got.length).toBeGreaterThan(100);
+    });
+  }
+
+  it('a source stuck on a rejected word: both give up after the same number of draws', () => {
+    // For n = 3 the threshold is (2^32 - 3) mod 3 = 1: word 0 (low = 0) is always rejected.
+    const words = new Array<number>(200).fill(0);
+    const fast = compileStopDraws([{ stops: new Int32Array(3), weights: null, totalWeight: 3 }]);
+    const a = scriptedSource(words);
+    const b = scriptedSource(words);
+    expect(() => createIndexDraw(3, null)(a)).toThrow(/rejections/);
+    expect(() => drawStop(fast, 0, b)).toThrow(/rejections/);
+    expect(b.nextUint32()).toBe(a.nextUint32());
   });
 });

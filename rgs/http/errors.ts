@@ -78,5 +78,4 @@ export function oneLine(message: string, maxChars = 300): string {
   return flat.length > maxChars ? `${flat.slice(0, maxChars - 1)}…` : flat;
 }
 
-export const INTERNAL_ERROR = (): ApiError =>
-  new ApiError('ERR_GEN', 'internal server error; nothing was changed by this request unless its round shows it');
+export const INTERNAL_ERROR = (): ApiError => new ApiError('ERR_GEN', 'internal server error');

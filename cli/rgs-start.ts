@@ -1,0 +1,98 @@
+/**
+ * `croupier rgs start` (serve the Stake Engine API) and `croupier rgs token` (a short-lived operator
+ * token for /session/start and DELETE /session/:id), added to the `rgs` group.
+ *
+ * Configuration: flags override environment variables (rgs/config.ts lists them); a bad value is
+ * one line on stderr and exit 2. `start` runs until SIGINT/SIGTERM, then shuts down gracefully.
+ */
+import type { Command } from 'commander';
+import { loadRgsConfig, type RgsConfig, type RgsFlags } from '../rgs/config.ts';
+import {
+  OPERATOR_TOKEN_DEFAULT_TTL_S,
+  OPERATOR_TOKEN_MAX_TTL_S,
+  signOperatorToken,
+} from '../rgs/http/operator-auth.ts';
+import { resolveOperatorSecret, startRgs } from '../rgs/server.ts';
+import { CliError, EXIT_BAD_INPUT } from './errors.ts';
+
+function configOrThrow(flags: RgsFlags): RgsConfig {
+  const loaded = loadRgsConfig(process.env, flags);
+  if (!loaded.ok) throw new CliError(loaded.message, EXIT_BAD_INPUT);
+  return loaded.config;
+}
+
+/** Waits for SIGINT or SIGTERM (once), then removes the listeners. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+export function registerRgsStart(rgs: Command): void {
+  rgs
+    .command('start')
+    .description(
+      'Serve the Stake Engine RGS API (wallet, bets, replay), the operator API, WebSocket pushes,\n' +
+        '/health, /ready and /metrics. Without --database-url: embedded PGlite in the data dir;\n' +
+        'without --redis-url: in-process sessions (single node only).',
+    )
+    .option('--port <port>', 'TCP port (0: any free port) [env RGS_PORT, default 7420]')
+    .option('--host <host>', 'listen address [env RGS_HOST, default 127.0.0.1]')
+    .option('--tls', 'HTTPS with a loopback CA generated (once) in <data-dir>/tls [env RGS_TLS]')
+    .option('--database-url <url>', 'PostgreSQL URL [env DATABASE_URL]')
+    .option('--redis-url <url>', 'Redis URL [env REDIS_URL]')
+    .option('--data-dir <dir>', 'data directory [env RGS_DATA_DIR, default .croupier/rgs]')
+    .action(async (flags: RgsFlags) => {
+      const config = configOrThrow(flags);
+      const signal = untilSignal();
+      let running: Awaited<ReturnType<typeof startRgs>>;
+      try {
+        running = await startRgs(config);
+      } catch (error) {
+        throw new CliError((error as Error).message, EXIT_BAD_INPUT);
+      }
+      const out = (line: string) => process.stderr.write(`croupier rgs: ${line}\n`);
+      out(`serving ${running.baseUrl} (rgs_url=${running.rgsUrl})`);
+      out(
+        `database: ${running.databaseKind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`}; ` +
+          `sessions: ${running.sessionsKind === 'redis' ? 'Redis' : 'in-process (single node only)'}`,
+      );
+      if (running.caPath !== null)
+        out(`TLS CA: ${running.caPath} (trust it with NODE_EXTRA_CA_CERTS=${running.caPath})`);
+      out(
+        `operator token: croupier rgs token${running.operatorSecretPath !== null ? ` --data-dir ${config.dataDir}` : ' (with RGS_OPERATOR_SECRET set)'}`,
+      );
+      const received = await signal;
+      out(`${received}: shutting down (grace ${config.shutdownGraceMs} ms)`);
+      const { abandoned } = await running.stop();
+      if (abandoned > 0) out(`${abandoned} request(s) were still in flight at the deadline`);
+    });
+
+  rgs
+    .command('token')
+    .description(
+      'Print a short-lived operator token (HS256 JWT) for /session/start and DELETE /session/:id,\n' +
+        'signed with RGS_OPERATOR_SECRET or the secret generated in <data-dir>/operator-secret.',
+    )
+    .option('--data-dir <dir>', 'data directory [env RGS_DATA_DIR, default .croupier/rgs]')
+    .option(
+      '--ttl <seconds>',
+      `lifetime, 1..${OPERATOR_TOKEN_MAX_TTL_S}`,
+      String(OPERATOR_TOKEN_DEFAULT_TTL_S),
+    )
+    .action(async (flags: { dataDir?: string; ttl: string }) => {
+      const config = configOrThrow(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {});
+      const ttl = Number(flags.ttl);
+      if (!Number.isInteger(ttl) || ttl < 1 || ttl > OPERATOR_TOKEN_MAX_TTL_S) {
+        throw new CliError(`--ttl must be a whole number of seconds in 1..${OPERATOR_TOKEN_MAX_TTL_S}`);
+      }
+      const { secret } = resolveOperatorSecret(config);
+      process.stdout.write(`${await signOperatorToken(secret, ttl)}\n`);
+    });
+}

@@ -1,0 +1,1234 @@
+/**
+ * The RGS core: wallet, ledger, rounds, audit, on PostgreSQL or PGlite (rgs/db), behind the
+ * `RgsCore` contract. Every money call is ONE transaction:
+ *
+ *   play:     lock the player's account row → idempotency (same requestId: same payload → the
+ *             original response, else ERR_IDEM) → tombstone (a rolled-back bet id is refused) →
+ *             one active round per player (ERR_BE) → compliance (self-exclusion, minimum round
+ *             duration, loss limit: ERR_GLE, the refusal audited) → funds (ERR_IPB, nothing
+ *             written) → outcome = playRound(game, mode, bet, ProvablyFairSource(seed, client seed,
+ *             nonce)) → bet transaction + postings → round (closed at once when it pays nothing,
+ *             else active with the credit deferred to endRound) → next seed → audit → response.
+ *   endRound: lock → idempotency → active round (ERR_BNF) → win transaction referencing the bet →
+ *             close, reveal the seed → audit → response.
+ *
+ * Server seeds come from an SP 800-90A DRBG (createDrbgSource, OS entropy behind the SP 800-90B
+ * health tests), one fresh 32-byte seed per round, generated one round ahead: its SHA-256
+ * commitment is what `nextSeedCommitment` shows before the bet; the seed is revealed when the
+ * round closes.
+ *
+ * Errors are values (Result); an unexpected failure (database down, broken invariant) becomes
+ * ERR_GEN with a generic message and is reported to `onError`. A failed call changed nothing, except
+ * that a refusal for a gambling limit is itself audited; a call whose outcome is unknown (the
+ * connection died at COMMIT) is resolved by retrying it with the same requestId.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson, DEMO_GAME_FILES, type DemoGameName, loadDemoGame, playRound } from '../../games/index.ts';
+import {
+  commitServerSeed,
+  createDrbgSource,
+  type DrbgKind,
+  type DrbgSource,
+  generateServerSeed,
+  ProvablyFairSource,
+} from '../../rng/index.ts';
+import { migrate } from '../db/migrate.ts';
+import {
+  createPgClient,
+  createPgliteClient,
+  type SqlClient,
+  type SqlExecutor,
+  UNIQUE_VIOLATION,
+} from '../db/sql-client.ts';
+import { appendAudit, jsonSafe, playerChain, verifyAuditLog } from './audit.ts';
+import type {
+  Balance,
+  BetConfig,
+  EndRoundRequest,
+  JurisdictionFlags,
+  PlayerSpec,
+  PlayRequest,
+  ReplayReport,
+  Result,
+  RgsCore,
+  RgsError,
+  RgsErrorCode,
+  RoundDetail,
+  VerifyReport,
+} from './contract.ts';
+import {
+  bookEvents,
+  payoutMultiplier,
+  prepareServedGame,
+  type ServedGame,
+  type ServedGameSpec,
+  stateHash,
+  unitsToApi,
+} from './games.ts';
+import { DEFAULT_JURISDICTIONS, type IncompleteRoundPolicy, type JurisdictionPolicy } from './jurisdictions.ts';
+import {
+  ensureHouseAccounts,
+  houseAccountId,
+  houseShardOf,
+  type LedgerTransaction,
+  verifyLedgerBooks,
+  writeLedgerTransaction,
+} from './ledger.ts';
+
+/** The least-privilege role the core runs as when the database has it (004_app_role.sql). */
+export const APP_ROLE = 'croupier_app';
+export const DEFAULT_HOUSE_SHARDS = 16;
+const MAX_HOUSE_SHARDS = 1024;
+const MAX_RECALL_ROUNDS = 100;
+const MAX_STALE_ROUNDS_PER_CALL = 1_000;
+const MAX_REQUEST_ID_LENGTH = 200;
+const MAX_EVENT_LENGTH = 1_000;
+const MAX_AMOUNT_MINOR = 10n ** 15n; // one billion major units
+/** Retries of one money transaction (serialization failure, deadlock, idempotency race). */
+const MONEY_TX_ATTEMPTS = 5;
+
+/** Where the core keeps its data. */
+export type RgsDatabase =
+  /** PostgreSQL: migrated with the URL's user, then served through a pool as the app role. */
+  | { readonly url: string; readonly maxConnections?: number; readonly appRole?: string | null }
+  /** Embedded PGlite with data in `dataDir` (in memory when omitted). One connection. */
+  | { readonly pglite: true; readonly dataDir?: string; readonly appRole?: string | null }
+  /** A client the caller opened (and closes): migrated, used as is. */
+  | { readonly client: SqlClient };
+
+export interface RgsCoreOptions {
+  readonly db: RgsDatabase;
+  /** Served games; default: every demo game. */
+  readonly games?: readonly ServedGameSpec[];
+  /** DRBG for server seeds; default 'hmac-drbg'. */
+  readonly rngKind?: DrbgKind;
+  readonly clock?: () => Date;
+  /** Jurisdiction name -> policy; default DEFAULT_JURISDICTIONS. Players name one of these. */
+  readonly jurisdictions?: Readonly<Record<string, JurisdictionPolicy>>;
+  /** House (and funding) account shards per currency; default 16. */
+  readonly houseShards?: number;
+  /** Unexpected failures (they reach clients only as ERR_GEN). */
+  readonly onError?: (operation: string, error: unknown) => void;
+}
+
+export interface PlayerLimits {
+  /** Net loss (cost − payout) allowed over the rolling window; null removes the limit. */
+  readonly lossLimitMinor: bigint | null;
+  readonly lossLimitWindowMs: number | null;
+  /** Self-exclusion end (play refused until then); null lifts it. */
+  readonly selfExcludedUntil: Date | null;
+}
+
+export interface StaleRoundAction {
+  readonly roundId: string;
+  readonly playerId: string;
+  readonly action: 'completed' | 'voided-refunded';
+  readonly creditedMinor: bigint;
+}
+
+/** The contract plus the operator-side operations (deposits, limits, rollbacks, stale rounds). */
+export interface RgsCoreService extends RgsCore {
+  readonly databaseKind: 'pg' | 'pglite';
+  deposit(request: {
+    readonly requestId: string;
+    readonly playerId: string;
+    readonly amountMinor: bigint;
+  }): Promise<Result<{ readonly balance: Balance }>>;
+  /**
+   * Hub88-style rollback of a bet by its play requestId: an active round is voided and its cost
+   * refunded; an unknown bet is recorded as a tombstone so that the late bet is refused; a settled
+   * round cannot be rolled back (ERR_VAL).
+   */
+  rollbackBet(request: {
+    readonly requestId: string;
+    readonly playerId: string;
+    readonly betRequestId: string;
+  }): Promise<Result<{ readonly balance: Balance; readonly tombstone: boolean }>>;
+  setLimits(playerId: string, limits: PlayerLimits): Promise<Result<PlayerLimits>>;
+  /** The player's client seed for their next rounds (refused while a round is active). */
+  setClientSeed(playerId: string, clientSeed: string): Promise<Result<{ readonly clientSeed: string }>>;
+  /**
+   * Applies each player's jurisdiction policy to rounds still active `olderThanMs` after they
+   * started: 'complete' credits the payout and closes; 'void-refund' voids and refunds the cost.
+   */
+  voidStaleRounds(options: {
+    readonly olderThanMs: number;
+    readonly limit?: number;
+  }): Promise<Result<readonly StaleRoundAction[]>>;
+  readonly games: ReadonlyMap<string, ServedGame>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const CURRENCY = /^[A-Z][A-Z0-9]{1,9}$/;
+
+function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+function fail<T>(code: RgsErrorCode, message: string): Result<T> {
+  return { ok: false, error: { code, message } };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+function requestHash(payload: Record<string, unknown>): string {
+  return sha256(canonicalJson(jsonSafe(payload)));
+}
+
+/** Stored responses keep bigints as {"$big": "<decimal>"} (jsonb has no bigint). */
+function encodeStored(value: unknown): unknown {
+  if (typeof value === 'bigint') return { $big: value.toString() };
+  if (Array.isArray(value)) return value.map(encodeStored);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeStored(v)]));
+  }
+  return value;
+}
+function decodeStored(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(decodeStored);
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0]![0] === '$big' && typeof entries[0]![1] === 'string') {
+      return BigInt(entries[0]![1]);
+    }
+    return Object.fromEntries(entries.map(([k, v]) => [k, decodeStored(v)]));
+  }
+  return value;
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
+}
+function bytesToHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
+}
+
+function validRequestId(id: unknown): id is string {
+  return typeof id === 'string' && id.length >= 1 && id.length <= MAX_REQUEST_ID_LENGTH;
+}
+
+interface RoundRow extends Record<string, unknown> {
+  id: string;
+  player_id: string;
+  game_id: string;
+  game_version: string;
+  math_hash: string;
+  mode: string;
+  currency: string;
+  amount_minor: bigint;
+  cost_minor: bigint;
+  payout_minor: bigint;
+  coin_value_minor: number;
+  bet_level: number;
+  status: 'active' | 'closed' | 'voided';
+  event: string | null;
+  state: unknown[];
+  server_seed_commitment: string;
+  server_seed: string;
+  client_seed: string;
+  nonce: bigint;
+  balance_before_minor: bigint;
+  balance_after_minor: bigint | null;
+  bet_tx_id: string;
+  started_at: Date;
+  ended_at: Date | null;
+}
+
+const ROUND_COLUMNS = `id, player_id, game_id, game_version, math_hash, mode, currency, amount_minor, cost_minor,
+  payout_minor, coin_value_minor, bet_level, status, event, state, server_seed_commitment, server_seed,
+  client_seed, nonce, balance_before_minor, balance_after_minor, bet_tx_id, started_at, ended_at`;
+
+function roundDetail(r: RoundRow): RoundDetail {
+  return {
+    roundId: r.id,
+    gameId: r.game_id,
+    gameVersion: r.game_version,
+    mathHash: r.math_hash,
+    mode: r.mode,
+    amountMinor: r.amount_minor,
+    costMinor: r.cost_minor,
+    payoutMinor: r.payout_minor,
+    payoutMultiplier: payoutMultiplier(r.payout_minor, r.amount_minor),
+    active: r.status === 'active',
+    status: r.status,
+    event: r.event,
+    state: r.state,
+    balanceBeforeMinor: r.balance_before_minor,
+    balanceAfterMinor: r.balance_after_minor,
+    startedAt: r.started_at.toISOString(),
+    endedAt: r.ended_at === null ? null : r.ended_at.toISOString(),
+    fairness: {
+      serverSeedCommitment: r.server_seed_commitment,
+      serverSeed: r.status === 'active' ? null : r.server_seed,
+      clientSeed: r.client_seed,
+      nonce: Number(r.nonce),
+    },
+  };
+}
+
+interface LockedPlayer extends Record<string, unknown> {
+  account_id: bigint;
+  balance_minor: bigint;
+  currency: string;
+  jurisdiction: string;
+  client_seed: string;
+  next_nonce: bigint;
+  next_server_seed: string;
+  next_seed_commitment: string;
+  loss_limit_minor: bigint | null;
+  loss_limit_window_ms: bigint | null;
+  self_excluded_until: Date | null;
+}
+
+/**
+ * Locks the player's account row (the per-player lock every money call takes first) and the player
+ * row. Both are locked on purpose: under READ COMMITTED a statement that waited for a lock re-reads
+ * only the rows it locked, so a joined but unlocked players row would come back stale (the previous
+ * round's nonce and seed) after waiting behind a concurrent play.
+ */
+async function lockPlayer(tx: SqlExecutor, playerId: string): Promise<LockedPlayer | undefined> {
+  const [row] = await tx.query<LockedPlayer>(
+    `SELECT a.id AS account_id, a.balance_minor, a.currency, p.jurisdiction, p.client_seed, p.next_nonce,
+            p.next_server_seed, p.next_seed_commitment, p.loss_limit_minor, p.loss_limit_window_ms,
+            p.self_excluded_until
+       FROM rgs.accounts a JOIN rgs.players p ON p.id = a.player_id
+      WHERE a.player_id = $1 AND a.kind = 'player'
+      FOR UPDATE OF a, p`,
+    [playerId],
+  );
+  return row;
+}
+
+interface PriorRequest {
+  readonly outcome: 'new' | 'replay' | 'conflict';
+  readonly response?: unknown;
+}
+
+async function priorRequest(
+  tx: SqlExecutor,
+  requestId: string,
+  operation: string,
+  hash: string,
+): Promise<PriorRequest> {
+  const [row] = await tx.query<{ operation: string; request_hash: string; response: unknown }>(
+    'SELECT operation, request_hash, response FROM rgs.requests WHERE request_id = $1',
+    [requestId],
+  );
+  if (row === undefined) return { outcome: 'new' };
+  if (row.operation !== operation || row.request_hash !== hash) return { outcome: 'conflict' };
+  return { outcome: 'replay', response: decodeStored(row.response) };
+}
+
+async function storeResponse(
+  tx: SqlExecutor,
+  requestId: string,
+  operation: string,
+  playerId: string,
+  hash: string,
+  response: unknown,
+  at: Date,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO rgs.requests (request_id, operation, player_id, request_hash, response, created_at)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
+    [requestId, operation, playerId, hash, JSON.stringify(encodeStored(response)), at],
+  );
+}
+
+const IDEM_MESSAGE = 'requestId was already used with a different request';
+
+// ---------------------------------------------------------------------------------------------
+// The factory
+
+async function openDatabase(db: RgsDatabase): Promise<{ client: SqlClient; owned: boolean }> {
+  if ('client' in db) {
+    await migrate(db.client);
+    return { client: db.client, owned: false };
+  }
+  if ('url' in db) {
+    const migrator = createPgClient(db.url, { maxConnections: 1 });
+    let useRole: string | null = null;
+    try {
+      await migrate(migrator);
+      const wanted = db.appRole === undefined ? APP_ROLE : db.appRole;
+      if (wanted !== null) {
+        const [row] = await migrator.query<{ can: boolean }>(
+          `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)
+                  AND pg_has_role(current_user, (SELECT oid FROM pg_roles WHERE rolname = $1), 'MEMBER') AS can`,
+          [wanted],
+        );
+        useRole = row?.can ? wanted : null;
+        if (useRole === null && db.appRole !== undefined) throw new Error(`cannot SET ROLE ${wanted}`);
+      }
+    } finally {
+      await migrator.close();
+    }
+    return {
+      client: createPgClient(db.url, {
+        maxConnections: db.maxConnections ?? 10,
+        role: useRole,
+      }),
+      owned: true,
+    };
+  }
+  const client = await createPgliteClient(db.dataDir);
+  try {
+    await migrate(client);
+    const role = db.appRole === undefined ? APP_ROLE : db.appRole;
+    if (role !== null) {
+      const [row] = await client.query<{ present: boolean }>(
+        'SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS present',
+        [role],
+      );
+      if (row?.present) await client.exec(`SET ROLE ${role}`);
+    }
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+  return { client, owned: true };
+}
+
+export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreService> {
+  const clock = options.clock ?? (() => new Date());
+  const jurisdictions = options.jurisdictions ?? DEFAULT_JURISDICTIONS;
+  const shards = options.houseShards ?? DEFAULT_HOUSE_SHARDS;
+  if (!(Number.isInteger(shards) && shards >= 1 && shards <= MAX_HOUSE_SHARDS)) {
+    throw new RangeError(`houseShards must be 1..${MAX_HOUSE_SHARDS}`);
+  }
+  const specs =
+    options.games ??
+    (Object.keys(DEMO_GAME_FILES) as DemoGameName[]).map((name) => ({ game: loadDemoGame(name) }));
+  const games = new Map<string, ServedGame>();
+  for (const spec of specs) {
+    const served = prepareServedGame(spec);
+    if (games.has(served.id)) throw new RangeError(`game ${served.id} is served twice`);
+    games.set(served.id, served);
+  }
+  const drbg: DrbgSource = createDrbgSource(options.rngKind ?? 'hmac-drbg');
+  const newSeed = () => {
+    const seed = generateServerSeed(drbg);
+    return { hex: bytesToHex(seed), commitment: commitServerSeed(seed) };
+  };
+  const { client: db, owned } = await openDatabase(options.db);
+  const currenciesReady = new Set<string>();
+
+  /** Every public call: unexpected throws become ERR_GEN (never a stack trace to a client). */
+  const guard = async <T>(operation: string, work: () => Promise<Result<T>>): Promise<Result<T>> => {
+    try {
+      return await work();
+    } catch (error) {
+      options.onError?.(operation, error);
+      return fail('ERR_GEN', 'server error');
+    }
+  };
+  const moneyTx = <T>(fn: (tx: SqlExecutor) => Promise<T>) =>
+    db.transaction(fn, { maxAttempts: MONEY_TX_ATTEMPTS, retryOn: [UNIQUE_VIOLATION] });
+
+  const checkPlayerId = (playerId: unknown): RgsError | null =>
+    typeof playerId === 'string' && UUID.test(playerId) ? null : { code: 'ERR_VAL', message: 'invalid playerId' };
+
+  const houseShard = async (tx: SqlExecutor, kind: 'house' | 'funding', currency: string, playerId: string) =>
+    await houseAccountId(tx, kind, currency, houseShardOf(playerId, shards));
+
+  // ----- players
+
+  const createPlayer: RgsCore['createPlayer'] = (spec: PlayerSpec) =>
+    guard('createPlayer', async () => {
+      if (typeof spec?.currency !== 'string' || !CURRENCY.test(spec.currency)) {
+        return fail('ERR_VAL', 'currency must be 2-10 capital letters or digits');
+      }
+      if (typeof spec.initialBalanceMinor !== 'bigint' || spec.initialBalanceMinor < 0n) {
+        return fail('ERR_VAL', 'initialBalanceMinor must be a non-negative bigint');
+      }
+      if (spec.initialBalanceMinor > MAX_AMOUNT_MINOR) return fail('ERR_VAL', 'initial balance too large');
+      if (typeof spec.jurisdiction !== 'string' || !Object.hasOwn(jurisdictions, spec.jurisdiction)) {
+        return fail('ERR_VAL', `unknown jurisdiction (known: ${Object.keys(jurisdictions).join(', ')})`);
+      }
+      const playerId = randomUUID();
+      const seed = newSeed();
+      const clientSeed = bytesToHex(generateServerSeed(drbg)).slice(0, 32);
+      const now = clock();
+      await moneyTx(async (tx) => {
+        if (!currenciesReady.has(spec.currency)) await ensureHouseAccounts(tx, spec.currency, shards);
+        await tx.query(
+          `INSERT INTO rgs.players (id, currency, jurisdiction, client_seed, next_nonce, next_server_seed,
+                                   next_seed_commitment, created_at)
+           VALUES ($1, $2, $3, $4, 0, $5, $6, $7)`,
+          [playerId, spec.currency, spec.jurisdiction, clientSeed, seed.hex, seed.commitment, now],
+        );
+        const [account] = await tx.query<{ id: bigint }>(
+          `INSERT INTO rgs.accounts (kind, player_id, currency) VALUES ('player', $1, $2) RETURNING id`,
+          [playerId, spec.currency],
+        );
+        await appendAudit(tx, {
+          chainId: playerChain(playerId),
+          kind: 'player.created',
+          playerId,
+          roundId: null,
+          txId: null,
+          recordedAt: now,
+          data: { currency: spec.currency, jurisdiction: spec.jurisdiction, clientSeed },
+        });
+        if (spec.initialBalanceMinor > 0n) {
+          const txId = randomUUID();
+          await writeLedgerTransaction(tx, {
+            id: txId,
+            kind: 'deposit',
+            idempotencyKey: `deposit:initial:${playerId}`,
+            requestHash: requestHash({ op: 'deposit', playerId, amountMinor: spec.initialBalanceMinor }),
+            playerId,
+            currency: spec.currency,
+            amountMinor: spec.initialBalanceMinor,
+            roundId: null,
+            referenceTxId: null,
+            createdAt: now,
+            postings: [
+              { accountId: account!.id, amountMinor: spec.initialBalanceMinor },
+              {
+                accountId: await houseShard(tx, 'funding', spec.currency, playerId),
+                amountMinor: -spec.initialBalanceMinor,
+              },
+            ],
+          });
+          await appendAudit(tx, {
+            chainId: playerChain(playerId),
+            kind: 'deposit',
+            playerId,
+            roundId: null,
+            txId,
+            recordedAt: now,
+            data: { amountMinor: spec.initialBalanceMinor, balanceAfterMinor: spec.initialBalanceMinor },
+          });
+        }
+      });
+      currenciesReady.add(spec.currency);
+      return ok({ playerId });
+    });
+
+  const betConfig: RgsCore['betConfig'] = (gameId, currency) => {
+    const served = typeof gameId === 'string' ? games.get(gameId) : undefined;
+    if (served === undefined) return fail('ERR_VAL', 'unknown game');
+    if (typeof currency !== 'string' || !CURRENCY.test(currency)) return fail('ERR_VAL', 'invalid currency');
+    const config: BetConfig = { gameId: served.id, ...served.config };
+    return ok(config);
+  };
+
+  const jurisdiction: RgsCore['jurisdiction'] = (playerId) =>
+    guard('jurisdiction', async () => {
+      const bad = checkPlayerId(playerId);
+      if (bad) return { ok: false, error: bad };
+      const [row] = await db.query<{ jurisdiction: string }>('SELECT jurisdiction FROM rgs.players WHERE id = $1', [
+        playerId,
+      ]);
+      if (row === undefined) return fail('ERR_VAL', 'unknown player');
+      const policy = jurisdictions[row.jurisdiction];
+      if (policy === undefined) throw new Error(`player ${playerId} has unconfigured jurisdiction ${row.jurisdiction}`);
+      const flags: JurisdictionFlags = policy.flags;
+      return ok({ name: row.jurisdiction, flags });
+    });
+
+  const balance: RgsCore['balance'] = (playerId, currency) =>
+    guard('balance', async () => {
+      const bad = checkPlayerId(playerId);
+      if (bad) return { ok: false, error: bad };
+      const [row] = await db.query<{ balance_minor: bigint; currency: string }>(
+        `SELECT balance_minor, currency FROM rgs.accounts WHERE player_id = $1 AND kind = 'player'`,
+        [playerId],
+      );
+      if (row === undefined) return fail('ERR_VAL', 'unknown player');
+      if (row.currency !== currency) return fail('ERR_VAL', `the player's currency is ${row.currency}`);
+      return ok({ amountMinor: row.balance_minor, currency: row.currency });
+    });
+
+  const currentRound: RgsCore['currentRound'] = (playerId, gameId) =>
+    guard('currentRound', async () => {
+      const bad = checkPlayerId(playerId);
+      if (bad) return { ok: false, error: bad };
+      if (typeof gameId !== 'string' || !games.has(gameId)) return fail('ERR_VAL', 'unknown game');
+      const rows = await db.query<RoundRow>(
+        `SELECT ${ROUND_COLUMNS} FROM rgs.rounds WHERE player_id = $1 AND game_id = $2
+          ORDER BY (status = 'active') DESC, nonce DESC LIMIT 1`,
+        [playerId, gameId],
+      );
+      return ok(rows[0] === undefined ? null : roundDetail(rows[0]));
+    });
+
+  const nextSeedCommitment: RgsCore['nextSeedCommitment'] = (playerId) =>
+    guard('nextSeedCommitment', async () => {
+      const bad = checkPlayerId(playerId);
+      if (bad) return { ok: false, error: bad };
+      const [row] = await db.query<{ c: string }>('SELECT next_seed_commitment AS c FROM rgs.players WHERE id = $1', [
+        playerId,
+      ]);
+      return row === undefined ? fail('ERR_VAL', 'unknown player') : ok(row.c);
+    });
+
+  // ----- play
+
+  type PlayValue = { readonly balance: Balance; readonly round: RoundDetail };
+
+  const play: RgsCore['play'] = (request: PlayRequest) =>
+    guard('play', async () => {
+      if (!validRequestId(request?.requestId)) return fail('ERR_VAL', 'invalid requestId');
+      const bad = checkPlayerId(request.playerId);
+      if (bad) return { ok: false, error: bad };
+      if (typeof request.sessionId !== 'string' || request.sessionId.length === 0 || request.sessionId.length > 200) {
+        return fail('ERR_VAL', 'invalid sessionId');
+      }
+      const served = typeof request.gameId === 'string' ? games.get(request.gameId) : undefined;
+      if (served === undefined) return fail('ERR_VAL', 'unknown game');
+      const costMultiplier =
+        typeof request.mode === 'string' ? served.costMultiplierByMode.get(request.mode) : undefined;
+      if (costMultiplier === undefined) return fail('ERR_VAL', `unknown mode for ${served.id}`);
+      if (typeof request.amountMinor !== 'bigint') return fail('ERR_VAL', 'amount must be an integer');
+      const choice = served.betChoices.get(request.amountMinor);
+      if (choice === undefined) {
+        return fail('ERR_VAL', `amount is not one of the bet levels of ${served.id}`);
+      }
+      if (typeof request.currency !== 'string' || !CURRENCY.test(request.currency)) {
+        return fail('ERR_VAL', 'invalid currency');
+      }
+      const costMinor = request.amountMinor * costMultiplier;
+      // The session is transport, not part of the money movement: a retry from a new session is
+      // the same request.
+      const hash = requestHash({
+        op: 'play',
+        playerId: request.playerId,
+        currency: request.currency,
+        gameId: request.gameId,
+        mode: request.mode,
+        amountMinor: request.amountMinor,
+      });
+      const followingSeed = newSeed();
+      return await moneyTx(async (tx): Promise<Result<PlayValue>> => {
+        const player = await lockPlayer(tx, request.playerId);
+        if (player === undefined) return fail('ERR_VAL', 'unknown player');
+        const prior = await priorRequest(tx, request.requestId, 'play', hash);
+        if (prior.outcome === 'replay') return ok(prior.response as PlayValue);
+        if (prior.outcome === 'conflict') return fail('ERR_IDEM', IDEM_MESSAGE);
+        if (player.currency !== request.currency) {
+          return fail('ERR_VAL', `the player's currency is ${player.currency}`);
+        }
+        const betKey = `bet:${request.requestId}`;
+        const [state] = await tx.query<{ tombstoned: boolean; active_game: string | null; last_start: Date | null }>(
+          `SELECT EXISTS (SELECT 1 FROM rgs.ledger_transactions WHERE tombstone AND reference_key = $1) AS tombstoned,
+                  (SELECT game_id FROM rgs.rounds WHERE player_id = $2 AND status = 'active') AS active_game,
+                  (SELECT started_at FROM rgs.rounds WHERE player_id = $2 ORDER BY nonce DESC LIMIT 1) AS last_start`,
+          [betKey, request.playerId],
+        );
+        if (state!.tombstoned) return fail('ERR_VAL', 'this bet was rolled back and cannot be placed');
+        if (state!.active_game !== null) {
+          return fail('ERR_BE', `a round of ${state!.active_game} is active: end it first`);
+        }
+        const now = clock();
+        const refusal = await complianceRefusal(tx, request.playerId, player, costMinor, now, state!.last_start);
+        if (refusal !== null) {
+          await appendAudit(tx, {
+            chainId: playerChain(request.playerId),
+            kind: 'compliance.refused',
+            playerId: request.playerId,
+            roundId: null,
+            txId: null,
+            recordedAt: now,
+            data: { requestId: request.requestId, reason: refusal, gameId: served.id, costMinor },
+          });
+          return fail('ERR_GLE', `gambling limit: ${refusal}`);
+        }
+        if (player.balance_minor < costMinor) return fail('ERR_IPB', 'insufficient balance');
+
+        const serverSeedHex = player.next_server_seed;
+        const nonce = Number(player.next_nonce);
+        const outcome = playRound(
+          served.game,
+          request.mode,
+          choice,
+          new ProvablyFairSource({ serverSeed: hexToBytes(serverSeedHex), clientSeed: player.client_seed, nonce }),
+        );
+        if (BigInt(outcome.stakeMinor) * 10_000n !== costMinor) {
+          throw new Error(`invariant: evaluator stake ${outcome.stakeMinor} does not match cost ${costMinor}`);
+        }
+        const payoutMinor = unitsToApi(outcome.totalWinUnits, choice);
+        const events = bookEvents(outcome);
+        const roundId = randomUUID();
+        const betTxId = randomUUID();
+        const balanceAfterDebit = player.balance_minor - costMinor;
+        const closed = payoutMinor === 0n;
+        await writeLedgerTransaction(tx, {
+          id: betTxId,
+          kind: 'bet',
+          idempotencyKey: betKey,
+          requestHash: hash,
+          playerId: request.playerId,
+          currency: player.currency,
+          amountMinor: costMinor,
+          roundId,
+          referenceTxId: null,
+          createdAt: now,
+          postings: [
+            { accountId: player.account_id, amountMinor: -costMinor },
+            { accountId: await houseShard(tx, 'house', player.currency, request.playerId), amountMinor: costMinor },
+          ],
+        });
+        await tx.query(
+          `UPDATE rgs.players SET next_nonce = next_nonce + 1, next_server_seed = $2, next_seed_commitment = $3
+            WHERE id = $1`,
+          [request.playerId, followingSeed.hex, followingSeed.commitment],
+        );
+        const [row] = await tx.query<RoundRow>(
+          `INSERT INTO rgs.rounds (id, player_id, session_id, game_id, game_version, math_hash, mode, currency,
+              amount_minor, cost_minor, payout_minor, coin_value_minor, bet_level, status, event, state,
+              server_seed_commitment, server_seed, client_seed, nonce, balance_before_minor, balance_after_minor,
+              bet_tx_id, started_at, ended_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, $15::jsonb, $16, $17, $18,
+                   $19, $20, $21, $22, $23, $24)
+           RETURNING ${ROUND_COLUMNS}`,
+          [
+            roundId,
+            request.playerId,
+            request.sessionId,
+            served.id,
+            served.version,
+            served.mathHash,
+            request.mode,
+            player.currency,
+            request.amountMinor,
+            costMinor,
+            payoutMinor,
+            choice.coinValueMinor,
+            choice.betLevel,
+            closed ? 'closed' : 'active',
+            JSON.stringify(events),
+            player.next_seed_commitment,
+            serverSeedHex,
+            player.client_seed,
+            nonce,
+            player.balance_minor,
+            closed ? balanceAfterDebit : null,
+            betTxId,
+            now,
+            closed ? now : null,
+          ],
+        );
+        const chainId = playerChain(request.playerId);
+        await appendAudit(tx, {
+          chainId,
+          kind: 'round.played',
+          playerId: request.playerId,
+          roundId,
+          txId: betTxId,
+          recordedAt: now,
+          data: {
+            requestId: request.requestId,
+            sessionId: request.sessionId,
+            gameId: served.id,
+            gameVersion: served.version,
+            mathHash: served.mathHash,
+            mode: request.mode,
+            amountMinor: request.amountMinor,
+            costMinor,
+            payoutMinor,
+            bet: choice,
+            stateSha256: stateHash(events),
+            serverSeedCommitment: player.next_seed_commitment,
+            clientSeed: player.client_seed,
+            nonce,
+            balanceBeforeMinor: player.balance_minor,
+            balanceAfterDebitMinor: balanceAfterDebit,
+          },
+        });
+        if (closed) {
+          await appendAudit(tx, {
+            chainId,
+            kind: 'round.closed',
+            playerId: request.playerId,
+            roundId,
+            txId: null,
+            recordedAt: now,
+            data: { payoutMinor, serverSeed: serverSeedHex, balanceAfterMinor: balanceAfterDebit },
+          });
+        }
+        const value: PlayValue = {
+          balance: { amountMinor: balanceAfterDebit, currency: player.currency },
+          round: roundDetail(row!),
+        };
+        await storeResponse(tx, request.requestId, 'play', request.playerId, hash, value, now);
+        return ok(value);
+      });
+    });
+
+  async function complianceRefusal(
+    tx: SqlExecutor,
+    playerId: string,
+    player: LockedPlayer,
+    costMinor: bigint,
+    now: Date,
+    lastStart: Date | null,
+  ): Promise<string | null> {
+    if (player.self_excluded_until !== null && player.self_excluded_until > now) {
+      return `self-excluded until ${player.self_excluded_until.toISOString()}`;
+    }
+    const policy = jurisdictions[player.jurisdiction];
+    if (policy === undefined) throw new Error(`unconfigured jurisdiction ${player.jurisdiction}`);
+    const minMs = policy.flags.minimumRoundDurationMs;
+    if (minMs > 0 && lastStart !== null && now.getTime() - lastStart.getTime() < minMs) {
+      return `minimum round duration ${minMs} ms`;
+    }
+    if (player.loss_limit_minor !== null && player.loss_limit_window_ms !== null) {
+      const since = new Date(now.getTime() - Number(player.loss_limit_window_ms));
+      const [row] = await tx.query<{ loss: bigint }>(
+        `SELECT coalesce(sum(cost_minor - payout_minor), 0)::bigint AS loss FROM rgs.rounds
+          WHERE player_id = $1 AND status <> 'voided' AND started_at > $2`,
+        [playerId, since],
+      );
+      // Worst case of this round: the whole cost is lost.
+      if (row!.loss + costMinor > player.loss_limit_minor) {
+        return `loss limit ${player.loss_limit_minor} over ${player.loss_limit_window_ms} ms`;
+      }
+    }
+    return null;
+  }
+
+  // ----- settlement (endRound, stale rounds, rollbacks)
+
+  /** Credits the round's payout (win referencing the bet), closes it and reveals its seed. */
+  async function settleRound(
+    tx: SqlExecutor,
+    round: RoundRow,
+    player: LockedPlayer,
+    now: Date,
+    how: 'end-round' | 'auto-complete',
+  ): Promise<bigint> {
+    if (round.payout_minor <= 0n) throw new Error(`invariant: active round ${round.id} pays nothing`);
+    const winTxId = randomUUID();
+    const balanceAfter = player.balance_minor + round.payout_minor;
+    await writeLedgerTransaction(tx, {
+      id: winTxId,
+      kind: 'win',
+      idempotencyKey: `win:${round.id}`,
+      requestHash: requestHash({ op: 'win', roundId: round.id, payoutMinor: round.payout_minor }),
+      playerId: round.player_id,
+      currency: round.currency,
+      amountMinor: round.payout_minor,
+      roundId: round.id,
+      referenceTxId: round.bet_tx_id,
+      createdAt: now,
+      postings: [
+        { accountId: player.account_id, amountMinor: round.payout_minor },
+        {
+          accountId: await houseShard(tx, 'house', round.currency, round.player_id),
+          amountMinor: -round.payout_minor,
+        },
+      ],
+    });
+    await tx.query(
+      `UPDATE rgs.rounds SET status = 'closed', balance_after_minor = $2, settle_tx_id = $3, ended_at = $4
+        WHERE id = $1 AND status = 'active'`,
+      [round.id, balanceAfter, winTxId, now],
+    );
+    await appendAudit(tx, {
+      chainId: playerChain(round.player_id),
+      kind: 'round.closed',
+      playerId: round.player_id,
+      roundId: round.id,
+      txId: winTxId,
+      recordedAt: now,
+      data: { how, payoutMinor: round.payout_minor, serverSeed: round.server_seed, balanceAfterMinor: balanceAfter },
+    });
+    return balanceAfter;
+  }
+
+  /** Voids the round and refunds its cost ('refund' or a Hub88 'rollback'). */
+  async function voidRound(
+    tx: SqlExecutor,
+    round: RoundRow,
+    player: LockedPlayer,
+    now: Date,
+    kind: 'refund' | 'rollback',
+    reason: string,
+    idempotencyKey: string,
+  ): Promise<bigint> {
+    const txId = randomUUID();
+    const balanceAfter = player.balance_minor + round.cost_minor;
+    await writeLedgerTransaction(tx, {
+      id: txId,
+      kind,
+      idempotencyKey,
+      requestHash: requestHash({ op: kind, roundId: round.id, amountMinor: round.cost_minor }),
+      playerId: round.player_id,
+      currency: round.currency,
+      amountMinor: round.cost_minor,
+      roundId: round.id,
+      referenceTxId: round.bet_tx_id,
+      createdAt: now,
+      postings: [
+        { accountId: player.account_id, amountMinor: round.cost_minor },
+        {
+          accountId: await houseShard(tx, 'house', round.currency, round.player_id),
+          amountMinor: -round.cost_minor,
+        },
+      ],
+    });
+    await tx.query(
+      `UPDATE rgs.rounds SET status = 'voided', balance_after_minor = $2, settle_tx_id = $3, ended_at = $4,
+              void_reason = $5
+        WHERE id = $1 AND status = 'active'`,
+      [round.id, balanceAfter, txId, now, reason],
+    );
+    await appendAudit(tx, {
+      chainId: playerChain(round.player_id),
+      kind: 'round.voided',
+      playerId: round.player_id,
+      roundId: round.id,
+      txId,
+      recordedAt: now,
+      data: { reason, refundMinor: round.cost_minor, serverSeed: round.server_seed, balanceAfterMinor: balanceAfter },
+    });
+    return balanceAfter;
+  }
+
+  const activeRoundOf = async (tx: SqlExecutor, playerId: string): Promise<RoundRow | undefined> =>
+    (
+      await tx.query<RoundRow>(`SELECT ${ROUND_COLUMNS} FROM rgs.rounds WHERE player_id = $1 AND status = 'active'`, [
+        playerId,
+      ])
+    )[0];
+
+  type BalanceValue = { readonly balance: Balance };
+
+  const endRound: RgsCore['endRound'] = (request: EndRoundRequest) =>
+    guard('endRound', async () => {
+      if (!validRequestId(request?.requestId)) return fail('ERR_VAL', 'invalid requestId');
+      const bad = checkPlayerId(request.playerId);
+      if (bad) return { ok: false, error: bad };
+      const hash = requestHash({ op: 'end-round', playerId: request.playerId });
+      return await moneyTx(async (tx): Promise<Result<BalanceValue>> => {
+        const player = await lockPlayer(tx, request.playerId);
+        if (player === undefined) return fail('ERR_VAL', 'unknown player');
+        const prior = await priorRequest(tx, request.requestId, 'end-round', hash);
+        if (prior.outcome === 'replay') return ok(prior.response as BalanceValue);
+        if (prior.outcome === 'conflict') return fail('ERR_IDEM', IDEM_MESSAGE);
+        const round = await activeRoundOf(tx, request.playerId);
+        if (round === undefined) return fail('ERR_BNF', 'no active round');
+        const now = clock();
+        const after = await settleRound(tx, round, player, now, 'end-round');
+        const value: BalanceValue = { balance: { amountMinor: after, currency: player.currency } };
+        await storeResponse(tx, request.requestId, 'end-round', request.playerId, hash, value, now);
+        return ok(value);
+      });
+    });
+
+  const setEvent: RgsCore['setEvent'] = (playerId, event) =>
+    guard('setEvent', async () => {
+      const bad = checkPlayerId(playerId);
+      if (bad) return { ok: false, error: bad };
+      if (typeof event !== 'string' || event.length > MAX_EVENT_LENGTH) return fail('ERR_VAL', 'invalid event');
+      const rows = await db.query<{ id: string }>(
+        `UPDATE rgs.rounds SET event = $2 WHERE player_id = $1 AND status = 'active' RETURNING id`,
+        [playerId, event],
+      );
+      return rows.length === 0 ? fail('ERR_BNF', 'no active round') : ok({ event });
+    });
+
+  const recall: RgsCore['recall'] = (playerId, limit) =>
+    guard('recall', async () => {
+      const bad = checkPlayerId(playerId);
+      if (bad) return { ok: false, error: bad };
+      if (!(Number.isInteger(limit) && limit >= 1 && limit <= MAX_RECALL_ROUNDS)) {
+        return fail('ERR_VAL', `limit must be 1..${MAX_RECALL_ROUNDS}`);
+      }
+      const rows = await db.query<RoundRow>(
+        `SELECT ${ROUND_COLUMNS} FROM rgs.rounds WHERE player_id = $1 ORDER BY nonce DESC LIMIT $2`,
+        [playerId, limit],
+      );
+      return ok(rows.map(roundDetail));
+    });
+
+  const replay: RgsCore['replay'] = (roundId) =>
+    guard('replay', async () => {
+      if (typeof roundId !== 'string' || !UUID.test(roundId)) return fail('ERR_VAL', 'invalid roundId');
+      const [row] = await db.query<RoundRow>(`SELECT ${ROUND_COLUMNS} FROM rgs.rounds WHERE id = $1`, [roundId]);
+      if (row === undefined) return fail('ERR_BNF', 'round not found');
+      const served = games.get(row.game_id);
+      if (served === undefined || served.mathHash !== row.math_hash) {
+        return fail('ERR_VAL', `game ${row.game_id} with math ${row.math_hash.slice(0, 12)} is not served`);
+      }
+      const bet = { coinValueMinor: row.coin_value_minor, betLevel: row.bet_level };
+      const outcome = playRound(
+        served.game,
+        row.mode,
+        bet,
+        new ProvablyFairSource({
+          serverSeed: hexToBytes(row.server_seed),
+          clientSeed: row.client_seed,
+          nonce: Number(row.nonce),
+        }),
+      );
+      const replayedPayoutMinor = unitsToApi(outcome.totalWinUnits, bet);
+      const reproduced =
+        replayedPayoutMinor === row.payout_minor &&
+        canonicalJson(bookEvents(outcome)) === canonicalJson(row.state) &&
+        commitServerSeed(hexToBytes(row.server_seed)) === row.server_seed_commitment;
+      const report: ReplayReport = {
+        roundId,
+        reproduced,
+        storedPayoutMinor: row.payout_minor,
+        replayedPayoutMinor,
+      };
+      return ok(report);
+    });
+
+  // ----- operator side
+
+  const deposit: RgsCoreService['deposit'] = (request) =>
+    guard('deposit', async () => {
+      if (!validRequestId(request?.requestId)) return fail('ERR_VAL', 'invalid requestId');
+      const bad = checkPlayerId(request.playerId);
+      if (bad) return { ok: false, error: bad };
+      const amount = request.amountMinor;
+      if (typeof amount !== 'bigint' || amount <= 0n || amount > MAX_AMOUNT_MINOR) {
+        return fail('ERR_VAL', 'amountMinor must be a positive bigint');
+      }
+      const hash = requestHash({ op: 'deposit', playerId: request.playerId, amountMinor: amount });
+      return await moneyTx(async (tx): Promise<Result<BalanceValue>> => {
+        const player = await lockPlayer(tx, request.playerId);
+        if (player === undefined) return fail('ERR_VAL', 'unknown player');
+        const prior = await priorRequest(tx, request.requestId, 'deposit', hash);
+        if (prior.outcome === 'replay') return ok(prior.response as BalanceValue);
+        if (prior.outcome === 'conflict') return fail('ERR_IDEM', IDEM_MESSAGE);
+        const now = clock();
+        const txId = randomUUID();
+        await writeLedgerTransaction(tx, {
+          id: txId,
+          kind: 'deposit',
+          idempotencyKey: `deposit:${request.requestId}`,
+          requestHash: hash,
+          playerId: request.playerId,
+          currency: player.currency,
+          amountMinor: amount,
+          roundId: null,
+          referenceTxId: null,
+          createdAt: now,
+          postings: [
+            { accountId: player.account_id, amountMinor: amount },
+            { accountId: await houseShard(tx, 'funding', player.currency, request.playerId), amountMinor: -amount },
+          ],
+        });
+        const after = player.balance_minor + amount;
+        await appendAudit(tx, {
+          chainId: playerChain(request.playerId),
+          kind: 'deposit',
+          playerId: request.playerId,
+          roundId: null,
+          txId,
+          recordedAt: now,
+          data: { requestId: request.requestId, amountMinor: amount, balanceAfterMinor: after },
+        });
+        const value: BalanceValue = { balance: { amountMinor: after, currency: player.currency } };
+        await storeResponse(tx, request.requestId, 'deposit', request.playerId, hash, value, now);
+        return ok(value);
+      });
+    });
+
+  type RollbackValue = { readonly balance: Balance; readonly tombstone: boolean };
+
+  const rollbackBet: RgsCoreService['rollbackBet'] = (request) =>
+    guard('rollbackBet', async () => {
+      if (!validRequestId(request?.requestId) || !validRequestId(request.betRequestId)) {
+        return fail('ERR_VAL', 'invalid requestId');
+      }
+      const bad = checkPlayerId(request.playerId);
+      if (bad) return { ok: false, error: bad };
+      const betKey = `bet:${request.betRequestId}`;
+      const hash = requestHash({ op: 'rollback', playerId: request.playerId, betKey });
+      return await moneyTx(async (tx): Promise<Result<RollbackValue>> => {
+        const player = await lockPlayer(tx, request.playerId);
+        if (player === undefined) return fail('ERR_VAL', 'unknown player');
+        const prior = await priorRequest(tx, request.requestId, 'rollback', hash);
+        if (prior.outcome === 'replay') return ok(prior.response as RollbackValue);
+        if (prior.outcome === 'conflict') return fail('ERR_IDEM', IDEM_MESSAGE);
+        const now = clock();
+        const [bet] = await tx.query<{ id: string; player_id: string }>(
+          'SELECT id, player_id FROM rgs.ledger_transactions WHERE idempotency_key = $1',
+          [betKey],
+        );
+        let value: RollbackValue;
+        if (bet === undefined) {
+          const [existing] = await tx.query<{ id: string }>(
+            'SELECT id FROM rgs.ledger_transactions WHERE tombstone AND reference_key = $1',
+            [betKey],
+          );
+          const txId = existing?.id ?? randomUUID();
+          if (existing === undefined) {
+            await tx.query(
+              `INSERT INTO rgs.ledger_transactions (id, kind, idempotency_key, request_hash, player_id, currency,
+                 amount_minor, reference_key, tombstone, created_at)
+               VALUES ($1, 'rollback', $2, $3, $4, $5, 0, $6, true, $7)`,
+              [txId, `rollback:${request.requestId}`, hash, request.playerId, player.currency, betKey, now],
+            );
+            await appendAudit(tx, {
+              chainId: playerChain(request.playerId),
+              kind: 'rollback.tombstone',
+              playerId: request.playerId,
+              roundId: null,
+              txId,
+              recordedAt: now,
+              data: { requestId: request.requestId, betRequestId: request.betRequestId },
+            });
+          }
+          value = { balance: { amountMinor: player.balance_minor, currency: player.currency }, tombstone: true };
+        } else {
+          if (bet.player_id !== request.playerId) return fail('ERR_VAL', 'the bet belongs to another player');
+          const [round] = await tx.query<RoundRow>(`SELECT ${ROUND_COLUMNS} FROM rgs.rounds WHERE bet_tx_id = $1`, [
+            bet.id,
+          ]);
+          if (round === undefined) throw new Error(`invariant: bet ${bet.id} has no round`);
+          if (round.status !== 'active') return fail('ERR_VAL', `the round is ${round.status}: it cannot be rolled back`);
+          const after = await voidRound(
+            tx,
+            round,
+            player,
+            now,
+            'rollback',
+            'rolled back',
+            `rollback:${request.requestId}`,
+          );
+          value = { balance: { amountMinor: after, currency: player.currency }, tombstone: false };
+        }
+        await storeResponse(tx, request.requestId, 'rollback', request.playerId, hash, value, now);
+        return ok(value);
+      });
+    });
+
+  const setLimits: RgsCoreService['setLimits'] = (playerId, limits) =>
+    guard('setLimits', async () => {
+      const bad = checkPlayerId(playerId);
+      if (bad) return { ok: false, error: bad };
+      const loss = limits?.lossLimitMinor ?? null;
+      const windowMs = limits?.lossLimitWindowMs ?? null;
+      const until = limits?.selfExcludedUntil ?? null;
+      if ((loss === null) !== (windowMs === null)) return fail('ERR_VAL', 'a loss limit needs its window');
+      if (loss !== null && (typeof loss !== 'bigint' || loss < 0n)) return fail('ERR_VAL', 'invalid loss limit');
+      if (windowMs !== null && !(Number.isSafeInteger(windowMs) && windowMs > 0)) {
+        return fail('ERR_VAL', 'invalid loss limit window');
+      }
+      if (until !== null && !(until instanceof Date && Number.isFinite(until.getTime()))) {
+        return fail('ERR_VAL', 'invalid self-exclusion date');
+      }
+      return await moneyTx(async (tx): Promise<Result<PlayerLimits>> => {
+        if ((await lockPlayer(tx, playerId)) === undefined) return fail('ERR_VAL', 'unknown player');
+        await tx.query(
+          `UPDATE rgs.players SET loss_limit_minor = $2, loss_limit_window_ms = $3, self_excluded_until = $4
+            WHERE id = $1`,
+          [playerId, loss, windowMs, until],
+        );
+        const value: PlayerLimits = { lossLimitMinor: loss, lossLimitWindowMs: windowMs, selfExcludedUntil: until };
+        await appendAudit(tx, {
+          chainId: playerChain(playerId),
+          kind: 'limits.set',
+          playerId,
+          roundId: null,
+          txId: null,
+          recordedAt: clock(),
+          data: { ...value },
+        });
+        return ok(value);
+      });
+    });
+
+  const setClientSeed: RgsCoreService['setClientSeed'] = (playerId, clientSeed) =>
+    guard('setClientSeed', async () => {
+      const bad = checkPlayerId(playerId);
+      if (bad) return { ok: false, error: bad };
+      if (typeof clientSeed !== 'string' || clientSeed.length < 1 || clientSeed.length > 256) {
+        return fail('ERR_VAL', 'clientSeed must be 1..256 characters');
+      }
+      return await moneyTx(async (tx): Promise<Result<{ clientSeed: string }>> => {
+        if ((await lockPlayer(tx, playerId)) === undefined) return fail('ERR_VAL', 'unknown player');
+        if ((await activeRoundOf(tx, playerId)) !== undefined) return fail('ERR_BE', 'a round is active');
+        await tx.query('UPDATE rgs.players SET client_seed = $2 WHERE id = $1', [playerId, clientSeed]);
+        await appendAudit(tx, {
+          chainId: playerChain(playerId),
+          kind: 'client-seed.set',
+          playerId,
+          roundId: null,
+          txId: null,
+          recordedAt: clock(),
+          data: { clientSeed },
+        });
+        return ok({ clientSeed });
+      });
+    });
+
+  const voidStaleRounds: RgsCoreService['voidStaleRounds'] = (opts) =>
+    guard('voidStaleRounds', async () => {
+      const olderThanMs = opts?.olderThanMs;
+      if (!(Number.isSafeInteger(olderThanMs) && olderThanMs >= 0)) return fail('ERR_VAL', 'invalid olderThanMs');
+      const limit = opts.limit ?? MAX_STALE_ROUNDS_PER_CALL;
+      if (!(Number.isInteger(limit) && limit >= 1 && limit <= MAX_STALE_ROUNDS_PER_CALL)) {
+        return fail('ERR_VAL', `limit must be 1..${MAX_STALE_ROUNDS_PER_CALL}`);
+      }
+      const deadline = new Date(clock().getTime() - olderThanMs);
+      const stale = await db.query<{ id: string; player_id: string; jurisdiction: string }>(
+        `SELECT r.id, r.player_id, p.jurisdiction FROM rgs.rounds r JOIN rgs.players p ON p.id = r.player_id
+          WHERE r.status = 'active' AND r.started_at < $1 ORDER BY r.started_at LIMIT $2`,
+        [deadline, limit],
+      );
+      const actions: StaleRoundAction[] = [];
+      for (const candidate of stale) {
+        const policy: IncompleteRoundPolicy = jurisdictions[candidate.jurisdiction]?.incompleteRounds ?? 'complete';
+        const action = await moneyTx(async (tx): Promise<StaleRoundAction | null> => {
+          const player = await lockPlayer(tx, candidate.player_id);
+          const round = await activeRoundOf(tx, candidate.player_id);
+          // Ended meanwhile (endRound won the race): nothing to do.
+          if (player === undefined || round === undefined || round.id !== candidate.id) return null;
+          const now = clock();
+          if (policy === 'complete') {
+            await settleRound(tx, round, player, now, 'auto-complete');
+            return { roundId: round.id, playerId: round.player_id, action: 'completed', creditedMinor: round.payout_minor };
+          }
+          await voidRound(tx, round, player, now, 'refund', `incomplete after ${olderThanMs} ms`, `refund:${round.id}`);
+          return { roundId: round.id, playerId: round.player_id, action: 'voided-refunded', creditedMinor: round.cost_minor };
+        });
+        if (action !== null) actions.push(action);
+      }
+      return ok(actions);
+    });
+
+  const verifyLedger = async (): Promise<VerifyReport> => await verifyLedgerBooks(db);
+  const verifyAudit = async (): Promise<VerifyReport> => await verifyAuditLog(db);
+
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    if (owned) await db.close();
+  };
+
+  return {
+    databaseKind: db.kind,
+    games,
+    createPlayer,
+    betConfig,
+    jurisdiction,
+    balance,
+    currentRound,
+    nextSeedCommitment,
+    play,
+    endRound,
+    setEvent,
+    recall,
+    replay,
+    verifyLedger,
+    verifyAudit,
+    close,
+    deposit,
+    rollbackBet,
+    setLimits,
+    setClientSeed,
+    voidStaleRounds,
+  };
+}

@@ -1,0 +1,782 @@
+/**
+ * The RGS HTTP(S)/WebSocket server: the Stake Engine front-end API, the operator API and the
+ * operations endpoints, over an RgsCore (money, rounds) and a SessionStore (sessions, limits).
+ *
+ * Endpoints (bodies are JSON; every error is `{error: CODE, message}`, statuses in errors.ts):
+ *   POST /wallet/authenticate {sessionID, language?}  balance, config (bets, modes+RTP, jurisdiction), round, meta
+ *   POST /wallet/balance      {sessionID}             {balance}
+ *   POST /wallet/play         {sessionID, amount, mode, currency?}  {balance, round}
+ *   POST /wallet/end-round    {sessionID}             {balance}
+ *   POST /bet/event           {sessionID, event}      {event}
+ *   GET  /bet/replay/:game/:version/:mode/:event      replay of round `event` (no auth, read-only)
+ *   GET  /game/:gameID/info?currency=                 bet config, modes with RTP, rules
+ *   POST /session/start       (operator) {currency, balance?, jurisdiction?, gameID?, language?, device?, playerID?}
+ *   DELETE /session/:id       (operator) revoke
+ *   GET  /ws?sessionID=       WebSocket: balance and round pushes
+ *   GET  /health, GET /ready, GET /metrics
+ *
+ * Every handler returns a value or an ApiError; nothing a client sends can produce a 500. Throws
+ * are server faults: from the session store they become 503 ERR_MAINTENANCE (Redis unavailable,
+ * retry later), anything else 500 ERR_GEN with the details in the log only.
+ */
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import websocket from '@fastify/websocket';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import type { Result, RgsCore } from '../core/contract.ts';
+import { newSessionId, type SessionRecord, type SessionStore } from '../sessions/index.ts';
+import { ApiError, INTERNAL_ERROR, oneLine } from './errors.ts';
+import { endRoundRequestId, playRequestId } from './idempotency.ts';
+import { RgsMetrics } from './metrics.ts';
+import { operatorKey, verifyOperatorAuthorization } from './operator-auth.ts';
+import { gameRules, presentBalance, presentBetConfig, presentJurisdiction, presentRound } from './present.ts';
+import {
+  AuthenticateBody,
+  apiAmountToMinor,
+  EventBody,
+  GameInfoParams,
+  GameInfoQuery,
+  IdempotencyKeySchema,
+  minorToApiAmount,
+  PlayBody,
+  parseInput,
+  ReplayParams,
+  SessionBody,
+  SessionIdParams,
+  SessionStartBody,
+  WsQuery,
+} from './schemas.ts';
+import { WsHub } from './ws-hub.ts';
+
+/** A dependency that /ready asks (PostgreSQL, Redis, …). */
+export interface ReadinessCheck {
+  readonly name: string;
+  check(): Promise<void>;
+}
+
+export interface RgsHttpOptions {
+  /** Small on purpose: the largest legitimate body is a few hundred bytes. */
+  readonly bodyLimitBytes: number;
+  readonly sessionTtlMs: number;
+  /** Per player, per window (fixed window, counted in the session store). */
+  readonly rateLimitPerWindow: number;
+  readonly rateLimitWindowMs: number;
+  readonly defaultGameId: string;
+  readonly defaultJurisdiction: string;
+  readonly defaultCurrency: string;
+  /** Starting balance of a new player when /session/start gives none (API units). */
+  readonly defaultBalanceMinor: bigint;
+  /** Where the game front end is served: `<base>/<gameID>/index.html?sessionID=…`. */
+  readonly launchBaseUrl: string;
+  /** `rgs_url` in launch URLs (host[:port], no scheme); null: the Host the operator called. */
+  readonly publicHost: string | null;
+  /** '*' or a list of allowed origins. */
+  readonly corsOrigins: '*' | readonly string[];
+  readonly operatorSecret: string;
+  /** pino level, or false for no logs (tests). */
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | false;
+  readonly readinessTimeoutMs: number;
+  /** Collect Node process metrics (off in tests that run many servers in one process). */
+  readonly processMetrics: boolean;
+}
+
+export const DEFAULT_HTTP_OPTIONS: Omit<RgsHttpOptions, 'operatorSecret'> = {
+  bodyLimitBytes: 4_096,
+  sessionTtlMs: 4 * 3_600_000,
+  rateLimitPerWindow: 50,
+  rateLimitWindowMs: 1_000,
+  defaultGameId: 'jungle-twenty',
+  defaultJurisdiction: 'default',
+  defaultCurrency: 'USD',
+  defaultBalanceMinor: 1_000_000_000n,
+  launchBaseUrl: 'http://localhost:5173',
+  publicHost: null,
+  corsOrigins: '*',
+  logLevel: 'info',
+  readinessTimeoutMs: 1_000,
+  processMetrics: true,
+};
+
+export interface RgsHttpDeps {
+  readonly core: RgsCore;
+  readonly sessions: SessionStore;
+  readonly options: RgsHttpOptions;
+  /** Checks /ready runs besides the session store's ping (e.g. PostgreSQL). */
+  readonly readiness?: readonly ReadinessCheck[];
+  readonly tls?: { readonly key: string; readonly cert: string } | null;
+  readonly now?: () => number;
+}
+
+export interface RgsHttpServer {
+  readonly app: FastifyInstance;
+  readonly metrics: RgsMetrics;
+  readonly hub: WsHub;
+  /** Money calls (play, end-round) being processed now. */
+  readonly inFlight: () => number;
+  /** Listens; resolves with the bound port. */
+  listen(port: number, host: string): Promise<number>;
+  /**
+   * Stops accepting (503 for new wallet calls, /ready false), closes sockets, lets in-flight
+   * money calls finish within graceMs, then closes the listener. Does not close core or store.
+   */
+  shutdown(graceMs: number): Promise<{ readonly abandoned: number }>;
+}
+
+/** A throw from the session store: Redis is down or not answering. */
+class StoreUnavailable extends Error {}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rgsErrorCode?: string;
+    rgsSession?: SessionRecord;
+  }
+}
+
+const MONEY_ROUTES = new Set(['/wallet/play', '/wallet/end-round']);
+
+export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> {
+  const { core, sessions, options } = deps;
+  const now = deps.now ?? Date.now;
+  const key = operatorKey(options.operatorSecret);
+  const metrics = new RgsMetrics({ defaultMetrics: options.processMetrics });
+  const hub = new WsHub((count) => metrics.wsConnections.set(count));
+  let draining = false;
+  let inFlight = 0;
+
+  const common = {
+    bodyLimit: options.bodyLimitBytes,
+    // Our own onResponse log line (route pattern, no URL): the default one would log query strings.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    // secure-json-parse: a body with __proto__ / constructor.prototype is refused (400), not parsed.
+    onProtoPoisoning: 'error' as const,
+    onConstructorPoisoning: 'error' as const,
+    logger:
+      options.logLevel === false
+        ? false
+        : {
+            level: options.logLevel,
+            // No request serializer output beyond method + route: URLs may carry a sessionID.
+            serializers: {
+              req: (req: { method: string; routeOptions?: { url?: string } }) => ({
+                method: req.method,
+                route: req.routeOptions?.url ?? 'unmatched',
+              }),
+              res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+            },
+            redact: ['req.headers.authorization', 'req.body', 'headers.authorization'],
+          },
+  };
+  const app = (deps.tls
+    ? Fastify({ ...common, https: { key: deps.tls.key, cert: deps.tls.cert } })
+    : Fastify(common)) as unknown as FastifyInstance;
+
+  // ------------------------------------------------------------------------------------------
+  // Errors, 404, metrics, logs
+
+  const sendError = (request: FastifyRequest, reply: FastifyReply, error: ApiError) => {
+    request.rgsErrorCode = error.code;
+    metrics.errors.inc({ route: routeOf(request), code: error.code });
+    for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+    return reply.code(error.status).type('application/json; charset=utf-8').send(error.body());
+  };
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const mapped = mapFrameworkError(error);
+    if (mapped.code === 'ERR_GEN') request.log.error({ err: error }, 'unhandled error');
+    return sendError(request, reply, mapped);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      request,
+      reply,
+      new ApiError('ERR_NOT_FOUND', `no route ${request.method} ${pathOf(request.url)}`),
+    ),
+  );
+  app.addHook('onResponse', async (request, reply) => {
+    const route = routeOf(request);
+    metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.durationSeconds.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    request.log.info(
+      {
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+        ...(request.rgsErrorCode ? { code: request.rgsErrorCode } : {}),
+      },
+      'request',
+    );
+  });
+
+  // Only application/json is parsed: a text/plain body (which browsers send without a preflight)
+  // or a form is refused with 415 instead of reaching a handler.
+  app.removeContentTypeParser('text/plain');
+
+  await app.register(cors, {
+    origin: options.corsOrigins === '*' ? '*' : [...options.corsOrigins],
+    methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key'],
+    exposedHeaders: ['Retry-After'],
+    maxAge: 600,
+  });
+  await app.register(websocket, { options: { maxPayload: 1_024 } });
+
+  // ------------------------------------------------------------------------------------------
+  // Helpers shared by handlers
+
+  const store = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } catch (error) {
+      throw new StoreUnavailable((error as Error).message);
+    }
+  };
+
+  type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  const handle =
+    (fn: Handler) =>
+    async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+      const money = MONEY_ROUTES.has(routeOf(request));
+      if (draining && money) {
+        return sendError(
+          request,
+          reply,
+          new ApiError('ERR_MAINTENANCE', 'server is shutting down; retry shortly'),
+        );
+      }
+      if (money) inFlight += 1;
+      try {
+        const result = await fn(request, reply);
+        if (result instanceof ApiError) return sendError(request, reply, result);
+        return reply.code(200).send(result);
+      } catch (error) {
+        if (error instanceof StoreUnavailable) {
+          request.log.error({ err: { message: error.message } }, 'session store unavailable');
+          return sendError(
+            request,
+            reply,
+            new ApiError('ERR_MAINTENANCE', 'session store unavailable; nothing was changed, retry shortly'),
+          );
+        }
+        request.log.error({ err: error }, 'server fault');
+        return sendError(request, reply, INTERNAL_ERROR());
+      } finally {
+        if (money) inFlight -= 1;
+      }
+    };
+
+  /** The session of a wallet call, or ERR_IS; then the per-player rate limit. */
+  const playerSession = async (
+    sessionId: string,
+    options_: { readonly requireAuthenticated: boolean },
+  ): Promise<SessionRecord | ApiError> => {
+    const session = await store(sessions.get(sessionId));
+    if (session === null) return new ApiError('ERR_IS', 'session is unknown, expired or revoked');
+    if (options_.requireAuthenticated && !session.authenticated) {
+      return new ApiError('ERR_IS', 'session is not authenticated: call /wallet/authenticate first');
+    }
+    const decision = await store(
+      sessions.rateLimit(
+        `player:${session.playerId}`,
+        options.rateLimitPerWindow,
+        options.rateLimitWindowMs,
+        now(),
+      ),
+    );
+    if (!decision.allowed) {
+      const retryAfterS = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      return new ApiError(
+        'ERR_RATE_LIMITED',
+        `too many requests: at most ${options.rateLimitPerWindow} per ${options.rateLimitWindowMs} ms per player`,
+        { 'Retry-After': String(retryAfterS) },
+      );
+    }
+    return session;
+  };
+
+  const unwrap = <T>(result: Result<T>): T | ApiError =>
+    result.ok ? result.value : ApiError.fromCore(result.error);
+
+  const netPosition = (session: SessionRecord, balanceMinor: bigint) =>
+    session.flags.displayNetPosition && session.startBalanceMinor !== null
+      ? { netPosition: minorToApiAmount(balanceMinor - session.startBalanceMinor) }
+      : {};
+
+  const idempotencyHeader = (request: FastifyRequest): string | undefined | ApiError => {
+    const raw = request.headers['idempotency-key'];
+    if (raw === undefined) return undefined;
+    return parseInput(IdempotencyKeySchema, raw, 'Idempotency-Key header');
+  };
+
+  // ------------------------------------------------------------------------------------------
+  // Stake Engine wallet API
+
+  app.post(
+    '/wallet/authenticate',
+    handle(async (request) => {
+      const body = parseInput(AuthenticateBody, request.body, 'request');
+      if (body instanceof ApiError) return body;
+      const session = await playerSession(body.sessionID, { requireAuthenticated: false });
+      if (session instanceof ApiError) return session;
+      const balance = unwrap(await core.balance(session.playerId, session.currency));
+      if (balance instanceof ApiError) return balance;
+      const config = unwrap(core.betConfig(session.gameId, session.currency));
+      if (config instanceof ApiError) return config;
+      const round = unwrap(await core.currentRound(session.playerId, session.gameId));
+      if (round instanceof ApiError) return round;
+      const commitment = unwrap(await core.nextSeedCommitment(session.playerId));
+      if (commitment instanceof ApiError) return commitment;
+      const marked = await store(sessions.markAuthenticated(session.sessionId, balance.amountMinor));
+      if (marked === null) return new ApiError('ERR_IS', 'session expired or was revoked');
+      return {
+        balance: presentBalance(balance),
+        config: presentBetConfig(config, marked.flags),
+        round: round === null ? null : presentRound(round),
+        meta: {
+          jurisdiction: marked.jurisdiction,
+          language: body.language ?? marked.language,
+          sessionExpiresAt: new Date(marked.expiresAtMs).toISOString(),
+          nextServerSeedCommitment: commitment,
+          ...netPosition(marked, balance.amountMinor),
+        },
+      };
+    }),
+  );
+
+  app.post(
+    '/wallet/balance',
+    handle(async (request) => {
+      const body = parseInput(SessionBody, request.body, 'request');
+      if (body instanceof ApiError) return body;
+      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
+      if (session instanceof ApiError) return session;
+      const balance = unwrap(await core.balance(session.playerId, session.currency));
+      if (balance instanceof ApiError) return balance;
+      return { balance: presentBalance(balance), ...netPosition(session, balance.amountMinor) };
+    }),
+  );
+
+  app.post(
+    '/wallet/play',
+    handle(async (request) => {
+      const body = parseInput(PlayBody, request.body, 'request');
+      if (body instanceof ApiError) return body;
+      const header = idempotencyHeader(request);
+      if (header instanceof ApiError) return header;
+      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
+      if (session instanceof ApiError) return session;
+      if (body.currency !== undefined && body.currency !== session.currency) {
+        return new ApiError(
+          'ERR_VAL',
+          `currency ${body.currency} is not this session's (${session.currency})`,
+        );
+      }
+      const amountMinor = apiAmountToMinor(body.amount);
+      const latest = unwrap(await core.currentRound(session.playerId, session.gameId));
+      if (latest instanceof ApiError) return latest;
+      if (latest?.active) {
+        return new ApiError(
+          'ERR_BE',
+          'a round is active: end it first (or resume it via /wallet/authenticate)',
+        );
+      }
+      const minIntervalMs = session.flags.minimumRoundDurationMs;
+      const claimedAtMs = now();
+      let previousAtMs: number | null = null;
+      if (minIntervalMs > 0) {
+        const slot = await store(sessions.claimPlaySlot(session.sessionId, claimedAtMs, minIntervalMs));
+        if (!slot.ok) {
+          if ('missing' in slot) return new ApiError('ERR_IS', 'session expired or was revoked');
+          return new ApiError(
+            'ERR_GLE',
+            `minimum round duration in jurisdiction ${session.jurisdiction} is ${minIntervalMs} ms: ` +
+              `next round allowed in ${slot.retryAfterMs} ms`,
+            { 'Retry-After': String(Math.max(1, Math.ceil(slot.retryAfterMs / 1000))) },
+          );
+        }
+        previousAtMs = slot.previousAtMs;
+      }
+      const played = unwrap(
+        await core.play({
+          requestId: playRequestId({
+            playerId: session.playerId,
+            gameId: session.gameId,
+            latestRoundId: latest?.roundId ?? null,
+            mode: body.mode,
+            amountMinor,
+            currency: session.currency,
+            header,
+          }),
+          playerId: session.playerId,
+          sessionId: session.sessionId,
+          currency: session.currency,
+          gameId: session.gameId,
+          mode: body.mode,
+          amountMinor,
+        }),
+      );
+      if (played instanceof ApiError) {
+        // Refused by the core: nothing was bet, so the slot is given back.
+        if (minIntervalMs > 0) {
+          await store(sessions.releasePlaySlot(session.sessionId, claimedAtMs, previousAtMs));
+        }
+        return played;
+      }
+      const round = presentRound(played.round);
+      const balance = presentBalance(played.balance);
+      metrics.recordRound(
+        played.round.gameId,
+        played.round.mode,
+        played.round.costMinor,
+        played.round.payoutMinor,
+      );
+      hub.publish(session.playerId, { type: 'round', round });
+      hub.publish(session.playerId, { type: 'balance', balance });
+      return { balance, round, ...netPosition(session, played.balance.amountMinor) };
+    }),
+  );
+
+  app.post(
+    '/wallet/end-round',
+    handle(async (request) => {
+      const body = parseInput(SessionBody, request.body, 'request');
+      if (body instanceof ApiError) return body;
+      const header = idempotencyHeader(request);
+      if (header instanceof ApiError) return header;
+      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
+      if (session instanceof ApiError) return session;
+      const latest = unwrap(await core.currentRound(session.playerId, session.gameId));
+      if (latest instanceof ApiError) return latest;
+      if (latest === null) return new ApiError('ERR_BNF', 'no round to end');
+      const ended = unwrap(
+        await core.endRound({
+          requestId: endRoundRequestId(session.playerId, latest.roundId, header),
+          playerId: session.playerId,
+          sessionId: session.sessionId,
+        }),
+      );
+      if (ended instanceof ApiError) return ended;
+      const balance = presentBalance(ended.balance);
+      hub.publish(session.playerId, {
+        type: 'round',
+        round: { ...presentRound(latest), active: false, status: 'closed' },
+      });
+      hub.publish(session.playerId, { type: 'balance', balance });
+      return { balance, ...netPosition(session, ended.balance.amountMinor) };
+    }),
+  );
+
+  app.post(
+    '/bet/event',
+    handle(async (request) => {
+      const body = parseInput(EventBody, request.body, 'request');
+      if (body instanceof ApiError) return body;
+      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
+      if (session instanceof ApiError) return session;
+      const stored = unwrap(await core.setEvent(session.playerId, body.event));
+      if (stored instanceof ApiError) return stored;
+      return { event: stored.event };
+    }),
+  );
+
+  app.get(
+    '/bet/replay/:game/:version/:mode/:event',
+    handle(async (request) => {
+      const params = parseInput(ReplayParams, request.params, 'replay path');
+      if (params instanceof ApiError) return params;
+      const report = unwrap(await core.replay(params.event));
+      if (report instanceof ApiError) return report;
+      // The contract gives the replay report (stored vs re-evaluated payout), not the round's
+      // state: both documented shapes are served with what it has. See the report for the gap.
+      return {
+        round: {
+          betID: report.roundId,
+          roundID: report.roundId,
+          gameID: params.game,
+          version: params.version,
+          mode: params.mode,
+          payout: minorToApiAmount(report.storedPayoutMinor),
+          replayedPayout: minorToApiAmount(report.replayedPayoutMinor),
+          reproduced: report.reproduced,
+        },
+        status: report.reproduced ? 'REPRODUCED' : 'MISMATCH',
+        payout: minorToApiAmount(report.storedPayoutMinor),
+        state: [],
+      };
+    }),
+  );
+
+  app.get(
+    '/game/:gameID/info',
+    handle(async (request) => {
+      const params = parseInput(GameInfoParams, request.params, 'game path');
+      if (params instanceof ApiError) return params;
+      const query = parseInput(GameInfoQuery, request.query, 'query');
+      if (query instanceof ApiError) return query;
+      const config = unwrap(core.betConfig(params.gameID, query.currency ?? options.defaultCurrency));
+      if (config instanceof ApiError) return config;
+      return {
+        gameID: config.gameId,
+        minBet: minorToApiAmount(config.minBet),
+        maxBet: minorToApiAmount(config.maxBet),
+        stepBet: minorToApiAmount(config.stepBet),
+        defaultBetLevel: minorToApiAmount(config.defaultBetLevel),
+        betLevels: config.betLevels.map(minorToApiAmount),
+        betModes: config.betModes,
+        rtp: Object.fromEntries(Object.entries(config.betModes).map(([mode, info]) => [mode, info.rtp])),
+        rules: gameRules(config),
+      };
+    }),
+  );
+
+  // ------------------------------------------------------------------------------------------
+  // Operator API (Bearer token)
+
+  const operator = async (request: FastifyRequest): Promise<ApiError | null> =>
+    await verifyOperatorAuthorization(request.headers.authorization, key, now());
+
+  app.post(
+    '/session/start',
+    handle(async (request) => {
+      const denied = await operator(request);
+      if (denied) return denied;
+      const body = parseInput(SessionStartBody, request.body, 'request');
+      if (body instanceof ApiError) return body;
+      const gameId = body.gameID ?? options.defaultGameId;
+      const config = unwrap(core.betConfig(gameId, body.currency));
+      if (config instanceof ApiError) return config;
+      let playerId: string;
+      if (body.playerID !== undefined) {
+        if (body.balance !== undefined || body.jurisdiction !== undefined) {
+          return new ApiError('ERR_VAL', 'balance and jurisdiction belong to a new player, not to playerID');
+        }
+        const known = unwrap(await core.balance(body.playerID, body.currency));
+        if (known instanceof ApiError) return known;
+        playerId = body.playerID;
+      } else {
+        const created = unwrap(
+          await core.createPlayer({
+            currency: body.currency,
+            initialBalanceMinor:
+              body.balance === undefined ? options.defaultBalanceMinor : apiAmountToMinor(body.balance),
+            jurisdiction: body.jurisdiction ?? options.defaultJurisdiction,
+          }),
+        );
+        if (created instanceof ApiError) return created;
+        playerId = created.playerId;
+      }
+      const jurisdiction = unwrap(await core.jurisdiction(playerId));
+      if (jurisdiction instanceof ApiError) return jurisdiction;
+      const sessionId = newSessionId();
+      const createdAtMs = now();
+      const language = body.language ?? 'en';
+      const device = body.device ?? 'desktop';
+      await store(
+        sessions.create({
+          sessionId,
+          playerId,
+          gameId,
+          currency: body.currency,
+          language,
+          device,
+          jurisdiction: jurisdiction.name,
+          flags: jurisdiction.flags,
+          createdAtMs,
+          expiresAtMs: createdAtMs + options.sessionTtlMs,
+        }),
+      );
+      const rgsUrl = options.publicHost ?? hostOf(request);
+      const url = new URL(
+        `${options.launchBaseUrl.replace(/\/+$/, '')}/${encodeURIComponent(gameId)}/index.html`,
+      );
+      url.search = new URLSearchParams({
+        sessionID: sessionId,
+        lang: language,
+        currency: body.currency,
+        device,
+        rgs_url: rgsUrl,
+      }).toString();
+      return {
+        sessionID: sessionId,
+        playerID: playerId,
+        url: url.toString(),
+        expiresAt: new Date(createdAtMs + options.sessionTtlMs).toISOString(),
+        jurisdiction: { name: jurisdiction.name, ...presentJurisdiction(jurisdiction.flags) },
+      };
+    }),
+  );
+
+  app.delete(
+    '/session/:id',
+    handle(async (request) => {
+      const denied = await operator(request);
+      if (denied) return denied;
+      const params = parseInput(SessionIdParams, request.params, 'session path');
+      if (params instanceof ApiError) return params;
+      const revoked = await store(sessions.revoke(params.id));
+      if (!revoked) return new ApiError('ERR_IS', 'session is unknown, expired or already revoked');
+      return { revoked: true };
+    }),
+  );
+
+  // ------------------------------------------------------------------------------------------
+  // WebSocket: the session is checked before the upgrade (401 on failure, no socket opened).
+
+  app.get(
+    '/ws',
+    {
+      websocket: true,
+      preValidation: async (request, reply) => {
+        const query = parseInput(WsQuery, request.query, 'query');
+        if (query instanceof ApiError) return sendError(request, reply, query);
+        try {
+          const session = await playerSession(query.sessionID, { requireAuthenticated: false });
+          if (session instanceof ApiError) return sendError(request, reply, session);
+          request.rgsSession = session;
+        } catch {
+          return sendError(request, reply, new ApiError('ERR_MAINTENANCE', 'session store unavailable'));
+        }
+      },
+    },
+    (socket, request) => {
+      const session = request.rgsSession!;
+      if (draining || !hub.add(session.playerId, socket)) {
+        socket.close(1013, 'try again later');
+        return;
+      }
+      socket.on('message', () => {
+        // Push only: client messages are ignored (maxPayload bounds them).
+      });
+      socket.send(JSON.stringify({ type: 'hello', gameID: session.gameId }));
+    },
+  );
+
+  // ------------------------------------------------------------------------------------------
+  // Operations
+
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  app.get('/ready', async (_request, reply) => {
+    const checks: ReadinessCheck[] = [
+      { name: sessions.kind, check: () => sessions.ping() },
+      ...(deps.readiness ?? []),
+    ];
+    const results = await Promise.all(
+      checks.map(
+        async (check) => [check.name, await settle(check.check(), options.readinessTimeoutMs)] as const,
+      ),
+    );
+    const ready = !draining && results.every(([, status]) => status === 'ok');
+    const body = { ready, draining, checks: Object.fromEntries(results) };
+    if (ready) return reply.code(200).send(body);
+    return reply.code(503).send({ error: 'ERR_MAINTENANCE', message: 'not ready', ...body });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.code(200).type(metrics.registry.contentType).send(text);
+  });
+
+  await app.ready();
+
+  return {
+    app,
+    metrics,
+    hub,
+    inFlight: () => inFlight,
+    async listen(port, host) {
+      await app.listen({ port, host });
+      const address = app.server.address();
+      if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
+      return address.port;
+    },
+    async shutdown(graceMs) {
+      draining = true;
+      hub.closeAll();
+      const deadline = now() + graceMs;
+      // Bounded wait for in-flight money calls: polling a counter, at most graceMs.
+      while (inFlight > 0 && now() < deadline) await sleep(10);
+      const abandoned = inFlight;
+      const closing = app.close();
+      const closed = await settle(closing, Math.max(100, deadline - now()));
+      if (closed !== 'ok') app.server.closeAllConnections?.();
+      await closing.catch(() => {});
+      return { abandoned };
+    },
+  };
+}
+
+// -------------------------------------------------------------------------------------------
+
+function mapFrameworkError(error: FastifyError): ApiError {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('ERR_TOO_LARGE', 'request body is larger than the limit');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError('ERR_MEDIA_TYPE', 'send the body as Content-Type: application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError('ERR_VAL', 'request body is empty; expected a JSON object');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError('ERR_VAL', 'Content-Length does not match the body');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new ApiError('ERR_VAL', 'request body is not valid JSON');
+  }
+  const status = error.statusCode ?? 500;
+  if (status === 413) return new ApiError('ERR_TOO_LARGE', 'request body is larger than the limit');
+  if (status === 415)
+    return new ApiError('ERR_MEDIA_TYPE', 'send the body as Content-Type: application/json');
+  if (error instanceof SyntaxError || (status >= 400 && status < 500)) {
+    // JSON syntax errors and prototype-poisoned bodies arrive here with statusCode 400.
+    return new ApiError(
+      'ERR_VAL',
+      `bad request: ${oneLine(error instanceof SyntaxError ? 'malformed JSON body' : error.message, 120)}`,
+    );
+  }
+  return INTERNAL_ERROR();
+}
+
+function routeOf(request: FastifyRequest): string {
+  return request.routeOptions?.url ?? 'unmatched';
+}
+
+/** The path of a URL without its query (which may hold a sessionID). */
+function pathOf(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  return oneLine(path, 100);
+}
+
+function hostOf(request: FastifyRequest): string {
+  const host = request.headers.host ?? '';
+  return /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? host : 'localhost';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** 'ok', 'timeout' or 'error: …' within timeoutMs; the timer never outlives the call. */
+async function settle(work: Promise<unknown>, timeoutMs: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      work.then(
+        () => 'ok',
+        (error: unknown) => `error: ${oneLine(error instanceof Error ? error.message : String(error), 120)}`,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The core's values (bigint inside) as Stake Engine API JSON (integers with 6 implied decimals).
+ */
+import type { Balance, BetConfig, JurisdictionFlags, RoundDetail } from '../core/contract.ts';
+import { minorToApiAmount } from './schemas.ts';
+
+export interface ApiBalance {
+  readonly amount: number;
+  readonly currency: string;
+}
+
+export function presentBalance(balance: Balance): ApiBalance {
+  return { amount: minorToApiAmount(balance.amountMinor), currency: balance.currency };
+}
+
+/**
+ * RoundDetail as the API shows it: the Stake fields (betID, amount, payout, payoutMultiplier,
+ * active, mode, event, state), `roundID` (the third-party client's name for betID), and the
+ * recall fields (game, version, math hash, cost, status, times, provably-fair data).
+ */
+export function presentRound(round: RoundDetail) {
+  const costMultiplier = round.amountMinor > 0n ? Number(round.costMinor) / Number(round.amountMinor) : 0;
+  return {
+    betID: round.roundId,
+    roundID: round.roundId,
+    amount: minorToApiAmount(round.amountMinor),
+    payout: minorToApiAmount(round.payoutMinor),
+    // Real payloads carry a JSON number (33.4); the exact decimal string stays in the recall field.
+    payoutMultiplier: Number(round.payoutMultiplier),
+    payoutMultiplierExact: round.payoutMultiplier,
+    costMultiplier,
+    cost: minorToApiAmount(round.costMinor),
+    active: round.active,
+    status: round.status,
+    mode: round.mode,
+    event: round.event,
+    state: round.state,
+    gameID: round.gameId,
+    version: round.gameVersion,
+    mathHash: round.mathHash,
+    balanceBefore: minorToApiAmount(round.balanceBeforeMinor),
+    balanceAfter: round.balanceAfterMinor === null ? null : minorToApiAmount(round.balanceAfterMinor),
+    startedAt: round.startedAt,
+    endedAt: round.endedAt,
+    fairness: round.fairness,
+  };
+}
+
+export function presentJurisdiction(flags: JurisdictionFlags) {
+  const { minimumRoundDurationMs, ...booleans } = flags;
+  // The Stake field is `minimumRoundDuration` (milliseconds).
+  return { ...booleans, minimumRoundDuration: minimumRoundDurationMs };
+}
+
+export function presentBetConfig(config: BetConfig, flags: JurisdictionFlags) {
+  return {
+    gameID: config.gameId,
+    minBet: minorToApiAmount(config.minBet),
+    maxBet: minorToApiAmount(config.maxBet),
+    stepBet: minorToApiAmount(config.stepBet),
+    defaultBetLevel: minorToApiAmount(config.defaultBetLevel),
+    betLevels: config.betLevels.map(minorToApiAmount),
+    betModes: config.betModes,
+    jurisdiction: presentJurisdiction(flags),
+  };
+}
+
+/** Plain-language rules derived from the configuration (game info). */
+export function gameRules(config: BetConfig): string[] {
+  const units = (minor: bigint) => `${minorToApiAmount(minor) / 1_000_000}`;
+  const rules = [
+    `Bets from ${units(config.minBet)} to ${units(config.maxBet)} in steps of ${units(config.stepBet)}.`,
+  ];
+  for (const [mode, info] of Object.entries(config.betModes)) {
+    rules.push(
+      `Mode "${mode}" costs ${info.costMultiplier}x the bet; its theoretical return to player is ${info.rtp}.`,
+    );
+  }
+  rules.push(
+    'Payouts are the bet times the payout multiplier shown for the round.',
+    'A round left unfinished (disconnection) is resumed when the game is opened again.',
+    'Malfunction voids all pays and plays.',
+  );
+  return rules;
+}

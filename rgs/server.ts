@@ -1,0 +1,191 @@
+/**
+ * Composition of the RGS server: core (PostgreSQL, or embedded PGlite) + sessions (Redis, or
+ * in-process) + HTTP(S)/WebSocket, and its graceful shutdown.
+ *
+ * Shutdown order: stop accepting (new wallet calls 503, /ready false, sockets closed) → let money
+ * calls in flight finish, bounded by shutdownGraceMs (a round whose play committed stays active in
+ * the database and is resumed by /wallet/authenticate) → close the listener → sessions → core.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import type { RgsConfig } from './config.ts';
+import type { RgsCore } from './core/contract.ts';
+import { buildRgsServer, DEFAULT_HTTP_OPTIONS, type ReadinessCheck, type RgsHttpServer } from './http/app.ts';
+import { OPERATOR_SECRET_MIN_CHARS } from './http/operator-auth.ts';
+import { ensureLoopbackTls } from './http/tls.ts';
+import { MemorySessionStore, RedisSessionStore, type SessionStore } from './sessions/index.ts';
+
+const PROBE_TIMEOUT_MS = 1_000;
+
+export interface RunningRgs {
+  readonly port: number;
+  readonly scheme: 'http' | 'https';
+  /** host:port, as `rgs_url` in launch URLs. */
+  readonly rgsUrl: string;
+  readonly baseUrl: string;
+  /** The loopback CA to trust (NODE_EXTRA_CA_CERTS) when TLS is on. */
+  readonly caPath: string | null;
+  /** Where the generated operator secret lives (null when it came from RGS_OPERATOR_SECRET). */
+  readonly operatorSecretPath: string | null;
+  readonly sessionsKind: 'redis' | 'memory';
+  readonly databaseKind: 'postgres' | 'embedded';
+  readonly http: RgsHttpServer;
+  /** Graceful shutdown (idempotent). */
+  stop(): Promise<{ readonly abandoned: number }>;
+}
+
+/** Opens the core; the default is createRgsCore from the rgs public module. */
+export type CoreFactory = (config: RgsConfig) => Promise<RgsCore>;
+
+/** The configured operator secret, or one generated once into <dataDir>/operator-secret (0600). */
+export function resolveOperatorSecret(config: Pick<RgsConfig, 'operatorSecret' | 'dataDir'>): {
+  readonly secret: string;
+  readonly path: string | null;
+} {
+  if (config.operatorSecret !== null) return { secret: config.operatorSecret, path: null };
+  const path = resolve(config.dataDir, 'operator-secret');
+  if (existsSync(path)) {
+    const secret = readFileSync(path, 'utf8').trim();
+    if (secret.length >= OPERATOR_SECRET_MIN_CHARS) return { secret, path };
+  }
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return { secret, path };
+}
+
+/** PostgreSQL answers `select 1` within the bound (a fresh connection, so a restart is seen). */
+export function postgresReadiness(url: string, timeoutMs = PROBE_TIMEOUT_MS): ReadinessCheck {
+  return {
+    name: 'postgres',
+    async check() {
+      const client = new pg.Client({
+        connectionString: url,
+        connectionTimeoutMillis: timeoutMs,
+        query_timeout: timeoutMs,
+      });
+      client.on('error', () => {});
+      let timer: NodeJS.Timeout | undefined;
+      let answered = false;
+      try {
+        await Promise.race([
+          (async () => {
+            await client.connect();
+            await client.query('select 1');
+          })(),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('postgres did not answer in time')), timeoutMs);
+          }),
+        ]);
+        answered = true;
+      } finally {
+        clearTimeout(timer);
+        // A server that does not answer would not answer the goodbye either: drop the socket.
+        if (answered) void client.end().catch(() => {});
+        else client.connection.stream.destroy();
+      }
+    },
+  };
+}
+
+async function defaultCoreFactory(config: RgsConfig): Promise<RgsCore> {
+  const { createRgsCore } = await import('./index.ts');
+  return await createRgsCore({
+    db:
+      config.databaseUrl !== null
+        ? { url: config.databaseUrl }
+        : { pglite: true, dataDir: resolve(config.dataDir, 'pglite') },
+  });
+}
+
+function oneLineError(what: string, error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(`${what}: ${message.replace(/\s+/g, ' ').slice(0, 300)}`);
+}
+
+export async function startRgs(
+  config: RgsConfig,
+  options: { readonly createCore?: CoreFactory; readonly sessionPrefix?: string } = {},
+): Promise<RunningRgs> {
+  const { secret, path: operatorSecretPath } = resolveOperatorSecret(config);
+  const tls = config.tls ? await ensureLoopbackTls(config.dataDir) : null;
+
+  let core: RgsCore;
+  try {
+    core = await (options.createCore ?? defaultCoreFactory)(config);
+  } catch (error) {
+    throw oneLineError('cannot open the RGS database', error);
+  }
+  let sessions: SessionStore;
+  try {
+    sessions =
+      config.redisUrl !== null
+        ? await RedisSessionStore.connect({
+            url: config.redisUrl,
+            ...(options.sessionPrefix ? { prefix: options.sessionPrefix } : {}),
+          })
+        : new MemorySessionStore();
+  } catch (error) {
+    await core.close().catch(() => {});
+    throw oneLineError('cannot connect to Redis', error);
+  }
+  const readiness: ReadinessCheck[] =
+    config.databaseUrl !== null ? [postgresReadiness(config.databaseUrl)] : [];
+  let http: RgsHttpServer;
+  let port: number;
+  try {
+    http = await buildRgsServer({
+      core,
+      sessions,
+      readiness,
+      tls: tls ? { key: tls.keyPem, cert: tls.certPem } : null,
+      options: {
+        ...DEFAULT_HTTP_OPTIONS,
+        bodyLimitBytes: config.bodyLimitBytes,
+        sessionTtlMs: config.sessionTtlS * 1000,
+        rateLimitPerWindow: config.rateLimitPerWindow,
+        rateLimitWindowMs: config.rateWindowMs,
+        defaultGameId: config.defaultGameId,
+        defaultJurisdiction: config.defaultJurisdiction,
+        launchBaseUrl: config.launchBaseUrl,
+        publicHost: config.publicHost,
+        corsOrigins: config.corsOrigins,
+        operatorSecret: secret,
+        logLevel: config.logLevel === 'silent' ? false : config.logLevel,
+      },
+    });
+    port = await http.listen(config.port, config.host);
+  } catch (error) {
+    await sessions.close().catch(() => {});
+    await core.close().catch(() => {});
+    throw oneLineError(`cannot serve on ${config.host}:${config.port}`, error);
+  }
+  const scheme = tls ? 'https' : 'http';
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const rgsUrl = `${hostForUrl}:${port}`;
+  let stopping: Promise<{ abandoned: number }> | null = null;
+  return {
+    port,
+    scheme,
+    rgsUrl,
+    baseUrl: `${scheme}://${rgsUrl}`,
+    caPath: tls ? tls.caPath : null,
+    operatorSecretPath,
+    sessionsKind: sessions.kind,
+    databaseKind: config.databaseUrl !== null ? 'postgres' : 'embedded',
+    http,
+    stop() {
+      stopping ??= (async () => {
+        const result = await http.shutdown(config.shutdownGraceMs);
+        await sessions.close().catch(() => {});
+        await core.close().catch(() => {});
+        return result;
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * Session store on Redis: shared by every RGS node, sessions expire by TTL, revocation is a DEL.
+ *
+ * Layout (all keys under `prefix`):
+ * - `<prefix>s:<sessionId>`  hash of the SessionRecord fields, PEXPIRE = the session's TTL;
+ * - `<prefix>rl:<key>:<windowIndex>`  fixed-window rate counter, expires with its window.
+ * Multi-field updates (authenticate, play slots, rate counters) are Lua scripts, so they are atomic
+ * across nodes. Commands are bounded by `commandTimeoutMs`: a Redis that stops answering makes a
+ * request fail fast (503) instead of hanging it.
+ */
+import { Redis } from 'ioredis';
+import type { NewSession, PlaySlot, RateDecision, SessionRecord, SessionStore } from './types.ts';
+
+const DEFAULT_COMMAND_TIMEOUT_MS = 1_000;
+const CONNECT_TIMEOUT_MS = 3_000;
+
+const MARK_AUTHENTICATED = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+redis.call('HSET', KEYS[1], 'authenticated', '1')
+redis.call('HSETNX', KEYS[1], 'startBalanceMinor', ARGV[1])
+return redis.call('HGETALL', KEYS[1])`;
+
+const CLAIM_PLAY_SLOT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, ''} end
+local last = redis.call('HGET', KEYS[1], 'lastPlayAtMs')
+local now = tonumber(ARGV[1])
+local min = tonumber(ARGV[2])
+if last then
+  local elapsed = now - tonumber(last)
+  if elapsed < min then return {0, tostring(min - elapsed)} end
+end
+redis.call('HSET', KEYS[1], 'lastPlayAtMs', ARGV[1])
+if last then return {1, last} end
+return {1, ''}`;
+
+const RELEASE_PLAY_SLOT = `
+if redis.call('HGET', KEYS[1], 'lastPlayAtMs') == ARGV[1] then
+  if ARGV[2] == '' then redis.call('HDEL', KEYS[1], 'lastPlayAtMs')
+  else redis.call('HSET', KEYS[1], 'lastPlayAtMs', ARGV[2]) end
+end
+return 0`;
+
+const RATE_HIT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return count`;
+
+export interface RedisSessionStoreOptions {
+  readonly url: string;
+  /** Key prefix; tests give each store its own. */
+  readonly prefix?: string;
+  readonly commandTimeoutMs?: number;
+  readonly now?: () => number;
+}
+
+export class RedisSessionStore implements SessionStore {
+  readonly kind = 'redis' as const;
+  private readonly prefix: string;
+  private readonly now: () => number;
+
+  private constructor(
+    private readonly client: Redis,
+    options: RedisSessionStoreOptions,
+  ) {
+    this.prefix = options.prefix ?? 'croupier:rgs:';
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Connects (bounded) and returns the store; rejects with a one-line reason. */
+  static async connect(options: RedisSessionStoreOptions): Promise<RedisSessionStore> {
+    const client = new Redis(options.url, {
+      lazyConnect: true,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+      maxRetriesPerRequest: 1,
+      // While disconnected, fail at once rather than queue requests behind an outage.
+      enableOfflineQueue: false,
+      // Reconnect forever with a bounded backoff: the store heals when Redis comes back.
+      retryStrategy: (attempt) => Math.min(50 * attempt, 2_000),
+    });
+    client.on('error', () => {
+      // Surfaced per command (503) and by ping() (/ready); never an unhandled event.
+    });
+    try {
+      await client.connect();
+    } catch (error) {
+      client.disconnect();
+      throw new Error(`redis does not answer: ${(error as Error).message}`);
+    }
+    return new RedisSessionStore(client, options);
+  }
+
+  private sessionKey(sessionId: string): string {
+    return `${this.prefix}s:${sessionId}`;
+  }
+
+  async create(session: NewSession): Promise<void> {
+    const ttlMs = session.expiresAtMs - this.now();
+    if (ttlMs <= 0) throw new RangeError('session would be born expired');
+    const key = this.sessionKey(session.sessionId);
+    await this.client
+      .multi()
+      .hset(key, {
+        playerId: session.playerId,
+        gameId: session.gameId,
+        currency: session.currency,
+        language: session.language,
+        device: session.device,
+        jurisdiction: session.jurisdiction,
+        flags: JSON.stringify(session.flags),
+        createdAtMs: String(session.createdAtMs),
+        expiresAtMs: String(session.expiresAtMs),
+        authenticated: '0',
+      })
+      .pexpire(key, ttlMs)
+      .exec();
+  }
+
+  async get(sessionId: string): Promise<SessionRecord | null> {
+    const fields = await this.client.hgetall(this.sessionKey(sessionId));
+    return this.toRecord(sessionId, fields);
+  }
+
+  async markAuthenticated(sessionId: string, balanceMinor: bigint): Promise<SessionRecord | null> {
+    const flat = (await this.client.eval(
+      MARK_AUTHENTICATED,
+      1,
+      this.sessionKey(sessionId),
+      balanceMinor.toString(),
+    )) as string[] | null;
+    if (flat === null) return null;
+    const fields: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+    return this.toRecord(sessionId, fields);
+  }
+
+  async revoke(sessionId: string): Promise<boolean> {
+    return (await this.client.del(this.sessionKey(sessionId))) > 0;
+  }
+
+  async claimPlaySlot(sessionId: string, nowMs: number, minIntervalMs: number): Promise<PlaySlot> {
+    const [status, value] = (await this.client.eval(
+      CLAIM_PLAY_SLOT,
+      1,
+      this.sessionKey(sessionId),
+      String(nowMs),
+      String(minIntervalMs),
+    )) as [number, string];
+    if (status === -1) return { ok: false, retryAfterMs: 0, missing: true };
+    if (status === 0) return { ok: false, retryAfterMs: Number(value) };
+    return { ok: true, previousAtMs: value === '' ? null : Number(value) };
+  }
+
+  async releasePlaySlot(sessionId: string, claimedAtMs: number, previousAtMs: number | null): Promise<void> {
+    await this.client.eval(
+      RELEASE_PLAY_SLOT,
+      1,
+      this.sessionKey(sessionId),
+      String(claimedAtMs),
+      previousAtMs === null ? '' : String(previousAtMs),
+    );
+  }
+
+  async rateLimit(key: string, limit: number, windowMs: number, nowMs: number): Promise<RateDecision> {
+    const windowIndex = Math.floor(nowMs / windowMs);
+    const count = Number(
+      await this.client.eval(RATE_HIT, 1, `${this.prefix}rl:${key}:${windowIndex}`, String(windowMs * 2)),
+    );
+    const allowed = count <= limit;
+    return {
+      allowed,
+      remaining: Math.max(0, limit - count),
+      retryAfterMs: allowed ? 0 : (windowIndex + 1) * windowMs - nowMs,
+    };
+  }
+
+  async ping(): Promise<void> {
+    const reply = await this.client.ping();
+    if (reply !== 'PONG') throw new Error(`unexpected PING reply ${reply}`);
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+
+  private toRecord(sessionId: string, fields: Record<string, string>): SessionRecord | null {
+    if (fields.playerId === undefined) return null;
+    const expiresAtMs = Number(fields.expiresAtMs);
+    // Redis expires the key itself; this guards the gap between two clocks.
+    if (!(expiresAtMs > this.now())) return null;
+    return {
+      sessionId,
+      playerId: fields.playerId,
+      gameId: fields.gameId ?? '',
+      currency: fields.currency ?? '',
+      language: fields.language ?? 'en',
+      device: fields.device === 'mobile' ? 'mobile' : 'desktop',
+      jurisdiction: fields.jurisdiction ?? '',
+      flags: JSON.parse(fields.flags ?? '{}') as SessionRecord['flags'],
+      createdAtMs: Number(fields.createdAtMs),
+      expiresAtMs,
+      authenticated: fields.authenticated === '1',
+      startBalanceMinor: fields.startBalanceMinor === undefined ? null : BigInt(fields.startBalanceMinor),
+      lastPlayAtMs: fields.lastPlayAtMs === undefined ? null : Number(fields.lastPlayAtMs),
+    };
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Both session stores against the same behaviour: Redis (the run's server, own key prefix) and the
+ * in-process store of embedded mode.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, inject, test } from 'vitest';
+import type { JurisdictionFlags } from '../core/contract.ts';
+import {
+  MemorySessionStore,
+  type NewSession,
+  newSessionId,
+  RedisSessionStore,
+  type SessionStore,
+} from './index.ts';
+
+const FLAGS: JurisdictionFlags = {
+  socialCasino: false,
+  disabledFullscreen: false,
+  disabledTurbo: true,
+  disabledSuperTurbo: true,
+  disabledAutoplay: true,
+  disabledSlamstop: false,
+  disabledSpacebar: false,
+  disabledBuyFeature: false,
+  displayNetPosition: true,
+  displayRTP: true,
+  displaySessionTimer: false,
+  minimumRoundDurationMs: 2_500,
+};
+
+function session(ttlMs: number, nowMs = Date.now()): NewSession {
+  return {
+    sessionId: newSessionId(),
+    playerId: 'player-1',
+    gameId: 'game',
+    currency: 'USD',
+    language: 'en',
+    device: 'desktop',
+    jurisdiction: 'strict',
+    flags: FLAGS,
+    createdAtMs: nowMs,
+    expiresAtMs: nowMs + ttlMs,
+  };
+}
+
+const opened: SessionStore[] = [];
+afterAll(async () => {
+  await Promise.all(opened.map((store) => store.close()));
+});
+
+const kinds: Array<[string, () => Promise<SessionStore>]> = [
+  [
+    'redis',
+    async () =>
+      await RedisSessionStore.connect({
+        url: inject('redisUrl'),
+        prefix: `test:${randomBytes(4).toString('hex')}:`,
+      }),
+  ],
+  ['memory', async () => new MemorySessionStore()],
+];
+
+describe.each(kinds)('%s session store', (_kind, open) => {
+  test('create, get, authenticate (start balance kept from the first time), revoke', async () => {
+    const store = await open();
+    opened.push(store);
+    const s = session(60_000);
+    await store.create(s);
+    const got = await store.get(s.sessionId);
+    expect(got).toMatchObject({
+      playerId: 'player-1',
+      authenticated: false,
+      startBalanceMinor: null,
+      flags: FLAGS,
+    });
+    expect((await store.markAuthenticated(s.sessionId, 123n))?.startBalanceMinor).toBe(123n);
+    const again = await store.markAuthenticated(s.sessionId, 999n);
+    expect(again).toMatchObject({ authenticated: true, startBalanceMinor: 123n });
+    expect(await store.revoke(s.sessionId)).toBe(true);
+    expect(await store.get(s.sessionId)).toBeNull();
+    expect(await store.revoke(s.sessionId)).toBe(false);
+    expect(await store.markAuthenticated(s.sessionId, 1n)).toBeNull();
+    expect(await store.get(newSessionId())).toBeNull();
+  });
+
+  test('sessions expire by TTL', async () => {
+    const store = await open();
+    opened.push(store);
+    const s = session(300);
+    await store.create(s);
+    expect(await store.get(s.sessionId)).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(await store.get(s.sessionId)).toBeNull();
+  });
+
+  test('play slots enforce a minimum interval atomically; a refused play gives its slot back', async () => {
+    const store = await open();
+    opened.push(store);
+    const s = session(60_000);
+    await store.create(s);
+    const t0 = 1_000_000;
+    const results = await Promise.all([
+      store.claimPlaySlot(s.sessionId, t0, 2_500),
+      store.claimPlaySlot(s.sessionId, t0, 2_500),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(await store.claimPlaySlot(s.sessionId, t0 + 1_000, 2_500)).toEqual({
+      ok: false,
+      retryAfterMs: 1_500,
+    });
+    const next = await store.claimPlaySlot(s.sessionId, t0 + 2_500, 2_500);
+    expect(next).toEqual({ ok: true, previousAtMs: t0 });
+    await store.releasePlaySlot(s.sessionId, t0 + 2_500, t0);
+    expect(await store.claimPlaySlot(s.sessionId, t0 + 2_600, 2_500)).toEqual({ ok: true, previousAtMs: t0 });
+    expect(await store.claimPlaySlot(newSessionId(), t0, 2_500)).toMatchObject({ ok: false, missing: true });
+  });
+
+  test('rate limit: fixed window per key, with the time to wait', async () => {
+    const store = await open();
+    opened.push(store);
+    const key = `player:${randomBytes(4).toString('hex')}`;
+    const windowStart = 10_000_000;
+    const decisions = [];
+    for (let i = 0; i < 5; i++) decisions.push(await store.rateLimit(key, 3, 1_000, windowStart + 100));
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false, false]);
+    expect(decisions[3]).toEqual({ allowed: false, remaining: 0, retryAfterMs: 900 });
+    expect((await store.rateLimit(key, 3, 1_000, windowStart + 1_000)).allowed).toBe(true);
+    expect((await store.rateLimit(`${key}-other`, 3, 1_000, windowStart + 100)).allowed).toBe(true);
+  });
+
+  test('ping answers', async () => {
+    const store = await open();
+    opened.push(store);
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+});
+
+test('the in-process store stays bounded: the oldest sessions are evicted first', async () => {
+  const store = new MemorySessionStore({ sessionsMax: 3 });
+  const ids = [];
+  for (let i = 0; i < 5; i++) {
+    const s = session(60_000);
+    ids.push(s.sessionId);
+    await store.create(s);
+  }
+  expect(await store.get(ids[0]!)).toBeNull();
+  expect(await store.get(ids[1]!)).toBeNull();
+  expect(await store.get(ids[4]!)).not.toBeNull();
+});
+
+test('redis store: an unreachable server is one clear error', async () => {
+  await expect(RedisSessionStore.connect({ url: 'redis://127.0.0.1:1' })).rejects.toThrow(
+    /redis does not answer/,
+  );
+});

@@ -1,0 +1,73 @@
+/**
+ * Player sessions and per-player rate limits: the contract both stores implement (Redis for
+ * production and tests, in-process for the single-node embedded mode).
+ *
+ * A session maps an unguessable id to exactly one player, game and currency; every wallet call
+ * resolves the player from the session, never from the request body, so a player can only see and
+ * move their own money and rounds.
+ */
+import { randomBytes } from 'node:crypto';
+import type { JurisdictionFlags } from '../core/contract.ts';
+
+export interface SessionRecord {
+  readonly sessionId: string;
+  readonly playerId: string;
+  readonly gameId: string;
+  readonly currency: string;
+  readonly language: string;
+  readonly device: 'mobile' | 'desktop';
+  readonly jurisdiction: string;
+  /** The jurisdiction's flags when the session started (a session keeps its rules). */
+  readonly flags: JurisdictionFlags;
+  readonly createdAtMs: number;
+  readonly expiresAtMs: number;
+  /** /wallet/authenticate was called; the other endpoints answer ERR_IS until then. */
+  readonly authenticated: boolean;
+  /** Balance at the first authenticate (API units, bigint): the base of the net position. */
+  readonly startBalanceMinor: bigint | null;
+  /** When the last play of this session was accepted (minimum round duration). */
+  readonly lastPlayAtMs: number | null;
+}
+
+export type NewSession = Omit<SessionRecord, 'authenticated' | 'startBalanceMinor' | 'lastPlayAtMs'>;
+
+export type PlaySlot =
+  | { readonly ok: true; readonly previousAtMs: number | null }
+  | { readonly ok: false; readonly retryAfterMs: number }
+  | { readonly ok: false; readonly retryAfterMs: 0; readonly missing: true };
+
+export interface RateDecision {
+  readonly allowed: boolean;
+  readonly remaining: number;
+  /** Until the window resets (0 when allowed). */
+  readonly retryAfterMs: number;
+}
+
+export interface SessionStore {
+  /** 'redis' (shared by every node) or 'memory' (single node only: embedded mode). */
+  readonly kind: 'redis' | 'memory';
+  create(session: NewSession): Promise<void>;
+  /** The live session, or null when unknown, expired or revoked. */
+  get(sessionId: string): Promise<SessionRecord | null>;
+  /** Marks the session authenticated; records the start balance only the first time. */
+  markAuthenticated(sessionId: string, balanceMinor: bigint): Promise<SessionRecord | null>;
+  /** Removes the session at once; true when it existed. */
+  revoke(sessionId: string): Promise<boolean>;
+  /**
+   * Atomically: if the last play of the session was at least minIntervalMs before nowMs (or there
+   * was none), record nowMs and grant the slot; otherwise say how long to wait.
+   */
+  claimPlaySlot(sessionId: string, nowMs: number, minIntervalMs: number): Promise<PlaySlot>;
+  /** Gives back a slot whose play was refused (nothing was bet), if it is still the last one. */
+  releasePlaySlot(sessionId: string, claimedAtMs: number, previousAtMs: number | null): Promise<void>;
+  /** Fixed-window counter per key: at most `limit` hits per `windowMs`. */
+  rateLimit(key: string, limit: number, windowMs: number, nowMs: number): Promise<RateDecision>;
+  /** Resolves when the backing store answers (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** 256 bits from the OS CSPRNG, base64url (43 characters): unguessable, safe in URLs. */
+export function newSessionId(): string {
+  return randomBytes(32).toString('base64url');
+}
