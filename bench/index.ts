@@ -7,6 +7,7 @@ const SUITES: Record<string, () => Promise<{ run(options: { quick: boolean }): P
   nist: () => import('./nist.bench.ts'),
   gli: () => import('./gli.bench.ts'),
   sim: () => import('./sim.bench.ts'),
+  math: () => import('./math.bench.ts'),
 };
 
 const args = process.argv.slice(2);

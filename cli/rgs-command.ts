@@ -90,16 +90,16 @@ interface VerifyOptions extends RgsDatabaseOptions {
 export function registerRgsCommand(program: Command): Command {
   const rgs = program.command('rgs').description('the reference RGS: database migrations and verification');
 
-  addDatabaseOptions(rgs.command('migrate').description('apply pending database migrations (idempotent)')).action(
-    async (options: RgsDatabaseOptions) => {
-      const result = await withDatabase(options, (db) => migrate(db));
-      process.stdout.write(
-        result.applied.length === 0
-          ? `schema is current (version ${result.currentVersion})\n`
-          : `applied migrations ${result.applied.join(', ')}; schema version ${result.currentVersion}\n`,
-      );
-    },
-  );
+  addDatabaseOptions(
+    rgs.command('migrate').description('apply pending database migrations (idempotent)'),
+  ).action(async (options: RgsDatabaseOptions) => {
+    const result = await withDatabase(options, (db) => migrate(db));
+    process.stdout.write(
+      result.applied.length === 0
+        ? `schema is current (version ${result.currentVersion})\n`
+        : `applied migrations ${result.applied.join(', ')}; schema version ${result.currentVersion}\n`,
+    );
+  });
 
   addDatabaseOptions(
     rgs

@@ -22,7 +22,13 @@ export {
   type IncompleteRoundPolicy,
   type JurisdictionPolicy,
 } from './core/jurisdictions.ts';
-export { loadMigrations, type MigrationResult, MigrationError, migrate } from './db/migrate.ts';
+export {
+  type DatabaseTarget,
+  type DatabaseVerification,
+  openRgsDatabase,
+  verifyRgsDatabase,
+} from './core/verify.ts';
+export { loadMigrations, MigrationError, type MigrationResult, migrate } from './db/migrate.ts';
 export {
   createPgClient,
   createPgliteClient,
@@ -30,9 +36,3 @@ export {
   type SqlExecutor,
   sqlState,
 } from './db/sql-client.ts';
-export {
-  type DatabaseTarget,
-  type DatabaseVerification,
-  openRgsDatabase,
-  verifyRgsDatabase,
-} from './core/verify.ts';

@@ -64,7 +64,10 @@ export function chainHash(prevHash: string, payload: string): string {
 }
 
 /** Appends one record to its chain inside the caller's transaction; returns its seq and hash. */
-export async function appendAudit(tx: SqlExecutor, record: AuditRecord): Promise<{ seq: bigint; hash: string }> {
+export async function appendAudit(
+  tx: SqlExecutor,
+  record: AuditRecord,
+): Promise<{ seq: bigint; hash: string }> {
   const [head] = await tx.query<{ seq: bigint; hash: string }>(
     'SELECT seq, hash FROM audit.events WHERE chain_id = $1 ORDER BY seq DESC LIMIT 1',
     [record.chainId],

@@ -91,9 +91,10 @@ describe('concurrent plays', () => {
     const admin = new pg.Client({ connectionString: database.url });
     await admin.connect();
     try {
-      const n = await admin.query("SELECT count(*) AS n FROM rgs.rounds WHERE player_id = $1 AND status = 'closed'", [
-        playerId,
-      ]);
+      const n = await admin.query(
+        "SELECT count(*) AS n FROM rgs.rounds WHERE player_id = $1 AND status = 'closed'",
+        [playerId],
+      );
       expect(Number(n.rows[0].n)).toBe(affordable);
     } finally {
       await admin.end();
@@ -125,7 +126,7 @@ describe('concurrent plays', () => {
         }),
       ),
     );
-    players.forEach((playerId, p) => {
+    players.forEach((_playerId, p) => {
       const mine = results.filter((_, i) => i % players.length === p);
       expect(mine.filter((r) => r.ok)).toHaveLength(budgets[p]!);
       expect(mine.filter((r) => !r.ok && r.error.code === 'ERR_IPB')).toHaveLength(mine.length - budgets[p]!);
@@ -139,8 +140,9 @@ describe('concurrent plays', () => {
     const initial = 100_000_000n;
     for (let i = 0; i < 8; i++) {
       players.push(
-        value(await core.createPlayer({ currency: 'EUR', initialBalanceMinor: initial, jurisdiction: 'default' }))
-          .playerId,
+        value(
+          await core.createPlayer({ currency: 'EUR', initialBalanceMinor: initial, jurisdiction: 'default' }),
+        ).playerId,
       );
     }
     const ROUNDS = 40;

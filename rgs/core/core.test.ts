@@ -30,8 +30,20 @@ async function newPlayer(balanceMinor: bigint, jurisdiction = 'default'): Promis
 }
 
 let requestCounter = 0;
-function wheel(playerId: string, amountMinor = 1_000_000n, requestId = `req-${++requestCounter}`): PlayRequest {
-  return { requestId, playerId, sessionId: 'sess-1', currency: 'EUR', gameId: 'lucky-wheel', mode: 'base', amountMinor };
+function wheel(
+  playerId: string,
+  amountMinor = 1_000_000n,
+  requestId = `req-${++requestCounter}`,
+): PlayRequest {
+  return {
+    requestId,
+    playerId,
+    sessionId: 'sess-1',
+    currency: 'EUR',
+    gameId: 'lucky-wheel',
+    mode: 'base',
+    amountMinor,
+  };
 }
 
 async function counts(): Promise<Record<string, number>> {
@@ -42,10 +54,13 @@ async function counts(): Promise<Record<string, number>> {
 }
 
 /** Plays until a round stays active (a win); returns it. Bounded. */
-async function playUntilWin(playerId: string): Promise<{ roundId: string; payoutMinor: bigint; balance: bigint }> {
+async function playUntilWin(
+  playerId: string,
+): Promise<{ roundId: string; payoutMinor: bigint; balance: bigint }> {
   for (let i = 0; i < 200; i++) {
     const r = value(await core.play(wheel(playerId)));
-    if (r.round.active) return { roundId: r.round.roundId, payoutMinor: r.round.payoutMinor, balance: r.balance.amountMinor };
+    if (r.round.active)
+      return { roundId: r.round.roundId, payoutMinor: r.round.payoutMinor, balance: r.balance.amountMinor };
   }
   throw new Error('no win in 200 rounds');
 }
@@ -164,7 +179,10 @@ describe('play and endRound', () => {
   it('writes nothing when funds are insufficient (ERR_IPB)', async () => {
     const playerId = await newPlayer(500_000n);
     const before = await counts();
-    expect(await core.play(wheel(playerId, 1_000_000n))).toMatchObject({ ok: false, error: { code: 'ERR_IPB' } });
+    expect(await core.play(wheel(playerId, 1_000_000n))).toMatchObject({
+      ok: false,
+      error: { code: 'ERR_IPB' },
+    });
     expect(await counts()).toEqual(before);
     expect(value(await core.balance(playerId, 'EUR')).amountMinor).toBe(500_000n);
   });
@@ -212,7 +230,13 @@ describe('compliance', () => {
 
   it('enforces a loss limit over its window', async () => {
     const playerId = await newPlayer(100_000_000n);
-    value(await core.setLimits(playerId, { lossLimitMinor: 2_500_000n, lossLimitWindowMs: 86_400_000, selfExcludedUntil: null }));
+    value(
+      await core.setLimits(playerId, {
+        lossLimitMinor: 2_500_000n,
+        lossLimitWindowMs: 86_400_000,
+        selfExcludedUntil: null,
+      }),
+    );
     let refusedAt = -1;
     for (let i = 0; i < 50 && refusedAt < 0; i++) {
       const r = await core.play(wheel(playerId));
@@ -238,7 +262,8 @@ describe('compliance', () => {
     const flags = value(await core.jurisdiction(playerId)).flags;
     expect(flags.minimumRoundDurationMs).toBe(2_500);
     let first = value(await core.play(wheel(playerId)));
-    if (first.round.active) value(await core.endRound({ requestId: `e-${first.round.roundId}`, playerId, sessionId: 's' }));
+    if (first.round.active)
+      value(await core.endRound({ requestId: `e-${first.round.roundId}`, playerId, sessionId: 's' }));
     expect(await core.play(wheel(playerId))).toMatchObject({ ok: false, error: { code: 'ERR_GLE' } });
     nowMs += 2_500;
     first = value(await core.play(wheel(playerId)));
@@ -251,7 +276,8 @@ describe('recall and replay', () => {
     const playerId = await newPlayer(100_000_000n);
     for (let i = 0; i < 12; i++) {
       const r = value(await core.play(wheel(playerId)));
-      if (r.round.active) value(await core.endRound({ requestId: `e-${r.round.roundId}`, playerId, sessionId: 's' }));
+      if (r.round.active)
+        value(await core.endRound({ requestId: `e-${r.round.roundId}`, playerId, sessionId: 's' }));
     }
     const rounds = value(await core.recall(playerId, 10));
     expect(rounds).toHaveLength(10);
@@ -289,7 +315,9 @@ describe('recall and replay', () => {
     // Negative control: change the stored outcome as superuser behind the guard trigger.
     await admin.query('ALTER TABLE rgs.rounds DISABLE TRIGGER rounds_guard');
     try {
-      await admin.query(`UPDATE rgs.rounds SET state = state || '[{"type":"forged"}]'::jsonb WHERE id = $1`, [roundId]);
+      await admin.query(`UPDATE rgs.rounds SET state = state || '[{"type":"forged"}]'::jsonb WHERE id = $1`, [
+        roundId,
+      ]);
     } finally {
       await admin.query('ALTER TABLE rgs.rounds ENABLE TRIGGER rounds_guard');
     }
@@ -304,7 +332,9 @@ describe('incomplete rounds and rollbacks', () => {
     const w1 = await playUntilWin(completed);
     const w2 = await playUntilWin(voided);
     const cost = 1_000_000n;
-    expect(value(await core.voidStaleRounds({ olderThanMs: 60_000 })).map((a) => a.roundId)).not.toContain(w1.roundId);
+    expect(value(await core.voidStaleRounds({ olderThanMs: 60_000 })).map((a) => a.roundId)).not.toContain(
+      w1.roundId,
+    );
     nowMs += 120_000;
     const actions = value(await core.voidStaleRounds({ olderThanMs: 60_000 }));
     expect(actions).toEqual(
@@ -328,11 +358,16 @@ describe('incomplete rounds and rollbacks', () => {
     }
     const betRequestId = request.requestId;
     const rolled = value(await core.rollbackBet({ requestId: `rb-${betRequestId}`, playerId, betRequestId }));
-    expect(rolled).toEqual({ balance: { amountMinor: r.balance.amountMinor + 1_000_000n, currency: 'EUR' }, tombstone: false });
+    expect(rolled).toEqual({
+      balance: { amountMinor: r.balance.amountMinor + 1_000_000n, currency: 'EUR' },
+      tombstone: false,
+    });
     expect(value(await core.currentRound(playerId, 'lucky-wheel'))!.status).toBe('voided');
 
     const late = wheel(playerId);
-    const tomb = value(await core.rollbackBet({ requestId: `rb-${late.requestId}`, playerId, betRequestId: late.requestId }));
+    const tomb = value(
+      await core.rollbackBet({ requestId: `rb-${late.requestId}`, playerId, betRequestId: late.requestId }),
+    );
     expect(tomb.tombstone).toBe(true);
     expect(await core.play(late)).toMatchObject({ ok: false, error: { code: 'ERR_VAL' } });
   });
@@ -350,6 +385,7 @@ describe('ledger and append-only storage', () => {
   });
 
   it('refuses UPDATE and DELETE of postings, transactions and audit records as the app role', async () => {
+    expect(core.databaseRole).toBe('croupier_app'); // the core itself runs as this role
     await admin.query('SET ROLE croupier_app');
     try {
       for (const sql of [
@@ -383,8 +419,11 @@ describe('ledger and append-only storage', () => {
     ]) {
       await expect(admin.query(sql), sql).rejects.toThrow(/append-only/);
     }
-    const [tx] = (await admin.query("SELECT id, player_id FROM rgs.ledger_transactions WHERE kind = 'bet' LIMIT 1")).rows;
-    const [account] = (await admin.query("SELECT id FROM rgs.accounts WHERE player_id = $1", [tx.player_id])).rows;
+    const [tx] = (
+      await admin.query("SELECT id, player_id FROM rgs.ledger_transactions WHERE kind = 'bet' LIMIT 1")
+    ).rows;
+    const [account] = (await admin.query('SELECT id FROM rgs.accounts WHERE player_id = $1', [tx.player_id]))
+      .rows;
     await admin.query('BEGIN');
     await admin.query(
       `INSERT INTO rgs.ledger_transactions (id, kind, idempotency_key, request_hash, player_id, currency, amount_minor, created_at)
@@ -396,12 +435,20 @@ describe('ledger and append-only storage', () => {
       [account.id],
     );
     await expect(admin.query('COMMIT')).rejects.toThrow(/unbalanced/);
-    expect((await admin.query("SELECT count(*) AS n FROM rgs.ledger_transactions WHERE idempotency_key = 'forged'")).rows[0].n).toBe('0');
+    expect(
+      (
+        await admin.query(
+          "SELECT count(*) AS n FROM rgs.ledger_transactions WHERE idempotency_key = 'forged'",
+        )
+      ).rows[0].n,
+    ).toBe('0');
   });
 
   it('detects an altered audit record and names it (tampered as superuser, trigger disabled)', async () => {
     const [victim] = (
-      await admin.query("SELECT chain_id, seq FROM audit.events WHERE kind = 'round.played' ORDER BY chain_id, seq LIMIT 1")
+      await admin.query(
+        "SELECT chain_id, seq FROM audit.events WHERE kind = 'round.played' ORDER BY chain_id, seq LIMIT 1",
+      )
     ).rows;
     await admin.query('ALTER TABLE audit.events DISABLE TRIGGER events_append_only');
     try {
@@ -415,14 +462,18 @@ describe('ledger and append-only storage', () => {
     }
     const report = await core.verifyAudit();
     expect(report.ok).toBe(false);
-    expect(report.problems).toContain(`audit record ${victim.chain_id}#${victim.seq}: hash mismatch (record altered)`);
+    expect(report.problems).toContain(
+      `audit record ${victim.chain_id}#${victim.seq}: hash mismatch (record altered)`,
+    );
   });
 
   it('detects a balance changed behind the ledger (negative control for verifyLedger)', async () => {
     const [account] = (await admin.query("SELECT id FROM rgs.accounts WHERE kind = 'player' LIMIT 1")).rows;
     await admin.query('ALTER TABLE rgs.accounts DISABLE TRIGGER accounts_guard');
     try {
-      await admin.query('UPDATE rgs.accounts SET balance_minor = balance_minor + 1 WHERE id = $1', [account.id]);
+      await admin.query('UPDATE rgs.accounts SET balance_minor = balance_minor + 1 WHERE id = $1', [
+        account.id,
+      ]);
     } finally {
       await admin.query('ALTER TABLE rgs.accounts ENABLE TRIGGER accounts_guard');
     }
@@ -446,6 +497,8 @@ describe('game catalogue', () => {
       bet: { baseStakeUnits: 1, coinValuesMinor: [100], betLevels: [1] },
       modes: [{ id: 'base', costMultiplier: 1 }],
     });
-    await expect(createRgsCore({ db: { url: database.url }, games: [{ game }, { game }] })).rejects.toThrow(/twice/);
+    await expect(createRgsCore({ db: { url: database.url }, games: [{ game }, { game }] })).rejects.toThrow(
+      /twice/,
+    );
   });
 });

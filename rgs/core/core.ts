@@ -23,7 +23,13 @@
  * connection died at COMMIT) is resolved by retrying it with the same requestId.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { canonicalJson, DEMO_GAME_FILES, type DemoGameName, loadDemoGame, playRound } from '../../games/index.ts';
+import {
+  canonicalJson,
+  DEMO_GAME_FILES,
+  type DemoGameName,
+  loadDemoGame,
+  playRound,
+} from '../../games/index.ts';
 import {
   commitServerSeed,
   createDrbgSource,
@@ -65,12 +71,15 @@ import {
   stateHash,
   unitsToApi,
 } from './games.ts';
-import { DEFAULT_JURISDICTIONS, type IncompleteRoundPolicy, type JurisdictionPolicy } from './jurisdictions.ts';
+import {
+  DEFAULT_JURISDICTIONS,
+  type IncompleteRoundPolicy,
+  type JurisdictionPolicy,
+} from './jurisdictions.ts';
 import {
   ensureHouseAccounts,
   houseAccountId,
   houseShardOf,
-  type LedgerTransaction,
   verifyLedgerBooks,
   writeLedgerTransaction,
 } from './ledger.ts';
@@ -129,6 +138,8 @@ export interface StaleRoundAction {
 /** The contract plus the operator-side operations (deposits, limits, rollbacks, stale rounds). */
 export interface RgsCoreService extends RgsCore {
   readonly databaseKind: 'pg' | 'pglite';
+  /** The role the core's sessions run as (null: the connecting user, e.g. no app role available). */
+  readonly databaseRole: string | null;
   deposit(request: {
     readonly requestId: string;
     readonly playerId: string;
@@ -343,10 +354,16 @@ const IDEM_MESSAGE = 'requestId was already used with a different request';
 // ---------------------------------------------------------------------------------------------
 // The factory
 
-async function openDatabase(db: RgsDatabase): Promise<{ client: SqlClient; owned: boolean }> {
+interface OpenedDatabase {
+  readonly client: SqlClient;
+  readonly owned: boolean;
+  readonly role: string | null;
+}
+
+async function openDatabase(db: RgsDatabase): Promise<OpenedDatabase> {
   if ('client' in db) {
     await migrate(db.client);
-    return { client: db.client, owned: false };
+    return { client: db.client, owned: false, role: null };
   }
   if ('url' in db) {
     const migrator = createPgClient(db.url, { maxConnections: 1 });
@@ -372,24 +389,30 @@ async function openDatabase(db: RgsDatabase): Promise<{ client: SqlClient; owned
         role: useRole,
       }),
       owned: true,
+      role: useRole,
     };
   }
   const client = await createPgliteClient(db.dataDir);
+  let useRole: string | null = null;
   try {
     await migrate(client);
     const role = db.appRole === undefined ? APP_ROLE : db.appRole;
+    if (role !== null && !/^[a-z_][a-z0-9_]*$/.test(role)) throw new RangeError(`bad role name ${role}`);
     if (role !== null) {
       const [row] = await client.query<{ present: boolean }>(
         'SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS present',
         [role],
       );
-      if (row?.present) await client.exec(`SET ROLE ${role}`);
+      if (row?.present) {
+        await client.exec(`SET ROLE ${role}`);
+        useRole = role;
+      }
     }
   } catch (error) {
     await client.close();
     throw error;
   }
-  return { client, owned: true };
+  return { client, owned: true, role: useRole };
 }
 
 export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreService> {
@@ -413,7 +436,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
     const seed = generateServerSeed(drbg);
     return { hex: bytesToHex(seed), commitment: commitServerSeed(seed) };
   };
-  const { client: db, owned } = await openDatabase(options.db);
+  const { client: db, owned, role: databaseRole } = await openDatabase(options.db);
   const currenciesReady = new Set<string>();
 
   /** Every public call: unexpected throws become ERR_GEN (never a stack trace to a client). */
@@ -429,7 +452,9 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
     db.transaction(fn, { maxAttempts: MONEY_TX_ATTEMPTS, retryOn: [UNIQUE_VIOLATION] });
 
   const checkPlayerId = (playerId: unknown): RgsError | null =>
-    typeof playerId === 'string' && UUID.test(playerId) ? null : { code: 'ERR_VAL', message: 'invalid playerId' };
+    typeof playerId === 'string' && UUID.test(playerId)
+      ? null
+      : { code: 'ERR_VAL', message: 'invalid playerId' };
 
   const houseShard = async (tx: SqlExecutor, kind: 'house' | 'funding', currency: string, playerId: string) =>
     await houseAccountId(tx, kind, currency, houseShardOf(playerId, shards));
@@ -521,12 +546,14 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
     guard('jurisdiction', async () => {
       const bad = checkPlayerId(playerId);
       if (bad) return { ok: false, error: bad };
-      const [row] = await db.query<{ jurisdiction: string }>('SELECT jurisdiction FROM rgs.players WHERE id = $1', [
-        playerId,
-      ]);
+      const [row] = await db.query<{ jurisdiction: string }>(
+        'SELECT jurisdiction FROM rgs.players WHERE id = $1',
+        [playerId],
+      );
       if (row === undefined) return fail('ERR_VAL', 'unknown player');
       const policy = jurisdictions[row.jurisdiction];
-      if (policy === undefined) throw new Error(`player ${playerId} has unconfigured jurisdiction ${row.jurisdiction}`);
+      if (policy === undefined)
+        throw new Error(`player ${playerId} has unconfigured jurisdiction ${row.jurisdiction}`);
       const flags: JurisdictionFlags = policy.flags;
       return ok({ name: row.jurisdiction, flags });
     });
@@ -561,9 +588,10 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
     guard('nextSeedCommitment', async () => {
       const bad = checkPlayerId(playerId);
       if (bad) return { ok: false, error: bad };
-      const [row] = await db.query<{ c: string }>('SELECT next_seed_commitment AS c FROM rgs.players WHERE id = $1', [
-        playerId,
-      ]);
+      const [row] = await db.query<{ c: string }>(
+        'SELECT next_seed_commitment AS c FROM rgs.players WHERE id = $1',
+        [playerId],
+      );
       return row === undefined ? fail('ERR_VAL', 'unknown player') : ok(row.c);
     });
 
@@ -576,7 +604,11 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       if (!validRequestId(request?.requestId)) return fail('ERR_VAL', 'invalid requestId');
       const bad = checkPlayerId(request.playerId);
       if (bad) return { ok: false, error: bad };
-      if (typeof request.sessionId !== 'string' || request.sessionId.length === 0 || request.sessionId.length > 200) {
+      if (
+        typeof request.sessionId !== 'string' ||
+        request.sessionId.length === 0 ||
+        request.sessionId.length > 200
+      ) {
         return fail('ERR_VAL', 'invalid sessionId');
       }
       const served = typeof request.gameId === 'string' ? games.get(request.gameId) : undefined;
@@ -614,7 +646,11 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
           return fail('ERR_VAL', `the player's currency is ${player.currency}`);
         }
         const betKey = `bet:${request.requestId}`;
-        const [state] = await tx.query<{ tombstoned: boolean; active_game: string | null; last_start: Date | null }>(
+        const [state] = await tx.query<{
+          tombstoned: boolean;
+          active_game: string | null;
+          last_start: Date | null;
+        }>(
           `SELECT EXISTS (SELECT 1 FROM rgs.ledger_transactions WHERE tombstone AND reference_key = $1) AS tombstoned,
                   (SELECT game_id FROM rgs.rounds WHERE player_id = $2 AND status = 'active') AS active_game,
                   (SELECT started_at FROM rgs.rounds WHERE player_id = $2 ORDER BY nonce DESC LIMIT 1) AS last_start`,
@@ -625,7 +661,14 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
           return fail('ERR_BE', `a round of ${state!.active_game} is active: end it first`);
         }
         const now = clock();
-        const refusal = await complianceRefusal(tx, request.playerId, player, costMinor, now, state!.last_start);
+        const refusal = await complianceRefusal(
+          tx,
+          request.playerId,
+          player,
+          costMinor,
+          now,
+          state!.last_start,
+        );
         if (refusal !== null) {
           await appendAudit(tx, {
             chainId: playerChain(request.playerId),
@@ -646,10 +689,16 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
           served.game,
           request.mode,
           choice,
-          new ProvablyFairSource({ serverSeed: hexToBytes(serverSeedHex), clientSeed: player.client_seed, nonce }),
+          new ProvablyFairSource({
+            serverSeed: hexToBytes(serverSeedHex),
+            clientSeed: player.client_seed,
+            nonce,
+          }),
         );
         if (BigInt(outcome.stakeMinor) * 10_000n !== costMinor) {
-          throw new Error(`invariant: evaluator stake ${outcome.stakeMinor} does not match cost ${costMinor}`);
+          throw new Error(
+            `invariant: evaluator stake ${outcome.stakeMinor} does not match cost ${costMinor}`,
+          );
         }
         const payoutMinor = unitsToApi(outcome.totalWinUnits, choice);
         const events = bookEvents(outcome);
@@ -670,7 +719,10 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
           createdAt: now,
           postings: [
             { accountId: player.account_id, amountMinor: -costMinor },
-            { accountId: await houseShard(tx, 'house', player.currency, request.playerId), amountMinor: costMinor },
+            {
+              accountId: await houseShard(tx, 'house', player.currency, request.playerId),
+              amountMinor: costMinor,
+            },
           ],
         });
         await tx.query(
@@ -836,7 +888,12 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       roundId: round.id,
       txId: winTxId,
       recordedAt: now,
-      data: { how, payoutMinor: round.payout_minor, serverSeed: round.server_seed, balanceAfterMinor: balanceAfter },
+      data: {
+        how,
+        payoutMinor: round.payout_minor,
+        serverSeed: round.server_seed,
+        balanceAfterMinor: balanceAfter,
+      },
     });
     return balanceAfter;
   }
@@ -885,16 +942,22 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       roundId: round.id,
       txId,
       recordedAt: now,
-      data: { reason, refundMinor: round.cost_minor, serverSeed: round.server_seed, balanceAfterMinor: balanceAfter },
+      data: {
+        reason,
+        refundMinor: round.cost_minor,
+        serverSeed: round.server_seed,
+        balanceAfterMinor: balanceAfter,
+      },
     });
     return balanceAfter;
   }
 
   const activeRoundOf = async (tx: SqlExecutor, playerId: string): Promise<RoundRow | undefined> =>
     (
-      await tx.query<RoundRow>(`SELECT ${ROUND_COLUMNS} FROM rgs.rounds WHERE player_id = $1 AND status = 'active'`, [
-        playerId,
-      ])
+      await tx.query<RoundRow>(
+        `SELECT ${ROUND_COLUMNS} FROM rgs.rounds WHERE player_id = $1 AND status = 'active'`,
+        [playerId],
+      )
     )[0];
 
   type BalanceValue = { readonly balance: Balance };
@@ -925,7 +988,8 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
     guard('setEvent', async () => {
       const bad = checkPlayerId(playerId);
       if (bad) return { ok: false, error: bad };
-      if (typeof event !== 'string' || event.length > MAX_EVENT_LENGTH) return fail('ERR_VAL', 'invalid event');
+      if (typeof event !== 'string' || event.length > MAX_EVENT_LENGTH)
+        return fail('ERR_VAL', 'invalid event');
       const rows = await db.query<{ id: string }>(
         `UPDATE rgs.rounds SET event = $2 WHERE player_id = $1 AND status = 'active' RETURNING id`,
         [playerId, event],
@@ -950,7 +1014,9 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
   const replay: RgsCore['replay'] = (roundId) =>
     guard('replay', async () => {
       if (typeof roundId !== 'string' || !UUID.test(roundId)) return fail('ERR_VAL', 'invalid roundId');
-      const [row] = await db.query<RoundRow>(`SELECT ${ROUND_COLUMNS} FROM rgs.rounds WHERE id = $1`, [roundId]);
+      const [row] = await db.query<RoundRow>(`SELECT ${ROUND_COLUMNS} FROM rgs.rounds WHERE id = $1`, [
+        roundId,
+      ]);
       if (row === undefined) return fail('ERR_BNF', 'round not found');
       const served = games.get(row.game_id);
       if (served === undefined || served.mathHash !== row.math_hash) {
@@ -1014,7 +1080,10 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
           createdAt: now,
           postings: [
             { accountId: player.account_id, amountMinor: amount },
-            { accountId: await houseShard(tx, 'funding', player.currency, request.playerId), amountMinor: -amount },
+            {
+              accountId: await houseShard(tx, 'funding', player.currency, request.playerId),
+              amountMinor: -amount,
+            },
           ],
         });
         const after = player.balance_minor + amount;
@@ -1079,14 +1148,19 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
               data: { requestId: request.requestId, betRequestId: request.betRequestId },
             });
           }
-          value = { balance: { amountMinor: player.balance_minor, currency: player.currency }, tombstone: true };
+          value = {
+            balance: { amountMinor: player.balance_minor, currency: player.currency },
+            tombstone: true,
+          };
         } else {
           if (bet.player_id !== request.playerId) return fail('ERR_VAL', 'the bet belongs to another player');
-          const [round] = await tx.query<RoundRow>(`SELECT ${ROUND_COLUMNS} FROM rgs.rounds WHERE bet_tx_id = $1`, [
-            bet.id,
-          ]);
+          const [round] = await tx.query<RoundRow>(
+            `SELECT ${ROUND_COLUMNS} FROM rgs.rounds WHERE bet_tx_id = $1`,
+            [bet.id],
+          );
           if (round === undefined) throw new Error(`invariant: bet ${bet.id} has no round`);
-          if (round.status !== 'active') return fail('ERR_VAL', `the round is ${round.status}: it cannot be rolled back`);
+          if (round.status !== 'active')
+            return fail('ERR_VAL', `the round is ${round.status}: it cannot be rolled back`);
           const after = await voidRound(
             tx,
             round,
@@ -1111,7 +1185,8 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       const windowMs = limits?.lossLimitWindowMs ?? null;
       const until = limits?.selfExcludedUntil ?? null;
       if ((loss === null) !== (windowMs === null)) return fail('ERR_VAL', 'a loss limit needs its window');
-      if (loss !== null && (typeof loss !== 'bigint' || loss < 0n)) return fail('ERR_VAL', 'invalid loss limit');
+      if (loss !== null && (typeof loss !== 'bigint' || loss < 0n))
+        return fail('ERR_VAL', 'invalid loss limit');
       if (windowMs !== null && !(Number.isSafeInteger(windowMs) && windowMs > 0)) {
         return fail('ERR_VAL', 'invalid loss limit window');
       }
@@ -1125,7 +1200,11 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
             WHERE id = $1`,
           [playerId, loss, windowMs, until],
         );
-        const value: PlayerLimits = { lossLimitMinor: loss, lossLimitWindowMs: windowMs, selfExcludedUntil: until };
+        const value: PlayerLimits = {
+          lossLimitMinor: loss,
+          lossLimitWindowMs: windowMs,
+          selfExcludedUntil: until,
+        };
         await appendAudit(tx, {
           chainId: playerChain(playerId),
           kind: 'limits.set',
@@ -1166,7 +1245,8 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
   const voidStaleRounds: RgsCoreService['voidStaleRounds'] = (opts) =>
     guard('voidStaleRounds', async () => {
       const olderThanMs = opts?.olderThanMs;
-      if (!(Number.isSafeInteger(olderThanMs) && olderThanMs >= 0)) return fail('ERR_VAL', 'invalid olderThanMs');
+      if (!(Number.isSafeInteger(olderThanMs) && olderThanMs >= 0))
+        return fail('ERR_VAL', 'invalid olderThanMs');
       const limit = opts.limit ?? MAX_STALE_ROUNDS_PER_CALL;
       if (!(Number.isInteger(limit) && limit >= 1 && limit <= MAX_STALE_ROUNDS_PER_CALL)) {
         return fail('ERR_VAL', `limit must be 1..${MAX_STALE_ROUNDS_PER_CALL}`);
@@ -1179,7 +1259,8 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       );
       const actions: StaleRoundAction[] = [];
       for (const candidate of stale) {
-        const policy: IncompleteRoundPolicy = jurisdictions[candidate.jurisdiction]?.incompleteRounds ?? 'complete';
+        const policy: IncompleteRoundPolicy =
+          jurisdictions[candidate.jurisdiction]?.incompleteRounds ?? 'complete';
         const action = await moneyTx(async (tx): Promise<StaleRoundAction | null> => {
           const player = await lockPlayer(tx, candidate.player_id);
           const round = await activeRoundOf(tx, candidate.player_id);
@@ -1188,10 +1269,28 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
           const now = clock();
           if (policy === 'complete') {
             await settleRound(tx, round, player, now, 'auto-complete');
-            return { roundId: round.id, playerId: round.player_id, action: 'completed', creditedMinor: round.payout_minor };
+            return {
+              roundId: round.id,
+              playerId: round.player_id,
+              action: 'completed',
+              creditedMinor: round.payout_minor,
+            };
           }
-          await voidRound(tx, round, player, now, 'refund', `incomplete after ${olderThanMs} ms`, `refund:${round.id}`);
-          return { roundId: round.id, playerId: round.player_id, action: 'voided-refunded', creditedMinor: round.cost_minor };
+          await voidRound(
+            tx,
+            round,
+            player,
+            now,
+            'refund',
+            `incomplete after ${olderThanMs} ms`,
+            `refund:${round.id}`,
+          );
+          return {
+            roundId: round.id,
+            playerId: round.player_id,
+            action: 'voided-refunded',
+            creditedMinor: round.cost_minor,
+          };
         });
         if (action !== null) actions.push(action);
       }
@@ -1210,6 +1309,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
 
   return {
     databaseKind: db.kind,
+    databaseRole,
     games,
     createPlayer,
     betConfig,

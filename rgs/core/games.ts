@@ -94,7 +94,8 @@ export function prepareServedGame(spec: ServedGameSpec): ServedGame {
       const amount = BigInt(coin) * BigInt(level) * baseStakeUnits * API_UNITS_PER_GAME_MINOR;
       const known = all.get(amount);
       // Equal amounts pay equally (wins are linear in coin × level): prefer the larger coin.
-      if (known === undefined || coin > known.coinValueMinor) all.set(amount, { coinValueMinor: coin, betLevel: level });
+      if (known === undefined || coin > known.coinValueMinor)
+        all.set(amount, { coinValueMinor: coin, betLevel: level });
     }
   }
   let offered: Map<bigint, BetChoice>;
@@ -176,7 +177,8 @@ function winEvent(win: Win, bet: BetChoice, spinMultiplier: number) {
     winUnits: win.winUnits,
     amount: safe(unitsToApi(win.winUnits * spinMultiplier, bet), 'win'),
   };
-  if (win.kind === 'line') return { ...base, line: win.line, direction: win.direction, symbols: win.lineSymbols };
+  if (win.kind === 'line')
+    return { ...base, line: win.line, direction: win.direction, symbols: win.lineSymbols };
   if (win.kind === 'ways') return { ...base, symbol: win.symbol, reels: win.reels, ways: win.weightedWays };
   return { ...base, symbol: win.symbol, count: win.count };
 }
@@ -239,7 +241,8 @@ export function payoutMultiplier(payoutMinor: bigint, amountMinor: bigint): stri
   if (amountMinor <= 0n) throw new RangeError('amount must be positive');
   for (let digits = 0; digits <= 12; digits++) {
     const scale = 10n ** BigInt(digits);
-    if ((payoutMinor * scale) % amountMinor === 0n) return decimal((payoutMinor * scale) / amountMinor, digits);
+    if ((payoutMinor * scale) % amountMinor === 0n)
+      return decimal((payoutMinor * scale) / amountMinor, digits);
   }
   const scaled = (payoutMinor * 10n ** 6n * 2n + amountMinor) / (amountMinor * 2n);
   return decimal(scaled, 6);

@@ -70,7 +70,8 @@ export async function writeLedgerTransaction(tx: SqlExecutor, t: LedgerTransacti
     if (p.amountMinor === 0n) throw new Error('invariant: zero posting');
     sum += p.amountMinor;
   }
-  if (sum !== 0n || t.postings.length < 2) throw new Error(`invariant: unbalanced ledger transaction ${t.id}`);
+  if (sum !== 0n || t.postings.length < 2)
+    throw new Error(`invariant: unbalanced ledger transaction ${t.id}`);
   await tx.query(
     `INSERT INTO rgs.ledger_transactions
        (id, kind, idempotency_key, request_hash, player_id, currency, amount_minor, round_id, reference_tx_id, created_at)
@@ -106,7 +107,10 @@ export async function writeLedgerTransaction(tx: SqlExecutor, t: LedgerTransacti
  */
 export async function verifyLedgerBooks(db: SqlExecutor): Promise<VerifyReport> {
   const problems: string[] = [];
-  const add = (rows: readonly Record<string, unknown>[], message: (row: Record<string, unknown>) => string) => {
+  const add = (
+    rows: readonly Record<string, unknown>[],
+    message: (row: Record<string, unknown>) => string,
+  ) => {
     for (const row of rows) if (problems.length < MAX_REPORTED_PROBLEMS) problems.push(message(row));
   };
   const limit = `LIMIT ${MAX_REPORTED_PROBLEMS}`;
@@ -130,7 +134,9 @@ export async function verifyLedgerBooks(db: SqlExecutor): Promise<VerifyReport> 
     (r) => `ledger transaction ${r.id} (${r.kind}): ${r.n} postings summing to ${r.total}`,
   );
   add(
-    await db.query(`SELECT id, balance_minor FROM rgs.accounts WHERE kind = 'player' AND balance_minor < 0 ${limit}`),
+    await db.query(
+      `SELECT id, balance_minor FROM rgs.accounts WHERE kind = 'player' AND balance_minor < 0 ${limit}`,
+    ),
     (r) => `player account ${r.id} has a negative balance ${r.balance_minor}`,
   );
   add(

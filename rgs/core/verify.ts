@@ -11,7 +11,9 @@ import { verifyLedgerBooks } from './ledger.ts';
 export type DatabaseTarget = { readonly url: string } | { readonly dataDir: string };
 
 export async function openRgsDatabase(target: DatabaseTarget): Promise<SqlClient> {
-  return 'url' in target ? createPgClient(target.url, { maxConnections: 2 }) : await createPgliteClient(target.dataDir);
+  return 'url' in target
+    ? createPgClient(target.url, { maxConnections: 2 })
+    : await createPgliteClient(target.dataDir);
 }
 
 export interface DatabaseVerification {

@@ -57,7 +57,8 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
     };
   });
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new MigrationError(`migration versions must be 1..n without gaps: ${m.version}`);
+    if (m.version !== i + 1)
+      throw new MigrationError(`migration versions must be 1..n without gaps: ${m.version}`);
   });
   return migrations;
 }
@@ -72,7 +73,9 @@ async function readApplied(db: SqlExecutor): Promise<Map<number, string> | null>
     "SELECT to_regclass('rgs.schema_migrations') IS NOT NULL AS present",
   );
   if (!exists?.present) return null;
-  const rows = await db.query<AppliedRow>('SELECT version, checksum FROM rgs.schema_migrations ORDER BY version');
+  const rows = await db.query<AppliedRow>(
+    'SELECT version, checksum FROM rgs.schema_migrations ORDER BY version',
+  );
   return new Map(rows.map((r) => [Number(r.version), r.checksum]));
 }
 

@@ -70,7 +70,10 @@ function sleep(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
 }
 
-async function withRetries<T>(options: TransactionOptions | undefined, attempt: () => Promise<T>): Promise<T> {
+async function withRetries<T>(
+  options: TransactionOptions | undefined,
+  attempt: () => Promise<T>,
+): Promise<T> {
   const maxAttempts = Math.min(options?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, MAX_ATTEMPTS_LIMIT);
   if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1)) throw new RangeError('maxAttempts must be >= 1');
   const retryable = new Set([SERIALIZATION_FAILURE, DEADLOCK_DETECTED, ...(options?.retryOn ?? [])]);
@@ -123,16 +126,12 @@ export function createPgClient(databaseUrl: string, options: PgClientOptions = {
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
     types: int8AsBigint as pg.CustomTypesConfig,
+    // The role is set in the startup packet (`-c role=…`, what SET ROLE sets), so every session
+    // runs as the app role from its first statement, with no extra round trip.
+    ...(options.role ? { options: `-c role=${quoteIdent(options.role).slice(1, -1)}` } : {}),
   });
   // Without a listener an idle client's error (server killed) would crash the process.
   pool.on('error', (error) => options.onIdleError?.(error));
-  const role = options.role ?? null;
-  if (role !== null) {
-    // Queued on the client before any query of ours, so every session runs as the app role.
-    pool.on('connect', (client) => {
-      client.query(`SET ROLE ${quoteIdent(role)}`).catch(() => {});
-    });
-  }
 
   const executorOf = (client: pg.PoolClient): SqlExecutor => ({
     async query<R extends SqlRow>(text: string, params?: readonly SqlParam[]) {
@@ -154,6 +153,12 @@ export function createPgClient(databaseUrl: string, options: PgClientOptions = {
       return await withRetries(txOptions, async () => {
         const client = await pool.connect();
         let broken: Error | undefined;
+        // While checked out, the pool does not listen for the client's errors: a server that dies
+        // between two of our statements would otherwise raise an uncaught 'error' event.
+        const onError = (error: Error) => {
+          broken ??= error;
+        };
+        client.on('error', onError);
         try {
           await client.query('BEGIN');
           try {
@@ -170,6 +175,7 @@ export function createPgClient(databaseUrl: string, options: PgClientOptions = {
           if (sqlState(error) === undefined) broken ??= error as Error;
           throw error;
         } finally {
+          client.off('error', onError);
           client.release(broken);
         }
       });
@@ -229,7 +235,8 @@ export async function createPgliteClient(dataDir?: string): Promise<SqlClient> {
         mutex.run(async () => {
           return await db.transaction(async (tx) =>
             fn({
-              query: <R extends SqlRow>(text: string, params?: readonly SqlParam[]) => run<R>(tx, text, params),
+              query: <R extends SqlRow>(text: string, params?: readonly SqlParam[]) =>
+                run<R>(tx, text, params),
               exec: async (script: string) => {
                 await tx.exec(script);
               },
