@@ -34,6 +34,13 @@ function readUint32LE(bytes: Uint8Array, offset: number): number {
   );
 }
 
+function writeUint32LE(bytes: Uint8Array, offset: number, w: number): void {
+  bytes[offset] = w & 0xff;
+  bytes[offset + 1] = (w >>> 8) & 0xff;
+  bytes[offset + 2] = (w >>> 16) & 0xff;
+  bytes[offset + 3] = w >>> 24;
+}
+
 function assertUint32(value: number, name: string): void {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
     throw new RangeError(`${name} must be an integer in [0, 2^32), got ${value}`);
@@ -102,13 +109,7 @@ export function chachaBlockState(initialState: Uint32Array): Uint32Array {
 export function chachaBlock(key: Uint8Array, counter: number, nonce: Uint8Array): Uint8Array {
   const words = chachaBlockState(chachaInitialState(key, counter, nonce));
   const out = new Uint8Array(CHACHA_BLOCK_BYTES);
-  for (let i = 0; i < 16; i++) {
-    const w = words[i]!;
-    out[4 * i] = w & 0xff;
-    out[4 * i + 1] = (w >>> 8) & 0xff;
-    out[4 * i + 2] = (w >>> 16) & 0xff;
-    out[4 * i + 3] = w >>> 24;
-  }
+  for (let i = 0; i < 16; i++) writeUint32LE(out, 4 * i, words[i]!);
   return out;
 }
 
@@ -252,13 +253,7 @@ export function chacha20Encrypt(
 function keystreamBytesLE(words: Uint32Array): Uint8Array {
   if (IS_LITTLE_ENDIAN) return new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
   const bytes = new Uint8Array(words.length * 4);
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    bytes[4 * i] = w & 0xff;
-    bytes[4 * i + 1] = (w >>> 8) & 0xff;
-    bytes[4 * i + 2] = (w >>> 16) & 0xff;
-    bytes[4 * i + 3] = w >>> 24;
-  }
+  for (let i = 0; i < words.length; i++) writeUint32LE(bytes, 4 * i, words[i]!);
   return bytes;
 }
 

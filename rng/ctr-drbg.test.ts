@@ -1,44 +1,19 @@
 import { createCipheriv } from 'node:crypto';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  type CavpRecord,
+  checkDrbgVectors,
   DRBG_VECTOR_FOLDERS,
-  drbgRecordInputs,
+  drbgVectorPath,
+  expectDrbgError,
+  filled,
+  hex,
+  internals,
   readRsp,
-  runRecordOnInstance,
-  runRecordOnMechanism,
 } from '../test/support/cavp.ts';
-import { SHARED_DIR } from '../test/support/paths.ts';
 import { blockCipherDf, CtrDrbg } from './ctr-drbg.ts';
 import { DrbgInstance } from './drbg-source.ts';
 import { KnownAnswerEntropySource } from './entropy.ts';
-import { DrbgError } from './hmac-drbg.ts';
-
-const VECTOR_DIR = join(SHARED_DIR, 'test-vectors/nist-cavp-drbg');
-
-/** The private working-state buffers: zeroization is checked where no public API can see it. */
-function internals(drbg: object): { key: Uint8Array; v: Uint8Array; scratch: Uint8Array } {
-  return drbg as unknown as { key: Uint8Array; v: Uint8Array; scratch: Uint8Array };
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
-
-function filled(length: number, value: number): Uint8Array {
-  return new Uint8Array(length).fill(value);
-}
-
-function expectDrbgError(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DrbgError);
-    expect((error as DrbgError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected DrbgError ${code}, nothing was thrown`);
-}
 
 function aesEcb(key: Uint8Array, block: Uint8Array): Uint8Array {
   const cipher = createCipheriv('aes-256-ecb', key, null);
@@ -49,28 +24,23 @@ function aesEcb(key: Uint8Array, block: Uint8Array): Uint8Array {
 describe('CTR_DRBG AES-256 against the NIST CAVP vectors (every [AES-256 use df] and [AES-256 no df] record)', () => {
   for (const folder of DRBG_VECTOR_FOLDERS) {
     it(`${folder}: all 480 records, via the §10 algorithms and via the §9 envelope`, () => {
-      const all = readRsp(join(VECTOR_DIR, folder, 'CTR_DRBG.rsp'));
+      const all = readRsp(drbgVectorPath(folder, 'CTR_DRBG.rsp'));
       // The whole file: 8 variants x 16 blocks x 15 records (SOURCE.md), so a parser slip shows here.
       expect(all).toHaveLength(1920);
       const records = all.filter((r) => r.algorithm === 'AES-256 use df' || r.algorithm === 'AES-256 no df');
       expect(records).toHaveLength(480);
       expect(records.filter((r) => r.algorithm === 'AES-256 no df')).toHaveLength(240);
 
-      const mismatches: string[] = [];
-      let checked = 0;
-      for (const record of records) {
-        const derivationFunction = record.algorithm === 'AES-256 use df';
-        const inputs = drbgRecordInputs(record, folder);
-        expect(inputs.returnedBits).toHaveLength(64); // ReturnedBitsLen = 512
-        expect(inputs.entropyInput).toHaveLength(derivationFunction ? 32 : 48);
-        const expected = hex(inputs.returnedBits);
-        const direct = hex(runRecordOnMechanism(new CtrDrbg({ derivationFunction }), inputs, folder));
-        const enveloped = hex(runRecordOnInstance(new CtrDrbg({ derivationFunction }), inputs, folder));
-        const where = `${record.algorithm} block ${record.blockIndex} COUNT ${record.count}`;
-        if (direct !== expected) mismatches.push(`${where} (direct)`);
-        if (enveloped !== expected) mismatches.push(`${where} (envelope)`);
-        checked++;
-      }
+      const usesDf = (record: CavpRecord): boolean => record.algorithm === 'AES-256 use df';
+      const { mismatches, checked } = checkDrbgVectors(
+        records,
+        folder,
+        (record) => new CtrDrbg({ derivationFunction: usesDf(record) }),
+        (inputs, record) => {
+          expect(inputs.returnedBits).toHaveLength(64); // ReturnedBitsLen = 512
+          expect(inputs.entropyInput).toHaveLength(usesDf(record) ? 32 : 48);
+        },
+      );
       expect(mismatches).toEqual([]);
       expect(checked).toBe(480);
     });

@@ -17,18 +17,14 @@
 import { createCipheriv } from 'node:crypto';
 import {
   checkInputLength,
-  checkRequestLength,
-  checkReseedInterval,
   DRBG_MAX_BYTES_PER_REQUEST,
   DRBG_MAX_INPUT_BYTES,
-  DRBG_MAX_RESEED_INTERVAL,
   DRBG_SECURITY_STRENGTH_BITS,
-  DrbgError,
-  type DrbgMechanism,
+  DrbgMechanismBase,
   type DrbgMechanismDescription,
   type DrbgMechanismOptions,
   EMPTY_BYTES,
-} from './hmac-drbg.ts';
+} from './drbg-common.ts';
 
 /** Table 3, AES-256, in bytes. */
 const KEYLEN_BYTES = 32;
@@ -137,59 +133,42 @@ export function blockCipherDf(inputParts: readonly Uint8Array[], outputBytes: nu
 }
 
 /** CTR_DRBG with AES-256 (SP 800-90A Rev. 1 §10.2.1). */
-export class CtrDrbg implements DrbgMechanism {
+export class CtrDrbg extends DrbgMechanismBase {
   readonly derivationFunction: boolean;
   readonly minEntropyInputBytes: number;
   readonly maxEntropyInputBytes: number;
   readonly usesNonce: boolean;
   readonly requiresFullEntropy: boolean;
-  readonly reseedIntervalRequests: number;
   /** Longest personalization string / additional input: 2^35 bits with the df, seedlen without. */
-  private readonly maxSeedInputBytes: number;
+  protected readonly maxAdditionalInputBytes: number;
 
-  /** Working state (§10.2.1.1): updated in place so that zeroize reaches it. */
+  /**
+   * Working state (§10.2.1.1): Key and V are updated in place so that zeroize reaches them;
+   * reseed_counter is the base class's `counter`.
+   */
   private readonly key = new Uint8Array(KEYLEN_BYTES);
   private readonly v = new Uint8Array(BLOCKLEN_BYTES);
-  private counter = 0; // reseed_counter; 0 = no working state
   /** Counter blocks V+1, V+2, ... for one request (holds secret state; zeroized after use). */
   private scratch = new Uint8Array(0);
 
   constructor(options: CtrDrbgOptions = {}) {
+    super('CTR_DRBG', options);
     this.derivationFunction = options.derivationFunction ?? true;
-    this.reseedIntervalRequests = checkReseedInterval(
-      options.reseedIntervalRequests ?? DRBG_MAX_RESEED_INTERVAL,
-    );
     // Table 3: with the df, entropy input of security_strength .. 2^35 bits; without, exactly seedlen.
     this.minEntropyInputBytes = this.derivationFunction ? DRBG_SECURITY_STRENGTH_BITS / 8 : SEEDLEN_BYTES;
     this.maxEntropyInputBytes = this.derivationFunction ? DRBG_MAX_INPUT_BYTES : SEEDLEN_BYTES;
-    this.maxSeedInputBytes = this.derivationFunction ? DRBG_MAX_INPUT_BYTES : SEEDLEN_BYTES;
+    this.maxAdditionalInputBytes = this.derivationFunction ? DRBG_MAX_INPUT_BYTES : SEEDLEN_BYTES;
     this.usesNonce = this.derivationFunction;
     this.requiresFullEntropy = !this.derivationFunction;
   }
 
-  get reseedCounter(): number {
-    return this.counter;
-  }
-
-  get isInstantiated(): boolean {
-    return this.counter > 0;
-  }
-
-  get reseedRequired(): boolean {
-    return this.counter > this.reseedIntervalRequests;
-  }
-
   /** §10.2.1.3.1 (no df) / §10.2.1.3.2 (df) CTR_DRBG_Instantiate_algorithm. */
-  instantiate(entropyInput: Uint8Array, nonce: Uint8Array, personalization: Uint8Array = EMPTY_BYTES): void {
-    if (this.isInstantiated) throw new DrbgError('ALREADY_INSTANTIATED', 'CTR_DRBG is already instantiated');
-    checkInputLength('entropy input', entropyInput, this.minEntropyInputBytes, this.maxEntropyInputBytes);
-    if (this.derivationFunction) {
-      // §8.6.7: the nonce carries at least security_strength / 2 bits.
-      checkInputLength('nonce', nonce, DRBG_SECURITY_STRENGTH_BITS / 16, DRBG_MAX_INPUT_BYTES);
-    } else {
-      checkInputLength('nonce (unused without the df)', nonce, 0, 0);
-    }
-    checkInputLength('personalization string', personalization, 0, this.maxSeedInputBytes);
+  override instantiate(
+    entropyInput: Uint8Array,
+    nonce: Uint8Array,
+    personalization: Uint8Array = EMPTY_BYTES,
+  ): void {
+    this.checkInstantiate(entropyInput, nonce, personalization);
 
     // df:    1. seed_material = entropy_input || nonce || personalization_string;
     //        2. seed_material = Block_Cipher_df(seed_material, seedlen).
@@ -205,11 +184,15 @@ export class CtrDrbg implements DrbgMechanism {
     this.counter = 1;
   }
 
+  /** Without the df no nonce is used (§10.2.1.3.1); with it, §8.6.7 applies as for HMAC_DRBG. */
+  protected override checkNonce(nonce: Uint8Array): void {
+    if (this.derivationFunction) super.checkNonce(nonce);
+    else checkInputLength('nonce (unused without the df)', nonce, 0, 0);
+  }
+
   /** §10.2.1.4.1 (no df) / §10.2.1.4.2 (df) CTR_DRBG_Reseed_algorithm. */
-  reseed(entropyInput: Uint8Array, additionalInput: Uint8Array = EMPTY_BYTES): void {
-    this.assertInstantiated();
-    checkInputLength('entropy input', entropyInput, this.minEntropyInputBytes, this.maxEntropyInputBytes);
-    checkInputLength('additional input', additionalInput, 0, this.maxSeedInputBytes);
+  override reseed(entropyInput: Uint8Array, additionalInput: Uint8Array = EMPTY_BYTES): void {
+    this.checkReseed(entropyInput, additionalInput);
     // df:    seed_material = Block_Cipher_df(entropy_input || additional_input, seedlen).
     // no df: seed_material = entropy_input XOR (additional_input padded to seedlen).
     const seedMaterial = this.derivationFunction
@@ -222,17 +205,9 @@ export class CtrDrbg implements DrbgMechanism {
   }
 
   /** §10.2.1.5.1 (no df) / §10.2.1.5.2 (df) CTR_DRBG_Generate_algorithm; fills `output`. */
-  generate(output: Uint8Array, additionalInput: Uint8Array = EMPTY_BYTES): void {
-    this.assertInstantiated();
-    checkRequestLength(output);
-    checkInputLength('additional input', additionalInput, 0, this.maxSeedInputBytes);
-    // 1. If reseed_counter > reseed_interval, return "reseed required".
-    if (this.reseedRequired) {
-      throw new DrbgError(
-        'RESEED_REQUIRED',
-        `CTR_DRBG reseed required after ${this.reseedIntervalRequests} requests`,
-      );
-    }
+  override generate(output: Uint8Array, additionalInput: Uint8Array = EMPTY_BYTES): void {
+    // Input checks, then 1. If reseed_counter > reseed_interval, return "reseed required".
+    this.checkGenerate(output, additionalInput);
     // 2. If additional_input != Null: df: additional_input = Block_Cipher_df(additional_input, seedlen);
     //    no df: pad it to seedlen; then (Key, V) = CTR_DRBG_Update(additional_input, Key, V).
     //    Else additional_input = 0^seedlen (null below).
@@ -260,14 +235,14 @@ export class CtrDrbg implements DrbgMechanism {
   }
 
   /** SP 800-90A §9.4 Uninstantiate: zeroize the working state. */
-  uninstantiate(): void {
+  override uninstantiate(): void {
     this.key.fill(0);
     this.v.fill(0);
     this.scratch.fill(0);
     this.counter = 0;
   }
 
-  describe(): DrbgMechanismDescription {
+  override describe(): DrbgMechanismDescription {
     return {
       mechanism: 'CTR_DRBG',
       primitive: 'AES-256',
@@ -316,10 +291,6 @@ export class CtrDrbg implements DrbgMechanism {
       blocks.set(this.v, offset);
     }
     return blocks;
-  }
-
-  private assertInstantiated(): void {
-    if (!this.isInstantiated) throw new DrbgError('NOT_INSTANTIATED', 'CTR_DRBG is not instantiated');
   }
 }
 

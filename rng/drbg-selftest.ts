@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CtrDrbg } from './ctr-drbg.ts';
+import { DrbgError, type DrbgMechanism } from './drbg-common.ts';
 import { DrbgInstance } from './drbg-source.ts';
 import {
   EntropyHealthError,
@@ -20,7 +21,7 @@ import {
   HealthTestedEntropySource,
   KnownAnswerEntropySource,
 } from './entropy.ts';
-import { DrbgError, type DrbgMechanism, HmacDrbg } from './hmac-drbg.ts';
+import { HmacDrbg } from './hmac-drbg.ts';
 import type { SelfTestResult } from './random-source.ts';
 
 export type KnownAnswerVariant = 'HMAC_DRBG SHA-256' | 'CTR_DRBG AES-256 use df' | 'CTR_DRBG AES-256 no df';

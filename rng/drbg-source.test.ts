@@ -1,25 +1,22 @@
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fieldValue, fieldValues, readRsp } from '../test/support/cavp.ts';
-import { SHARED_DIR } from '../test/support/paths.ts';
+import {
+  drbgVectorPath,
+  expectDrbgError,
+  fieldValue,
+  fieldValues,
+  hex,
+  internals,
+  readRsp,
+} from '../test/support/cavp.ts';
 import { CtrDrbg } from './ctr-drbg.ts';
 import { DRBG_KNOWN_ANSWERS, drbgSelfTest, runKnownAnswer } from './drbg-selftest.ts';
 import { createDrbgSource, DrbgInstance, type DrbgKind, REPLAY_ENTROPY_LABEL } from './drbg-source.ts';
 import { EntropyHealthError, type EntropySource, HealthTestedEntropySource } from './entropy.ts';
-import { DrbgError, HmacDrbg } from './hmac-drbg.ts';
+import { HmacDrbg } from './hmac-drbg.ts';
 
 const KINDS: readonly DrbgKind[] = ['hmac-drbg', 'ctr-drbg'];
-
-/** The private working-state buffers: zeroization is checked where no public API can see it. */
-function internals(drbg: object): { key: Uint8Array; v: Uint8Array; scratch: Uint8Array } {
-  return drbg as unknown as { key: Uint8Array; v: Uint8Array; scratch: Uint8Array };
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
 
 function seedOf(text: string): Uint8Array {
   return new Uint8Array(createHash('sha256').update(text).digest());
@@ -51,17 +48,6 @@ function countingSource(label: string): EntropySource & { calls: number[]; stuck
     },
   };
   return source;
-}
-
-function expectDrbgError(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DrbgError);
-    expect((error as DrbgError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected DrbgError ${code}, nothing was thrown`);
 }
 
 describe('createDrbgSource in replay mode (seed)', () => {
@@ -325,7 +311,7 @@ describe('drbgSelfTest (SP 800-90A §11.3 start-up tests)', () => {
 
   it('embeds each known answer exactly as the cited CAVP record', () => {
     for (const kat of DRBG_KNOWN_ANSWERS) {
-      const path = join(SHARED_DIR, 'test-vectors/nist-cavp-drbg', kat.folder, kat.file);
+      const path = drbgVectorPath(kat.folder, kat.file);
       const section = readRsp(path).filter((r) => r.algorithm === kat.section);
       const blocks = [...new Set(section.map((r) => r.blockIndex))];
       const record = section.find((r) => r.blockIndex === blocks[kat.block - 1] && r.count === kat.count);

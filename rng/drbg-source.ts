@@ -31,12 +31,6 @@
 import { createHmac } from 'node:crypto';
 import { CtrDrbg } from './ctr-drbg.ts';
 import {
-  createOsEntropySource,
-  type EntropySource,
-  HealthTestedEntropySource,
-  MAX_ENTROPY_REQUEST_BYTES,
-} from './entropy.ts';
-import {
   checkRequestLength,
   checkReseedInterval,
   DRBG_MAX_BYTES_PER_REQUEST,
@@ -45,8 +39,14 @@ import {
   type DrbgMechanism,
   type DrbgMechanismDescription,
   EMPTY_BYTES,
-  HmacDrbg,
-} from './hmac-drbg.ts';
+} from './drbg-common.ts';
+import {
+  createOsEntropySource,
+  type EntropySource,
+  HealthTestedEntropySource,
+  MAX_ENTROPY_REQUEST_BYTES,
+} from './entropy.ts';
+import { HmacDrbg } from './hmac-drbg.ts';
 import { BufferedByteSource, type RandomSource } from './random-source.ts';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,30 +1,17 @@
 import { createHmac } from 'node:crypto';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  checkDrbgVectors,
   DRBG_VECTOR_FOLDERS,
-  drbgRecordInputs,
+  drbgVectorPath,
+  expectDrbgError,
+  filled,
+  hex,
+  internals,
   readRsp,
-  runRecordOnInstance,
-  runRecordOnMechanism,
 } from '../test/support/cavp.ts';
-import { SHARED_DIR } from '../test/support/paths.ts';
-import { DRBG_MAX_RESEED_INTERVAL, DrbgError, HmacDrbg } from './hmac-drbg.ts';
-
-const VECTOR_DIR = join(SHARED_DIR, 'test-vectors/nist-cavp-drbg');
-
-/** The private working-state buffers: zeroization is checked where no public API can see it. */
-function internals(drbg: object): { key: Uint8Array; v: Uint8Array; scratch: Uint8Array } {
-  return drbg as unknown as { key: Uint8Array; v: Uint8Array; scratch: Uint8Array };
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
-
-function filled(length: number, value: number): Uint8Array {
-  return new Uint8Array(length).fill(value);
-}
+import { DRBG_MAX_RESEED_INTERVAL } from './drbg-common.ts';
+import { HmacDrbg } from './hmac-drbg.ts';
 
 function instantiated(options: { reseedIntervalRequests?: number } = {}): HmacDrbg {
   const drbg = new HmacDrbg(options);
@@ -32,21 +19,10 @@ function instantiated(options: { reseedIntervalRequests?: number } = {}): HmacDr
   return drbg;
 }
 
-function expectDrbgError(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DrbgError);
-    expect((error as DrbgError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected DrbgError ${code}, nothing was thrown`);
-}
-
 describe('HMAC_DRBG SHA-256 against the NIST CAVP vectors (every [SHA-256] record)', () => {
   for (const folder of DRBG_VECTOR_FOLDERS) {
     it(`${folder}: all 240 records, via the §10 algorithms and via the §9 envelope`, () => {
-      const all = readRsp(join(VECTOR_DIR, folder, 'HMAC_DRBG.rsp'));
+      const all = readRsp(drbgVectorPath(folder, 'HMAC_DRBG.rsp'));
       // The whole file: 7 hashes x 16 blocks x 15 records (SOURCE.md), so a parser slip shows here.
       expect(all).toHaveLength(1680);
       const records = all.filter((r) => r.algorithm === 'SHA-256');
@@ -54,19 +30,14 @@ describe('HMAC_DRBG SHA-256 against the NIST CAVP vectors (every [SHA-256] recor
       expect(new Set(records.map((r) => r.blockIndex)).size).toBe(16);
       expect(records.map((r) => r.count)).toEqual(Array.from({ length: 240 }, (_, i) => i % 15));
 
-      const mismatches: string[] = [];
-      let checked = 0;
-      for (const record of records) {
-        const inputs = drbgRecordInputs(record, folder);
-        expect(inputs.returnedBits).toHaveLength(128); // ReturnedBitsLen = 1024
-        const expected = hex(inputs.returnedBits);
-        const direct = hex(runRecordOnMechanism(new HmacDrbg(), inputs, folder));
-        const enveloped = hex(runRecordOnInstance(new HmacDrbg(), inputs, folder));
-        if (direct !== expected) mismatches.push(`block ${record.blockIndex} COUNT ${record.count} (direct)`);
-        if (enveloped !== expected)
-          mismatches.push(`block ${record.blockIndex} COUNT ${record.count} (envelope)`);
-        checked++;
-      }
+      const { mismatches, checked } = checkDrbgVectors(
+        records,
+        folder,
+        () => new HmacDrbg(),
+        (inputs) => {
+          expect(inputs.returnedBits).toHaveLength(128); // ReturnedBitsLen = 1024
+        },
+      );
       expect(mismatches).toEqual([]);
       expect(checked).toBe(240);
     });

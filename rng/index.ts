@@ -19,6 +19,14 @@ export {
   chachaSelfTest,
 } from './chacha20.ts';
 export { CtrDrbg, type CtrDrbgOptions } from './ctr-drbg.ts';
+export {
+  DRBG_MAX_BYTES_PER_REQUEST,
+  DRBG_SECURITY_STRENGTH_BITS,
+  DrbgError,
+  type DrbgErrorCode,
+  type DrbgMechanism,
+  type DrbgMechanismDescription,
+} from './drbg-common.ts';
 export { type DrbgKnownAnswer, drbgSelfTest } from './drbg-selftest.ts';
 export {
   createDrbgSource,
@@ -43,15 +51,7 @@ export {
   rawOsEntropySource,
   repetitionCountCutoff,
 } from './entropy.ts';
-export {
-  DRBG_MAX_BYTES_PER_REQUEST,
-  DRBG_SECURITY_STRENGTH_BITS,
-  DrbgError,
-  type DrbgErrorCode,
-  type DrbgMechanism,
-  type DrbgMechanismDescription,
-  HmacDrbg,
-} from './hmac-drbg.ts';
+export { HmacDrbg } from './hmac-drbg.ts';
 export {
   BYTES_PER_CURSOR,
   commitServerSeed,

@@ -1,5 +1,13 @@
 import { coarsening, pooledChiSquare } from './stats.ts';
-import { type GliTestResult, MIN_EXPECTED_COUNT, notApplicable, type ScaledSource } from './types.ts';
+import {
+  checkSampleSize,
+  chiSquareResult,
+  type GliTestResult,
+  MIN_EXPECTED_COUNT,
+  notApplicable,
+  rejectedOutright,
+  type ScaledSource,
+} from './types.ts';
 
 const NAME = 'coupon-collector';
 const REFERENCE = "Knuth TAOCP vol.2 §3.3.2E (coupon collector's test, Algorithm C, eq. (9))";
@@ -47,7 +55,7 @@ export function couponLengthProbabilities(d: number, rMax: number): Float64Array
  */
 export function couponCollectorTest(source: ScaledSource, sampleSize: number): GliTestResult {
   const { range, probabilities } = source.describe();
-  if (!Number.isSafeInteger(sampleSize) || sampleSize < 1) throw new RangeError('sampleSize must be >= 1');
+  checkSampleSize(sampleSize);
   const d = Math.min(range, COUPON_MAX_D);
   const baseParameters = { range, d, coarsened: d < range };
   if (probabilities) {
@@ -111,17 +119,14 @@ export function couponCollectorTest(source: ScaledSource, sampleSize: number): G
     }
   }
   if (segments < m) {
-    return {
-      name: NAME,
-      reference: REFERENCE,
-      pValues: [0],
-      statistic: segments,
-      degreesOfFreedom: null,
-      sampleSize: used,
+    return rejectedOutright(
+      NAME,
+      REFERENCE,
+      segments,
+      used,
       parameters,
-      applicable: true,
-      reason: `only ${segments} of ${m} complete sets in ${used} draws: some values (nearly) never occur`,
-    };
+      `only ${segments} of ${m} complete sets in ${used} draws: some values (nearly) never occur`,
+    );
   }
   const expected = new Float64Array(t - d + 1);
   let below = 0;
@@ -132,14 +137,5 @@ export function couponCollectorTest(source: ScaledSource, sampleSize: number): G
   expected[t - d] = Math.max(0, 1 - below) * m;
   const outcome = pooledChiSquare(counts, expected);
   if (!outcome) return notApplicable(NAME, REFERENCE, used, parameters, 'too few categories');
-  return {
-    name: NAME,
-    reference: REFERENCE,
-    pValues: [outcome.pValue],
-    statistic: outcome.statistic,
-    degreesOfFreedom: outcome.degreesOfFreedom,
-    sampleSize: used,
-    parameters: { ...parameters, categories: outcome.categories },
-    applicable: true,
-  };
+  return chiSquareResult(NAME, REFERENCE, outcome, used, { ...parameters, categories: outcome.categories });
 }

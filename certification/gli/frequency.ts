@@ -1,5 +1,12 @@
 import { coarsening, coarseRange, pooledChiSquare } from './stats.ts';
-import { type GliTestResult, MIN_EXPECTED_COUNT, notApplicable, type ScaledSource } from './types.ts';
+import {
+  checkSampleSize,
+  chiSquareResult,
+  type GliTestResult,
+  MIN_EXPECTED_COUNT,
+  notApplicable,
+  type ScaledSource,
+} from './types.ts';
 
 const NAME = 'frequency';
 const REFERENCE = 'Knuth TAOCP vol.2 §3.3.2A (equidistribution test), chi-square of §3.3.1A';
@@ -20,7 +27,7 @@ export const FREQUENCY_MAX_CATEGORIES = 1 << 16;
  */
 export function frequencyTest(source: ScaledSource, sampleSize: number): GliTestResult {
   const { range, probabilities } = source.describe();
-  if (!Number.isSafeInteger(sampleSize) || sampleSize < 1) throw new RangeError('sampleSize must be >= 1');
+  checkSampleSize(sampleSize);
   if (probabilities) {
     const counts = new Float64Array(range);
     for (let i = 0; i < sampleSize; i++) counts[source.next()]! += 1;
@@ -28,16 +35,7 @@ export function frequencyTest(source: ScaledSource, sampleSize: number): GliTest
     const outcome = pooledChiSquare(counts, expected);
     const parameters = { range, weighted: true, categories: outcome?.categories ?? 0 };
     if (!outcome) return notApplicable(NAME, REFERENCE, sampleSize, parameters, 'fewer than 2 categories');
-    return {
-      name: NAME,
-      reference: REFERENCE,
-      pValues: [outcome.pValue],
-      statistic: outcome.statistic,
-      degreesOfFreedom: outcome.degreesOfFreedom,
-      sampleSize,
-      parameters,
-      applicable: true,
-    };
+    return chiSquareResult(NAME, REFERENCE, outcome, sampleSize, parameters);
   }
   const d = coarseRange(range, Math.min(FREQUENCY_MAX_CATEGORIES, sampleSize / (2 * MIN_EXPECTED_COUNT)));
   const parameters = { range, weighted: false, d, coarsened: d < range };
@@ -56,14 +54,9 @@ export function frequencyTest(source: ScaledSource, sampleSize: number): GliTest
   }
   const outcome = pooledChiSquare(counts, new Float64Array(d).fill(accepted / d));
   if (!outcome) return notApplicable(NAME, REFERENCE, sampleSize, parameters, 'sample too small');
-  return {
-    name: NAME,
-    reference: REFERENCE,
-    pValues: [outcome.pValue],
-    statistic: outcome.statistic,
-    degreesOfFreedom: outcome.degreesOfFreedom,
-    sampleSize,
-    parameters: { ...parameters, accepted, categories: outcome.categories },
-    applicable: true,
-  };
+  return chiSquareResult(NAME, REFERENCE, outcome, sampleSize, {
+    ...parameters,
+    accepted,
+    categories: outcome.categories,
+  });
 }

@@ -1,5 +1,13 @@
 import { pooledChiSquare } from './stats.ts';
-import { type GliTestResult, MIN_EXPECTED_COUNT, notApplicable, type ScaledSource } from './types.ts';
+import {
+  checkSampleSize,
+  chiSquareResult,
+  type GliTestResult,
+  MIN_EXPECTED_COUNT,
+  notApplicable,
+  rejectedOutright,
+  type ScaledSource,
+} from './types.ts';
 
 const NAME = 'gap';
 const REFERENCE = 'Knuth TAOCP vol.2 §3.3.2C (gap test, Algorithm G), chi-square of §3.3.1A';
@@ -27,7 +35,7 @@ const SHORTFALL_SIGMAS = 8;
  */
 export function gapTest(source: ScaledSource, sampleSize: number): GliTestResult {
   const { range, probabilities } = source.describe();
-  if (!Number.isSafeInteger(sampleSize) || sampleSize < 1) throw new RangeError('sampleSize must be >= 1');
+  checkSampleSize(sampleSize);
   const a = Math.floor(range / 2);
   let p = a / range;
   if (probabilities) {
@@ -63,31 +71,19 @@ export function gapTest(source: ScaledSource, sampleSize: number): GliTestResult
     }
   }
   if (gaps < m) {
-    return {
-      name: NAME,
-      reference: REFERENCE,
-      pValues: [0],
-      statistic: gaps,
-      degreesOfFreedom: null,
-      sampleSize: used,
+    return rejectedOutright(
+      NAME,
+      REFERENCE,
+      gaps,
+      used,
       parameters,
-      applicable: true,
-      reason: `only ${gaps} of ${m} gaps in ${used} draws: far fewer draws in [0, ${a}) than expected`,
-    };
+      `only ${gaps} of ${m} gaps in ${used} draws: far fewer draws in [0, ${a}) than expected`,
+    );
   }
   const expected = new Float64Array(t + 1);
   for (let r = 0; r < t; r++) expected[r] = m * p * q ** r;
   expected[t] = m * q ** t;
   const outcome = pooledChiSquare(counts, expected);
   if (!outcome) return notApplicable(NAME, REFERENCE, used, parameters, 'too few categories');
-  return {
-    name: NAME,
-    reference: REFERENCE,
-    pValues: [outcome.pValue],
-    statistic: outcome.statistic,
-    degreesOfFreedom: outcome.degreesOfFreedom,
-    sampleSize: used,
-    parameters: { ...parameters, categories: outcome.categories },
-    applicable: true,
-  };
+  return chiSquareResult(NAME, REFERENCE, outcome, used, { ...parameters, categories: outcome.categories });
 }

@@ -1,5 +1,11 @@
 import { coarsening, pooledChiSquare } from './stats.ts';
-import { type GliTestResult, notApplicable, type ScaledSource } from './types.ts';
+import {
+  checkSampleSize,
+  chiSquareResult,
+  type GliTestResult,
+  notApplicable,
+  type ScaledSource,
+} from './types.ts';
 
 const NAME = 'maximum-of-t';
 const REFERENCE = 'Knuth TAOCP vol.2 §3.3.2H (maximum-of-t test), chi-square of §3.3.1A';
@@ -19,7 +25,7 @@ export const MAXIMUM_MAX_D = 64;
  */
 export function maximumOfTTest(source: ScaledSource, sampleSize: number): GliTestResult {
   const { range, probabilities } = source.describe();
-  if (!Number.isSafeInteger(sampleSize) || sampleSize < 1) throw new RangeError('sampleSize must be >= 1');
+  checkSampleSize(sampleSize);
   const t = MAXIMUM_GROUP;
   if (probabilities && range > 1 << 12) {
     return notApplicable(NAME, REFERENCE, 0, { range, t }, 'weighted reel too long');
@@ -55,14 +61,9 @@ export function maximumOfTTest(source: ScaledSource, sampleSize: number): GliTes
   const outcome = pooledChiSquare(counts, expected);
   if (!outcome)
     return notApplicable(NAME, REFERENCE, sampleSize, { ...parameters, groups }, 'sample too small');
-  return {
-    name: NAME,
-    reference: REFERENCE,
-    pValues: [outcome.pValue],
-    statistic: outcome.statistic,
-    degreesOfFreedom: outcome.degreesOfFreedom,
-    sampleSize,
-    parameters: { ...parameters, groups, categories: outcome.categories },
-    applicable: true,
-  };
+  return chiSquareResult(NAME, REFERENCE, outcome, sampleSize, {
+    ...parameters,
+    groups,
+    categories: outcome.categories,
+  });
 }

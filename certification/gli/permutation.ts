@@ -1,5 +1,12 @@
 import { pooledChiSquare } from './stats.ts';
-import { type GliTestResult, MIN_EXPECTED_COUNT, notApplicable, type ScaledSource } from './types.ts';
+import {
+  checkSampleSize,
+  chiSquareResult,
+  type GliTestResult,
+  MIN_EXPECTED_COUNT,
+  notApplicable,
+  type ScaledSource,
+} from './types.ts';
 
 const NAME = 'permutation';
 const REFERENCE = 'Knuth TAOCP vol.2 §3.3.2F (permutation test, Algorithm P), chi-square of §3.3.1A';
@@ -19,7 +26,7 @@ export const PERMUTATION_GROUP = 4;
  */
 export function permutationTest(source: ScaledSource, sampleSize: number): GliTestResult {
   const { range } = source.describe();
-  if (!Number.isSafeInteger(sampleSize) || sampleSize < 1) throw new RangeError('sampleSize must be >= 1');
+  checkSampleSize(sampleSize);
   const t = Math.min(PERMUTATION_GROUP, range);
   let orderings = 1;
   for (let i = 2; i <= t; i++) orderings *= i;
@@ -48,16 +55,11 @@ export function permutationTest(source: ScaledSource, sampleSize: number): GliTe
   }
   const outcome = pooledChiSquare(counts, new Float64Array(orderings).fill(kept / orderings));
   if (!outcome) return notApplicable(NAME, REFERENCE, groups * t, parameters, 'too few categories');
-  return {
-    name: NAME,
-    reference: REFERENCE,
-    pValues: [outcome.pValue],
-    statistic: outcome.statistic,
-    degreesOfFreedom: outcome.degreesOfFreedom,
-    sampleSize: groups * t,
-    parameters: { ...parameters, groups, tieFreeGroups: kept },
-    applicable: true,
-  };
+  return chiSquareResult(NAME, REFERENCE, outcome, groups * t, {
+    ...parameters,
+    groups,
+    tieFreeGroups: kept,
+  });
 }
 
 /**

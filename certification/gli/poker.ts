@@ -1,5 +1,11 @@
 import { coarsening, distinctCountProbabilities, pooledChiSquare } from './stats.ts';
-import { type GliTestResult, notApplicable, type ScaledSource } from './types.ts';
+import {
+  checkSampleSize,
+  chiSquareResult,
+  type GliTestResult,
+  notApplicable,
+  type ScaledSource,
+} from './types.ts';
 
 const NAME = 'poker';
 const REFERENCE = 'Knuth TAOCP vol.2 §3.3.2D (poker/partition test, eq. (5)), chi-square of §3.3.1A';
@@ -17,7 +23,7 @@ export const POKER_MAX_D = 16;
  */
 export function pokerTest(source: ScaledSource, sampleSize: number): GliTestResult {
   const { range, probabilities } = source.describe();
-  if (!Number.isSafeInteger(sampleSize) || sampleSize < 1) throw new RangeError('sampleSize must be >= 1');
+  checkSampleSize(sampleSize);
   const d = Math.min(range, POKER_MAX_D);
   const k = POKER_HAND;
   const parameters = { range, d, k, coarsened: d < range };
@@ -56,14 +62,9 @@ export function pokerTest(source: ScaledSource, sampleSize: number): GliTestResu
   const outcome = pooledChiSquare(observed, expected);
   if (!outcome)
     return notApplicable(NAME, REFERENCE, sampleSize, { ...parameters, hands }, 'sample too small');
-  return {
-    name: NAME,
-    reference: REFERENCE,
-    pValues: [outcome.pValue],
-    statistic: outcome.statistic,
-    degreesOfFreedom: outcome.degreesOfFreedom,
-    sampleSize,
-    parameters: { ...parameters, hands, categories: outcome.categories },
-    applicable: true,
-  };
+  return chiSquareResult(NAME, REFERENCE, outcome, sampleSize, {
+    ...parameters,
+    hands,
+    categories: outcome.categories,
+  });
 }

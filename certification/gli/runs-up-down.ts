@@ -1,5 +1,5 @@
-import { continuityGrouping, normalTwoSidedP } from './stats.ts';
-import { type GliTestResult, notApplicable, type ScaledSource } from './types.ts';
+import { continuityGrouping, groupedValueReader, normalTwoSidedP } from './stats.ts';
+import { checkSampleSize, type GliTestResult, notApplicable, type ScaledSource } from './types.ts';
 
 const NAME = 'runs-up-down';
 const REFERENCE =
@@ -17,7 +17,7 @@ const MIN_VALUES = 100;
  */
 export function runsUpDownTest(source: ScaledSource, sampleSize: number): GliTestResult {
   const { range, probabilities } = source.describe();
-  if (!Number.isSafeInteger(sampleSize) || sampleSize < 1) throw new RangeError('sampleSize must be >= 1');
+  checkSampleSize(sampleSize);
   const k = continuityGrouping(range, probabilities);
   if (k === null) {
     return notApplicable(NAME, REFERENCE, 0, { range }, 'ties too frequent even after grouping draws');
@@ -25,11 +25,7 @@ export function runsUpDownTest(source: ScaledSource, sampleSize: number): GliTes
   const n = Math.floor(sampleSize / k);
   const parameters = { range, drawsPerValue: k, values: n };
   if (n < MIN_VALUES) return notApplicable(NAME, REFERENCE, 0, parameters, `fewer than ${MIN_VALUES} values`);
-  const readValue = () => {
-    let v = 0;
-    for (let i = 0; i < k; i++) v = v * range + source.next();
-    return v;
-  };
+  const readValue = groupedValueReader(source, range, k);
   let previous = readValue();
   let current = readValue();
   let up = current > previous;

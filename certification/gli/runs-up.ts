@@ -1,5 +1,5 @@
-import { chiSquareUpperTail, continuityGrouping } from './stats.ts';
-import { type GliTestResult, notApplicable, type ScaledSource } from './types.ts';
+import { chiSquareUpperTail, continuityGrouping, groupedValueReader } from './stats.ts';
+import { checkSampleSize, type GliTestResult, notApplicable, type ScaledSource } from './types.ts';
 
 const NAME = 'runs-up';
 const REFERENCE =
@@ -108,7 +108,7 @@ export function solveLinear(a: readonly (readonly number[])[], b: readonly numbe
  */
 export function runsUpTest(source: ScaledSource, sampleSize: number): GliTestResult {
   const { range, probabilities } = source.describe();
-  if (!Number.isSafeInteger(sampleSize) || sampleSize < 1) throw new RangeError('sampleSize must be >= 1');
+  checkSampleSize(sampleSize);
   const k = continuityGrouping(range, probabilities);
   if (k === null) {
     return notApplicable(NAME, REFERENCE, 0, { range }, 'ties too frequent even after grouping draws');
@@ -117,11 +117,7 @@ export function runsUpTest(source: ScaledSource, sampleSize: number): GliTestRes
   const parameters = { range, drawsPerValue: k, values: n };
   if (n < MIN_VALUES) return notApplicable(NAME, REFERENCE, 0, parameters, `fewer than ${MIN_VALUES} values`);
   const counts = [0, 0, 0, 0, 0, 0];
-  const readValue = () => {
-    let v = 0;
-    for (let i = 0; i < k; i++) v = v * range + source.next();
-    return v;
-  };
+  const readValue = groupedValueReader(source, range, k);
   let previous = readValue();
   let length = 1;
   for (let j = 1; j < n; j++) {

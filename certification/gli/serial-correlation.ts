@@ -1,5 +1,11 @@
 import { normalTwoSidedP } from './stats.ts';
-import { type GliTestResult, notApplicable, type ScaledSource } from './types.ts';
+import {
+  checkSampleSize,
+  type GliTestResult,
+  notApplicable,
+  rejectedOutright,
+  type ScaledSource,
+} from './types.ts';
 
 const NAME = 'serial-correlation';
 const REFERENCE = 'Knuth TAOCP vol.2 §3.3.2K (serial correlation test, eqs. (23)-(24))';
@@ -16,7 +22,7 @@ const MIN_VALUES = 100;
  */
 export function serialCorrelationTest(source: ScaledSource, sampleSize: number): GliTestResult {
   const { range } = source.describe();
-  if (!Number.isSafeInteger(sampleSize) || sampleSize < 1) throw new RangeError('sampleSize must be >= 1');
+  checkSampleSize(sampleSize);
   const n = sampleSize;
   const parameters = { range, lag: 1 };
   if (n < MIN_VALUES) return notApplicable(NAME, REFERENCE, n, parameters, `fewer than ${MIN_VALUES} draws`);
@@ -35,17 +41,7 @@ export function serialCorrelationTest(source: ScaledSource, sampleSize: number):
   sumProducts += previous * first;
   const denominator = n * sumSquares - sum * sum;
   if (!(denominator > 0)) {
-    return {
-      name: NAME,
-      reference: REFERENCE,
-      pValues: [0],
-      statistic: null,
-      degreesOfFreedom: null,
-      sampleSize: n,
-      parameters,
-      applicable: true,
-      reason: 'every draw was equal: zero variance',
-    };
+    return rejectedOutright(NAME, REFERENCE, null, n, parameters, 'every draw was equal: zero variance');
   }
   const c = (n * sumProducts - sum * sum) / denominator;
   const mu = -1 / (n - 1);

@@ -1,5 +1,12 @@
 import { coarsening, pooledChiSquare } from './stats.ts';
-import { type GliTestResult, MIN_EXPECTED_COUNT, notApplicable, type ScaledSource } from './types.ts';
+import {
+  checkSampleSize,
+  chiSquareResult,
+  type GliTestResult,
+  MIN_EXPECTED_COUNT,
+  notApplicable,
+  type ScaledSource,
+} from './types.ts';
 
 const REFERENCE = 'Knuth TAOCP vol.2 §3.3.2B (serial test), chi-square of §3.3.1A';
 
@@ -27,7 +34,7 @@ const MAX_WEIGHTED_CELLS = 1 << 22;
 export function serialTest(source: ScaledSource, sampleSize: number, dimension: 2 | 3): GliTestResult {
   const name = dimension === 2 ? 'serial-pairs' : 'serial-triples';
   const { range, probabilities } = source.describe();
-  if (!Number.isSafeInteger(sampleSize) || sampleSize < 1) throw new RangeError('sampleSize must be >= 1');
+  checkSampleSize(sampleSize);
   const tuples = Math.floor(sampleSize / dimension);
 
   if (probabilities) {
@@ -54,16 +61,11 @@ export function serialTest(source: ScaledSource, sampleSize: number, dimension: 
     }
     const outcome = pooledChiSquare(counts, expected);
     if (!outcome) return notApplicable(name, REFERENCE, sampleSize, parameters, 'sample too small');
-    return {
-      name,
-      reference: REFERENCE,
-      pValues: [outcome.pValue],
-      statistic: outcome.statistic,
-      degreesOfFreedom: outcome.degreesOfFreedom,
-      sampleSize: tuples * dimension,
-      parameters: { ...parameters, tuples, categories: outcome.categories },
-      applicable: true,
-    };
+    return chiSquareResult(name, REFERENCE, outcome, tuples * dimension, {
+      ...parameters,
+      tuples,
+      categories: outcome.categories,
+    });
   }
 
   const fit = Math.floor(
@@ -99,14 +101,9 @@ export function serialTest(source: ScaledSource, sampleSize: number, dimension: 
   }
   const outcome = pooledChiSquare(counts, new Float64Array(cells).fill(counted / cells));
   if (!outcome) return notApplicable(name, REFERENCE, sampleSize, parameters, 'sample too small');
-  return {
-    name,
-    reference: REFERENCE,
-    pValues: [outcome.pValue],
-    statistic: outcome.statistic,
-    degreesOfFreedom: outcome.degreesOfFreedom,
-    sampleSize,
-    parameters: { ...parameters, tuples: counted, categories: outcome.categories },
-    applicable: true,
-  };
+  return chiSquareResult(name, REFERENCE, outcome, sampleSize, {
+    ...parameters,
+    tuples: counted,
+    categories: outcome.categories,
+  });
 }

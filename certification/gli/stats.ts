@@ -1,5 +1,5 @@
 import { erfc, igamc } from '../nist/special-functions.ts';
-import { MIN_EXPECTED_COUNT } from './types.ts';
+import { MIN_EXPECTED_COUNT, type ScaledSource } from './types.ts';
 
 /**
  * Upper tail of the chi-square distribution, P(X >= x) for X ~ chi^2(df): the regularized upper
@@ -178,4 +178,16 @@ export function continuityGrouping(range: number, probabilities?: readonly numbe
   const k = Math.max(1, Math.ceil(Math.log(MAX_TIE_PROBABILITY) / Math.log(c) - 1e-12));
   if (range ** k > Number.MAX_SAFE_INTEGER) return null;
   return k;
+}
+
+/**
+ * Reader of the near-continuous values of `continuityGrouping`: each call reads k consecutive
+ * draws from `source` as the mixed-radix value x_1 range^(k-1) + ... + x_k.
+ */
+export function groupedValueReader(source: ScaledSource, range: number, k: number): () => number {
+  return () => {
+    let v = 0;
+    for (let i = 0; i < k; i++) v = v * range + source.next();
+    return v;
+  };
 }

@@ -2,6 +2,7 @@
  * Shared vocabulary of the GLI-style battery: tests on SCALED outputs, i.e. integers in [0, n) as a
  * game consumes them (reel stops, card indices), not on raw generator bits (that is SP 800-22).
  */
+import type { ChiSquareOutcome } from './stats.ts';
 
 /** Significance level of every GLI-style test: a test passes at 99% confidence when P >= ALPHA. */
 export const ALPHA = 0.01;
@@ -50,6 +51,57 @@ export interface GliTestResult {
   readonly applicable: boolean;
   /** Why a test is not applicable, or a note on a degenerate outcome. */
   readonly reason?: string;
+}
+
+/** Every test's precondition: `sampleSize` (draws to consume) is a positive safe integer. */
+export function checkSampleSize(sampleSize: number): void {
+  if (!Number.isSafeInteger(sampleSize) || sampleSize < 1) throw new RangeError('sampleSize must be >= 1');
+}
+
+/** Builds the result of a test whose statistic is Pearson's chi-square (`pooledChiSquare`). */
+export function chiSquareResult(
+  name: string,
+  reference: string,
+  outcome: ChiSquareOutcome,
+  sampleSize: number,
+  parameters: Record<string, number | string | boolean>,
+): GliTestResult {
+  return {
+    name,
+    reference,
+    pValues: [outcome.pValue],
+    statistic: outcome.statistic,
+    degreesOfFreedom: outcome.degreesOfFreedom,
+    sampleSize,
+    parameters,
+    applicable: true,
+  };
+}
+
+/**
+ * Builds the result of a test that ran but rejects the sequence outright with P = 0, before any
+ * distributional statistic (a fixed-count collection that ran short, a zero-variance sample).
+ * `statistic` is what was measured instead (e.g. the count collected), or null.
+ */
+export function rejectedOutright(
+  name: string,
+  reference: string,
+  statistic: number | null,
+  sampleSize: number,
+  parameters: Record<string, number | string | boolean>,
+  reason: string,
+): GliTestResult {
+  return {
+    name,
+    reference,
+    pValues: [0],
+    statistic,
+    degreesOfFreedom: null,
+    sampleSize,
+    parameters,
+    applicable: true,
+    reason,
+  };
 }
 
 /** Builds the result of a test that cannot run on this sample (too small, wrong kind of source). */

@@ -76,6 +76,18 @@ function createComplexPlan(n: number): ComplexPlan {
   };
 }
 
+/** out[k] = a[k] · b[k] for the first `count` interleaved complex values (out may alias a or b). */
+function multiplyComplex(out: Float64Array, a: Float64Array, b: Float64Array, count: number): void {
+  for (let k = 0; k < count; k++) {
+    const ar = a[2 * k]!;
+    const ai = a[2 * k + 1]!;
+    const br = b[2 * k]!;
+    const bi = b[2 * k + 1]!;
+    out[2 * k] = ar * br - ai * bi;
+    out[2 * k + 1] = ar * bi + ai * br;
+  }
+}
+
 /** Forward DFT X_k = Σ x_j e^{−2πijk/n} of interleaved complex `input` (length 2n) into `output`. */
 function complexDft(plan: ComplexPlan, input: Float64Array, output: Float64Array): void {
   const { n, fft, size, chirp, chirpSpectrum, work, workOut } = plan;
@@ -83,33 +95,14 @@ function complexDft(plan: ComplexPlan, input: Float64Array, output: Float64Array
     fft.transform(output, input);
     return;
   }
+  // Bluestein: X = chirp · ((input · chirp), zero-padded to `size`) ⊛ conj(chirp), the circular
+  // convolution done as a product of spectra.
   work.fill(0);
-  for (let k = 0; k < n; k++) {
-    const xr = input[2 * k]!;
-    const xi = input[2 * k + 1]!;
-    const cr = chirp[2 * k]!;
-    const ci = chirp[2 * k + 1]!;
-    work[2 * k] = xr * cr - xi * ci;
-    work[2 * k + 1] = xr * ci + xi * cr;
-  }
+  multiplyComplex(work, input, chirp, n);
   fft.transform(workOut, work);
-  for (let k = 0; k < size; k++) {
-    const ar = workOut[2 * k]!;
-    const ai = workOut[2 * k + 1]!;
-    const br = chirpSpectrum[2 * k]!;
-    const bi = chirpSpectrum[2 * k + 1]!;
-    work[2 * k] = ar * br - ai * bi;
-    work[2 * k + 1] = ar * bi + ai * br;
-  }
+  multiplyComplex(work, workOut, chirpSpectrum, size);
   fft.inverseTransform(workOut, work);
-  for (let k = 0; k < n; k++) {
-    const yr = workOut[2 * k]!;
-    const yi = workOut[2 * k + 1]!;
-    const cr = chirp[2 * k]!;
-    const ci = chirp[2 * k + 1]!;
-    output[2 * k] = yr * cr - yi * ci;
-    output[2 * k + 1] = yr * ci + yi * cr;
-  }
+  multiplyComplex(output, workOut, chirp, n);
 }
 
 interface RealPlan {

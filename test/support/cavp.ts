@@ -11,11 +11,17 @@
  *
  * Lines end in CRLF (NIST's zip) or LF (mirrors); both are accepted. The parser is strict: any
  * line it does not recognise throws, so a format surprise cannot silently drop records.
+ *
+ * Below the parser: the DRBGVS call sequences (`checkDrbgVectors` runs a whole file's records) and
+ * the small helpers the DRBG tests in rng/ share.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { DrbgError, type DrbgMechanism } from '../../rng/drbg-common.ts';
 import { DrbgInstance } from '../../rng/drbg-source.ts';
 import { KnownAnswerEntropySource } from '../../rng/entropy.ts';
-import type { DrbgMechanism } from '../../rng/hmac-drbg.ts';
+import { SHARED_DIR } from './paths.ts';
 
 export interface CavpField {
   readonly name: string;
@@ -153,6 +159,14 @@ export const DRBG_VECTOR_FOLDERS = [
 ] as const;
 export type DrbgVectorFolder = (typeof DRBG_VECTOR_FOLDERS)[number];
 
+/** The DRBGVS response files used here, one per mechanism. */
+export type DrbgVectorFile = 'HMAC_DRBG.rsp' | 'CTR_DRBG.rsp';
+
+/** Path of a DRBGVS response file in the read-only reference data. */
+export function drbgVectorPath(folder: DrbgVectorFolder, file: DrbgVectorFile): string {
+  return join(SHARED_DIR, 'test-vectors/nist-cavp-drbg', folder, file);
+}
+
 /** The inputs of one DRBGVS record, decoded and length-checked against the block header. */
 export interface DrbgRecordInputs {
   readonly entropyInput: Uint8Array;
@@ -275,4 +289,70 @@ export function runRecordOnInstance(
   instance.uninstantiate();
   if (entropy.remaining !== 0) throw new Error(`${entropy.remaining} queued entropy inputs were not drawn`);
   return output;
+}
+
+/** What `checkDrbgVectors` found: the records whose output differed, and how many were run. */
+export interface DrbgVectorCheck {
+  /** "<algorithm> block <i> COUNT <n> (direct|envelope)" for each mismatch; empty when all match. */
+  readonly mismatches: readonly string[];
+  readonly checked: number;
+}
+
+/**
+ * Runs every record of `folder` on a fresh mechanism from `newMechanism`, both via the §10
+ * algorithms (`runRecordOnMechanism`) and via the §9 envelope (`runRecordOnInstance`), and compares
+ * each output with the record's ReturnedBits. `checkInputs` sees each record's decoded inputs first
+ * (for per-record assertions such as lengths).
+ */
+export function checkDrbgVectors(
+  records: readonly CavpRecord[],
+  folder: DrbgVectorFolder,
+  newMechanism: (record: CavpRecord) => DrbgMechanism,
+  checkInputs: (inputs: DrbgRecordInputs, record: CavpRecord) => void = () => {},
+): DrbgVectorCheck {
+  const mismatches: string[] = [];
+  let checked = 0;
+  for (const record of records) {
+    const inputs = drbgRecordInputs(record, folder);
+    checkInputs(inputs, record);
+    const expected = hex(inputs.returnedBits);
+    const direct = hex(runRecordOnMechanism(newMechanism(record), inputs, folder));
+    const enveloped = hex(runRecordOnInstance(newMechanism(record), inputs, folder));
+    const where = `${record.algorithm} block ${record.blockIndex} COUNT ${record.count}`;
+    if (direct !== expected) mismatches.push(`${where} (direct)`);
+    if (enveloped !== expected) mismatches.push(`${where} (envelope)`);
+    checked++;
+  }
+  return { mismatches, checked };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers shared by the DRBG tests (rng/*drbg*.test.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** Lower-case hex of `bytes`, for readable comparisons. */
+export function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
+}
+
+/** `length` bytes of `value`. */
+export function filled(length: number, value: number): Uint8Array {
+  return new Uint8Array(length).fill(value);
+}
+
+/** The private working-state buffers: zeroization is checked where no public API can see it. */
+export function internals(drbg: object): { key: Uint8Array; v: Uint8Array; scratch: Uint8Array } {
+  return drbg as unknown as { key: Uint8Array; v: Uint8Array; scratch: Uint8Array };
+}
+
+/** Asserts that `fn` throws a `DrbgError` with `code`. */
+export function expectDrbgError(fn: () => unknown, code: string): void {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(DrbgError);
+    expect((error as DrbgError).code).toBe(code);
+    return;
+  }
+  throw new Error(`expected DrbgError ${code}, nothing was thrown`);
 }
