@@ -26,8 +26,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Game, PreparedReel } from '../games/index.ts';
-import { gameReels, InputError, type ScaledChannel, stopSelectionChannels } from './inputs.ts';
 import type { RandomSource } from '../rng/index.ts';
+import { gameReels, InputError, type ScaledChannel, stopSelectionChannels } from './inputs.ts';
 
 export const MAX_ROUNDS = 1_000_000;
 const MAX_SESSIONS = 64;
@@ -208,7 +208,8 @@ async function playSession(
     );
     const round = played.round;
     const reveal = baseRevealStops(round.state);
-    if (reveal === null) throw new InputError(`round ${round.betID}: no base-game reveal with stops in its state`);
+    if (reveal === null)
+      throw new InputError(`round ${round.betID}: no base-game reveal with stops in its state`);
     let fairness = round.fairness;
     if (round.payout > 0) {
       await call(`${base}/wallet/end-round`, { sessionID }, tls);
@@ -238,16 +239,19 @@ export async function sampleRgsStops(options: LiveRgsOptions): Promise<LiveRgsSa
   if (!(Number.isInteger(sessions) && sessions >= 1 && sessions <= MAX_SESSIONS)) {
     throw new InputError(`sessions must be 1..${MAX_SESSIONS}`);
   }
-  if (!/^https?:\/\/[^/]+\/?$/.test(options.baseUrl)) throw new InputError('baseUrl must be http(s)://host:port');
+  if (!/^https?:\/\/[^/]+\/?$/.test(options.baseUrl))
+    throw new InputError('baseUrl must be http(s)://host:port');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const share = (k: number) => Math.floor(options.rounds / sessions) + (k < options.rounds % sessions ? 1 : 0);
+  const share = (k: number) =>
+    Math.floor(options.rounds / sessions) + (k < options.rounds % sessions ? 1 : 0);
   const parts = await Promise.all(
     Array.from({ length: sessions }, (_, k) => playSession(options, share(k), timeoutMs)),
   );
   const rounds = parts.flat();
   const first = rounds[0]!;
   const hashes = new Set(rounds.map((r) => r.mathHash));
-  if (hashes.size !== 1) throw new InputError(`the RGS served ${hashes.size} different maths during the sample`);
+  if (hashes.size !== 1)
+    throw new InputError(`the RGS served ${hashes.size} different maths during the sample`);
   return {
     identity: {
       kind: 'rgs',
@@ -260,7 +264,8 @@ export async function sampleRgsStops(options: LiveRgsOptions): Promise<LiveRgsSa
       sessions,
       firstRoundId: first.roundId,
       lastRoundId: rounds.at(-1)!.roundId,
-      stopSelection: 'RGS /wallet/play round.state base-game reveal stops (server DRBG seed, provably-fair stream)',
+      stopSelection:
+        'RGS /wallet/play round.state base-game reveal stops (server DRBG seed, provably-fair stream)',
     },
     rounds,
   };

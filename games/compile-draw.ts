@@ -23,7 +23,7 @@ import {
 import { createIndexDraw, type IndexDraw } from './draw.ts';
 import type { PreparedReel } from './model.ts';
 
-export const TWO_POW_32 = 0x100000000;
+const TWO_POW_32 = 0x100000000;
 /** Largest bound drawn with the one-multiplication high word (w × n stays below 2^53). */
 const MAX_FAST_BOUND = 2 ** 21;
 
@@ -64,7 +64,9 @@ function lemireReject(n: number): number {
  */
 export function drawBelow(source: RandomSource, n: number, reject: number): number {
   const word = source.nextUint32();
-  if (Math.imul(word, n) >>> 0 >= reject) return Math.floor((word * n) / TWO_POW_32);
+  // floor(w × n / 2^32): the quotient is below 2^21, so `| 0` floors it; a literal divisor becomes a
+  // multiplication (see compile.ts).
+  if (Math.imul(word, n) >>> 0 >= reject) return ((word * n) / 0x100000000) | 0;
   return drawBelowAfterReject(source, n, reject);
 }
 
@@ -72,7 +74,7 @@ export function drawBelow(source: RandomSource, n: number, reject: number): numb
 export function drawBelowAfterReject(source: RandomSource, n: number, reject: number): number {
   for (let attempt = 1; attempt < MAX_REJECTION_ATTEMPTS; attempt++) {
     const word = source.nextUint32();
-    if (Math.imul(word, n) >>> 0 >= reject) return Math.floor((word * n) / TWO_POW_32);
+    if (Math.imul(word, n) >>> 0 >= reject) return ((word * n) / 0x100000000) | 0;
   }
   throw new Error(
     `uniformInt: ${MAX_REJECTION_ATTEMPTS} consecutive rejections; the random source is not producing uniform words`,

@@ -132,6 +132,75 @@ describe('compiled fast path = reference evaluator', () => {
       expect(won).toBeGreaterThan(0);
     }
   });
+  it('a wide ways game (two presence words, a 2-reel pay, five counted symbols, free spins) agrees', () => {
+    const volcano = loadDemoGame('volcano-ways').definition;
+    const wide = JSON.parse(JSON.stringify(volcano));
+    // 30 more regular symbols: 39 paying ways symbols need two 32-bit presence words per stop. The
+    // first pays from 2 reels, so the presence words are ANDed over two reels, not three.
+    const extra = Array.from({ length: 30 }, (_, i) => `X${i}`);
+    // Four more scatters: five counted symbols take the unpacked per-symbol counts.
+    const scatters = ['S2', 'S3', 'S4', 'S5'];
+    for (const id of extra) wide.symbols.push({ id, name: id, kind: 'regular' });
+    for (const id of scatters) wide.symbols.push({ id, name: id, kind: 'scatter' });
+    extra.forEach((id, i) => {
+      if (i === 0) wide.pays.push({ id: `${id}-2`, type: 'run', symbol: id, count: 2, pay: 1 });
+      wide.pays.push({ id: `${id}-3`, type: 'run', symbol: id, count: 3, pay: 2 + (i % 5) });
+      wide.pays.push({ id: `${id}-5`, type: 'run', symbol: id, count: 5, pay: 50 });
+    });
+    for (const id of scatters) {
+      wide.scatterPays.push({ id: `${id}-2`, symbol: id, count: 2, pay: 1 });
+      wide.scatterPays.push({ id: `${id}-3`, symbol: id, count: 3, pay: 5 });
+    }
+    // Free spins on the same reels with a multiplier, retriggered by S5.
+    wide.freeSpins = {
+      symbol: 'S5',
+      awards: [{ count: 2, spins: 3 }],
+      reelSet: 'base',
+      multiplier: 2,
+      retrigger: [{ count: 3, spins: 2 }],
+    };
+    const placed = [...extra.slice(0, 12), ...extra.slice(0, 12), ...scatters, ...extra.slice(12)];
+    (wide.reelSets.base.reels as { symbols: string[] }[]).forEach((reel, r) => {
+      // Reel r gets every symbol of `placed` (rotated per reel) after its own strip.
+      reel.symbols = [...reel.symbols, ...placed.slice(r * 3), ...placed.slice(0, r * 3)];
+    });
+    const game: Game = loadGame(wide);
+    if (game.model.type !== 'reels') throw new Error('expected a reels game');
+    expect(game.model.waysSymbols.length).toBeGreaterThan(32);
+    const compiled = compileGame(game, 'base');
+    const tally = createRoundTally(compiled.payIds.length);
+    const refHits = new Float64Array(compiled.payIds.length);
+    const payIndex = new Map(compiled.payIds.map((id, i) => [id, i]));
+    const a = seededSource(31);
+    const b = seededSource(31);
+    let triggers = 0;
+    let caps = 0;
+    const paidSymbols = new Set<string>();
+    for (let i = 0; i < 30_000; i++) {
+      const ref = playRound(game, 'base', { coinValueMinor: 1, betLevel: 1 }, a);
+      const fast = compiled.playRound(b, tally);
+      if (fast !== ref.totalWinUnits)
+        throw new Error(`round ${i}: compiled ${fast} != reference ${ref.totalWinUnits}`);
+      if (ref.featureTriggered) triggers++;
+      if (ref.capApplied) caps++;
+      for (const spin of [ref.base!, ...ref.freeSpins]) {
+        for (const w of spin.wins) {
+          refHits[payIndex.get(w.payId)!]!++;
+          if (w.kind !== 'line') paidSymbols.add(w.symbol);
+        }
+      }
+    }
+    expect(b.nextUint32()).toBe(a.nextUint32());
+    expect(tally.featureTriggers).toBe(triggers);
+    expect(tally.capHits).toBe(caps);
+    expect(Array.from(tally.payHits)).toEqual(Array.from(refHits));
+    // The new paths were exercised: a symbol of the second presence word, the 2-reel pay, a
+    // scatter beyond the fourth counted symbol, and free spins.
+    expect(triggers).toBeGreaterThan(0);
+    expect(paidSymbols.has('X29')).toBe(true);
+    expect(refHits[payIndex.get('X0-2')!]).toBeGreaterThan(0);
+    expect(paidSymbols.has('S4')).toBe(true);
+  });
 });
 
 describe('compiled stop draws = draw.ts draws, word for word', () => {

@@ -10,8 +10,11 @@
  *   and per reel set a table gives, for each stop pair of the first two reels, the lines still
  *   alive and their state (compile-lines.ts): a spin steps only those lines, stopping as soon as
  *   a line cannot pay. When S^R is too large for a table, lines are evaluated directly (slower).
- * - Ways games: per reel, stop and paying symbol, the (wild-multiplier weighted) count in the window.
- * - Scatters and the free-spins trigger: per reel and stop, the count in the window.
+ * - Ways games: per reel, stop and paying symbol, the (wild-multiplier weighted) count in the window,
+ *   and per stop a bit set of the symbols shown: ANDed over the first reels it leaves only the
+ *   symbols that can still pay.
+ * - Scatters and the free-spins trigger: per reel and stop, the count in the window (packed 8 bits
+ *   per symbol into one word, summed while the stops are drawn).
  *
  * Tally: `payHits` counts every paid combination in every spin of the round (base and free spins),
  * indexed like `payIds`; `featureTriggers` counts rounds whose base spin awarded free spins;
@@ -24,7 +27,6 @@ import {
   drawBelowAfterReject,
   drawStop,
   type StopDraws,
-  TWO_POW_32,
 } from './compile-draw.ts';
 import {
   buildLineAutomaton,
@@ -36,13 +38,12 @@ import {
 import { MAX_FREE_SPINS_PER_ROUND } from './evaluator.ts';
 
 /**
- * Constants of the hot path as literals of this module: V8 folds a module's own constants, while
- * every use of an imported binding is a load (measured: about 2x on jungle-twenty's rounds/s).
+ * Constants of the hot path as literals of this module: every use of an imported binding is a load
+ * (measured: about 2x on jungle-twenty's rounds/s). 2^32, not a small integer, is written inline
+ * where it is used: even a module's own constant of it stayed a load and a division.
  */
 const DRAW_UNIFORM_KIND = 0;
-const WORD_SPACE = 0x100000000;
-if (DRAW_UNIFORM_KIND !== DRAW_UNIFORM || WORD_SPACE !== TWO_POW_32)
-  throw new Error('draw constants out of sync');
+if (DRAW_UNIFORM_KIND !== DRAW_UNIFORM) throw new Error('draw constants out of sync');
 
 import type { CompiledGame, RoundTally } from './kernel.ts';
 import {
@@ -113,12 +114,22 @@ export function lineWinTable(model: ReelModel): LineTable | null {
   return table;
 }
 
+/**
+ * Counted symbols (scatters, the free-spins trigger) whose per-stop counts are packed into one int32,
+ * 8 bits each: a spin adds one word per reel, and no field carries into the next because a count
+ * is at most reels × rows <= 255. Games with more counted symbols sum them one by one.
+ */
+const PACKED_COUNTERS = 4;
+
 /** Per reel set: everything one spin needs, precomputed. */
 interface CompiledReelSet {
   /** How each reel draws its stop (the reference draws, inlined). */
   readonly draws: StopDraws;
-  /** Stops of each reel (the radix of `prefix`'s index). */
-  readonly stopCount: Int32Array;
+  /**
+   * prefixStride[r]: weight of reel r's stop in the prefix table's index (Π of the stop counts of
+   * reels r+1 .. depth−1; 0 from reel `depth` on), so the index is Σ_r stop_r × prefixStride[r].
+   */
+  readonly prefixStride: Int32Array;
   /** Offset of reel r's stops in the per-(reel, stop) tables below: Σ_{q<r} stops of reel q. */
   readonly reelStopBase: Int32Array;
   /** cellSymbol[(reelStopBase[r] + stop) × rows + row]: symbol index shown at (r, row) for stop. */
@@ -127,8 +138,19 @@ interface CompiledReelSet {
   readonly prefix: LinePrefixTable | null;
   /** waysCount[(reelStopBase[r] + stop) × P + p]: weighted count of ways symbol p in the window. */
   readonly waysCount: Float64Array;
+  /**
+   * waysPresent[(reelStopBase[r] + stop) × W + w], W = ⌈P / 32⌉: bit p − 32w set when ways symbol
+   * p shows in the window (waysCount ≠ 0). ANDed over the first reels, it names the only symbols
+   * that can pay, so a spin skips the others without reading their counts.
+   */
+  readonly waysPresent: Int32Array;
   /** counterCount[(reelStopBase[r] + stop) × C + c]: count of counted symbol c in the window. */
   readonly counterCount: Uint8Array;
+  /**
+   * counterPacked[reelStopBase[r] + stop]: the same counts, counter c in bits 8c .. 8c+7, when
+   * C <= PACKED_COUNTERS (all zero otherwise).
+   */
+  readonly counterPacked: Int32Array;
 }
 
 /**
@@ -148,6 +170,7 @@ function compileReelSet(
 ): CompiledReelSet {
   const rows = model.rows;
   const P = model.waysSymbols.length;
+  const W = Math.ceil(P / 32);
   const counted = countedSymbols(model);
   const C = counted.length;
   if (model.reelCount * rows > 255) throw new RangeError('window too large for 8-bit symbol counts');
@@ -160,7 +183,9 @@ function compileReelSet(
   }
   const cellSymbol = new Int32Array(totalStops * rows);
   const waysCount = new Float64Array(totalStops * P);
+  const waysPresent = new Int32Array(totalStops * W);
   const counterCount = new Uint8Array(totalStops * C);
+  const counterPacked = new Int32Array(totalStops);
   for (let r = 0; r < reels.length; r++) {
     const syms = columns[r]!;
     for (let stop = 0; stop < reels[r]!.stops.length; stop++) {
@@ -171,22 +196,33 @@ function compileReelSet(
         let c = 0;
         for (let row = 0; row < rows; row++) c += match[syms[stop * rows + row]!]!;
         waysCount[at * P + p] = c;
+        if (c !== 0) waysPresent[at * W + (p >>> 5)]! |= 1 << (p & 31);
       }
       for (let c = 0; c < C; c++) {
         let n = 0;
         for (let row = 0; row < rows; row++) if (syms[stop * rows + row] === counted[c]) n++;
         counterCount[at * C + c] = n;
+        if (C <= PACKED_COUNTERS) counterPacked[at]! |= n << (8 * c);
       }
     }
   }
+  const prefix =
+    automaton === null ? null : buildLinePrefixTable(automaton, columns, reels, rows, model.lines);
+  const prefixStride = new Int32Array(reels.length);
+  for (let r = (prefix?.depth ?? 0) - 1, stride = 1; r >= 0; r--) {
+    prefixStride[r] = stride;
+    stride *= reels[r]!.stops.length;
+  }
   return {
     draws: compileStopDraws(reels),
-    stopCount: Int32Array.from(reels, (reel) => reel.stops.length),
+    prefixStride,
     reelStopBase,
     cellSymbol,
-    prefix: automaton === null ? null : buildLinePrefixTable(automaton, columns, reels, rows, model.lines),
+    prefix,
     waysCount,
+    waysPresent,
     counterCount,
+    counterPacked,
   };
 }
 
@@ -210,14 +246,15 @@ class CompiledReelGame implements CompiledGame {
   private readonly rows: number;
   private readonly cap: number;
   private readonly baseStakeUnits: number;
-  /** Current spin: stop of each reel. */
-  private readonly stops: Int32Array;
   /** Current spin: (reelStopBase[r] + stop_r), the row of reel r's stop in the per-stop tables. */
   private readonly stopAt: Int32Array;
   /** Current spin: count of each counted symbol in the window. */
   private readonly counts: Int32Array;
   /** Scratch for the direct (table-less) line evaluation. */
   private readonly lineSymbols: Int32Array;
+  /** Ways games: presence words per stop (⌈P / 32⌉), and the shortest run any ways symbol pays. */
+  private readonly waysWords: number;
+  private readonly waysMinRun: number;
   private readonly waysPay: readonly Float64Array[];
   private readonly waysPayIndex: readonly Int32Array[];
   /** Per scatter: the counter holding its count, and its best pay / pay index by count. */
@@ -249,11 +286,18 @@ class CompiledReelGame implements CompiledGame {
     this.rows = model.rows;
     this.lineCount = model.lines.length;
     this.lineRows = Int32Array.from(model.lines.flat());
-    this.stops = new Int32Array(model.reelCount);
     this.stopAt = new Int32Array(model.reelCount);
     this.lineSymbols = new Int32Array(model.reelCount);
     this.cap = model.capUnits ?? Number.POSITIVE_INFINITY;
     this.baseStakeUnits = model.baseStakeUnits;
+    this.waysWords = Math.ceil(model.waysSymbols.length / 32);
+    // bestPay[n] is the best pay for a run of n reels or fewer: it never falls as n grows.
+    let waysMinRun = model.reelCount + 1;
+    for (const w of model.waysSymbols) {
+      const n = w.bestPay.findIndex((pay) => pay > 0);
+      if (n >= 0) waysMinRun = Math.min(waysMinRun, Math.max(1, n));
+    }
+    this.waysMinRun = waysMinRun;
     this.waysPay = model.waysSymbols.map((w) => Float64Array.from(w.bestPay));
     this.waysPayIndex = model.waysSymbols.map((w) => Int32Array.from(w.bestPayIndex));
     const counted = countedSymbols(model);
@@ -274,43 +318,51 @@ class CompiledReelGame implements CompiledGame {
    */
   private spin(set: CompiledReelSet, source: RandomSource, payHits: Float64Array): number {
     const R = this.reelCount;
-    const stops = this.stops;
     const stopAt = this.stopAt;
     const draws = set.draws;
     const reelStopBase = set.reelStopBase;
     const kind = draws.kind;
     const bound = draws.bound;
     const boundReject = draws.boundReject;
-    const prefixDepth = set.prefix === null ? 0 : set.prefix.depth;
-    const stopCount = set.stopCount;
+    const prefixStride = set.prefixStride;
+    const counterPacked = set.counterPacked;
     let prefix = 0;
+    let packedCounts = 0;
     for (let r = 0; r < R; r++) {
       let stop: number;
       if (kind[r] === DRAW_UNIFORM_KIND) {
         // drawBelow inlined: Lemire on one word, the rare rejection out of line.
         const n = bound[r]!;
         const word = source.nextUint32();
+        // floor(w × n / 2^32) as `| 0`: w × n < 2^53 is exact, the quotient is below 2^21, and the
+        // divisor is a literal so V8 turns it into a multiplication (a module constant stays a
+        // load and a real division: measured about 7 % of jungle-twenty's rounds/s).
         stop =
           Math.imul(word, n) >>> 0 >= boundReject[r]!
-            ? Math.floor((word * n) / WORD_SPACE)
+            ? ((word * n) / 0x100000000) | 0
             : drawBelowAfterReject(source, n, boundReject[r]!);
       } else {
         stop = drawStop(draws, r, source);
       }
-      stops[r] = stop;
-      stopAt[r] = reelStopBase[r]! + stop;
-      if (r < prefixDepth) prefix = prefix * stopCount[r]! + stop;
+      const at = reelStopBase[r]! + stop;
+      stopAt[r] = at;
+      prefix += stop * prefixStride[r]!;
+      packedCounts = (packedCounts + counterPacked[at]!) | 0;
     }
     let win = this.isLines ? this.lineWins(set, prefix, payHits) : this.waysWins(set, payHits);
     // Counted symbols (scatters, free-spins trigger): per-stop counts summed over the reels.
     const counts = this.counts;
     const C = counts.length;
     if (C > 0) {
-      const counterCount = set.counterCount;
-      for (let c = 0; c < C; c++) {
-        let n = 0;
-        for (let r = 0; r < R; r++) n += counterCount[stopAt[r]! * C + c]!;
-        counts[c] = n;
+      if (C <= PACKED_COUNTERS) {
+        for (let c = 0; c < C; c++) counts[c] = (packedCounts >>> (8 * c)) & 0xff;
+      } else {
+        const counterCount = set.counterCount;
+        for (let c = 0; c < C; c++) {
+          let n = 0;
+          for (let r = 0; r < R; r++) n += counterCount[stopAt[r]! * C + c]!;
+          counts[c] = n;
+        }
       }
       const scatterCounter = this.scatterCounter;
       for (let s = 0; s < scatterCounter.length; s++) {
@@ -329,6 +381,8 @@ class CompiledReelGame implements CompiledGame {
   private lineWins(set: CompiledReelSet, p: number, payHits: Float64Array): number {
     const prefix = set.prefix;
     if (prefix === null) return this.lineWinsDirect(set, payHits);
+    // Most prefixes leave no line alive: one bit (an L1-resident load) settles those.
+    if (((prefix.alive[p >>> 5]! >>> (p & 31)) & 1) === 0) return 0;
     const automaton = this.automaton!;
     const next = automaton.next;
     const R = this.reelCount;
@@ -337,13 +391,16 @@ class CompiledReelGame implements CompiledGame {
     const cellSymbol = set.cellSymbol;
     const lineRows = this.lineRows;
     const depth = prefix.depth;
-    const end = 2 * prefix.first[p + 1]!;
+    const lineBits = prefix.lineBits;
+    const lineIndexMask = prefix.lineIndexMask;
+    const end = prefix.first[p + 1]!;
     const live = prefix.live;
     const outcomeWin = automaton.outcomeWin;
     let win = 0;
-    for (let e = 2 * prefix.first[p]!; e < end; e += 2) {
-      const rowsAt = live[e]! * R;
-      let state = live[e + 1]!;
+    for (let e = prefix.first[p]!; e < end; e++) {
+      const entry = live[e]!;
+      const rowsAt = (entry & lineIndexMask) * R;
+      let state = entry >>> lineBits;
       // Every remaining reel, without an early exit: the dead state 0 steps to itself, so a fixed
       // trip count replaces a data-dependent (mispredicted) branch per step.
       for (let r = depth; r < R; r++) {
@@ -383,26 +440,40 @@ class CompiledReelGame implements CompiledGame {
     return win;
   }
 
-  /** Ways pays: per paying symbol, the run of reels from the left showing it, times the ways. */
+  /**
+   * Ways pays: per paying symbol, the run of reels from the left showing it, times the ways. Only
+   * the symbols shown on each of the first `waysMinRun` reels (the presence bits ANDed) can pay.
+   */
   private waysWins(set: CompiledReelSet, payHits: Float64Array): number {
     const R = this.reelCount;
     const P = this.waysPay.length;
+    const W = this.waysWords;
+    const minRun = this.waysMinRun;
+    if (minRun > R) return 0;
     const counts = set.waysCount;
+    const present = set.waysPresent;
     const stopAt = this.stopAt;
     let win = 0;
-    for (let p = 0; p < P; p++) {
-      let ways = 1;
-      let run = 0;
-      for (let r = 0; r < R; r++) {
-        const c = counts[stopAt[r]! * P + p]!;
-        if (c === 0) break;
-        ways *= c;
-        run++;
-      }
-      const pay = this.waysPay[p]![run]!;
-      if (pay !== 0) {
-        win += pay * ways;
-        payHits[this.waysPayIndex[p]![run]!]!++;
+    for (let w = 0; w < W; w++) {
+      let candidates = -1;
+      for (let r = 0; r < minRun; r++) candidates &= present[stopAt[r]! * W + w]!;
+      while (candidates !== 0) {
+        const low = candidates & -candidates;
+        candidates ^= low;
+        const p = w * 32 + 31 - Math.clz32(low);
+        let ways = 1;
+        let run = 0;
+        for (let r = 0; r < R; r++) {
+          const c = counts[stopAt[r]! * P + p]!;
+          if (c === 0) break;
+          ways *= c;
+          run++;
+        }
+        const pay = this.waysPay[p]![run]!;
+        if (pay !== 0) {
+          win += pay * ways;
+          payHits[this.waysPayIndex[p]![run]!]!++;
+        }
       }
     }
     return win;

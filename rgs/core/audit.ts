@@ -63,15 +63,28 @@ export function chainHash(prevHash: string, payload: string): string {
   return sha256Hex(prevHash + payload);
 }
 
-/** Appends one record to its chain inside the caller's transaction; returns its seq and hash. */
+export interface ChainHead {
+  readonly seq: bigint;
+  readonly hash: string;
+}
+
+/**
+ * Appends one record to its chain inside the caller's transaction; returns the new head.
+ * `knownHead`: the head this same transaction just wrote (saves reading it back).
+ */
 export async function appendAudit(
   tx: SqlExecutor,
   record: AuditRecord,
-): Promise<{ seq: bigint; hash: string }> {
-  const [head] = await tx.query<{ seq: bigint; hash: string }>(
-    'SELECT seq, hash FROM audit.events WHERE chain_id = $1 ORDER BY seq DESC LIMIT 1',
-    [record.chainId],
-  );
+  knownHead?: ChainHead,
+): Promise<ChainHead> {
+  const head =
+    knownHead ??
+    (
+      await tx.query<{ seq: bigint; hash: string }>(
+        'SELECT seq, hash FROM audit.events WHERE chain_id = $1 ORDER BY seq DESC LIMIT 1',
+        [record.chainId],
+      )
+    )[0];
   const seq = (head?.seq ?? 0n) + 1n;
   const prevHash = head?.hash ?? GENESIS_HASH;
   const payload = payloadOf(record, seq);

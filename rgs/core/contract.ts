@@ -30,7 +30,9 @@ export interface RgsError {
   readonly message: string;
 }
 
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: RgsError };
+export type Result<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: RgsError };
 
 export interface Balance {
   /** Minor units with 6 implied decimals (the API unit). */
@@ -138,7 +140,9 @@ export interface ReplayReport {
 export interface RgsCore {
   createPlayer(spec: PlayerSpec): Promise<Result<{ readonly playerId: string }>>;
   betConfig(gameId: string, currency: string): Result<BetConfig>;
-  jurisdiction(playerId: string): Promise<Result<{ readonly name: string; readonly flags: JurisdictionFlags }>>;
+  jurisdiction(
+    playerId: string,
+  ): Promise<Result<{ readonly name: string; readonly flags: JurisdictionFlags }>>;
   balance(playerId: string, currency: string): Promise<Result<Balance>>;
   /** The active round, else the last completed one, else null (resume on authenticate). */
   currentRound(playerId: string, gameId: string): Promise<Result<RoundDetail | null>>;

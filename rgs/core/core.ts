@@ -456,8 +456,23 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       ? null
       : { code: 'ERR_VAL', message: 'invalid playerId' };
 
-  const houseShard = async (tx: SqlExecutor, kind: 'house' | 'funding', currency: string, playerId: string) =>
-    await houseAccountId(tx, kind, currency, houseShardOf(playerId, shards));
+  // Account ids never change (accounts_guard), so the house shards' ids are cached.
+  const houseIds = new Map<string, bigint>();
+  const houseShard = async (
+    tx: SqlExecutor,
+    kind: 'house' | 'funding',
+    currency: string,
+    playerId: string,
+  ) => {
+    const shard = houseShardOf(playerId, shards);
+    const key = `${kind}/${currency}/${shard}`;
+    let id = houseIds.get(key);
+    if (id === undefined) {
+      id = await houseAccountId(tx, kind, currency, shard);
+      houseIds.set(key, id);
+    }
+    return id;
+  };
 
   // ----- players
 
@@ -766,7 +781,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
           ],
         );
         const chainId = playerChain(request.playerId);
-        await appendAudit(tx, {
+        const head = await appendAudit(tx, {
           chainId,
           kind: 'round.played',
           playerId: request.playerId,
@@ -793,15 +808,19 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
           },
         });
         if (closed) {
-          await appendAudit(tx, {
-            chainId,
-            kind: 'round.closed',
-            playerId: request.playerId,
-            roundId,
-            txId: null,
-            recordedAt: now,
-            data: { payoutMinor, serverSeed: serverSeedHex, balanceAfterMinor: balanceAfterDebit },
-          });
+          await appendAudit(
+            tx,
+            {
+              chainId,
+              kind: 'round.closed',
+              playerId: request.playerId,
+              roundId,
+              txId: null,
+              recordedAt: now,
+              data: { payoutMinor, serverSeed: serverSeedHex, balanceAfterMinor: balanceAfterDebit },
+            },
+            head,
+          );
         }
         const value: PlayValue = {
           balance: { amountMinor: balanceAfterDebit, currency: player.currency },

@@ -89,13 +89,12 @@ export async function writeLedgerTransaction(tx: SqlExecutor, t: LedgerTransacti
       t.createdAt,
     ],
   );
-  for (const p of t.postings) {
-    await tx.query('INSERT INTO rgs.postings (tx_id, account_id, amount_minor) VALUES ($1, $2, $3)', [
-      t.id,
-      p.accountId,
-      p.amountMinor,
-    ]);
-  }
+  // One statement; rows are applied in the order given (player first, house last).
+  const values = t.postings.map((_, i) => `($1, $${2 * i + 2}, $${2 * i + 3})`).join(', ');
+  await tx.query(`INSERT INTO rgs.postings (tx_id, account_id, amount_minor) VALUES ${values}`, [
+    t.id,
+    ...t.postings.flatMap((p) => [p.accountId, p.amountMinor]),
+  ]);
 }
 
 /**

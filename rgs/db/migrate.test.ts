@@ -75,7 +75,7 @@ describe('SqlClient', () => {
     await db.exec(
       'CREATE TABLE public.t_lock (id int PRIMARY KEY, n int NOT NULL); INSERT INTO public.t_lock VALUES (1, 0), (2, 0)',
     );
-    await db.exec('ALTER DATABASE ' + database.name + ' SET deadlock_timeout = 100');
+    await db.exec(`ALTER DATABASE ${database.name} SET deadlock_timeout = 100`);
     let attempts = 0;
     const crosswise = (first: number, second: number) =>
       db.transaction(async (tx) => {

@@ -118,20 +118,39 @@ describe('wallet flow', () => {
     expect((await client.balance()).balance.amount).toBe(ended.balance.amount);
   });
 
-  test('identical plays racing converge on one bet; Idempotency-Key retries return the same round', async () => {
+  test('racing plays: money exact without a key; one bet with a shared Idempotency-Key', async () => {
     const client = await newPlayer();
     const auth = await client.authenticate();
     const bet = auth.config.defaultBetLevel;
     const body = { sessionID: client.sessionID, amount: bet, mode: 'base' };
+    type Played = { round: { betID: string; active: boolean; payout: number } };
+
+    // Without a key, two identical plays cannot be told apart from two intended bets once the
+    // first has closed (a zero-win round closes inside /play). What must hold: every refusal is
+    // ERR_BE, and the balance is exact for the rounds that were accepted.
     const [a, b] = await Promise.all([client.raw('/wallet/play', body), client.raw('/wallet/play', body)]);
-    const ok = [a, b].filter((r) => r.status === 200);
-    expect(ok.length).toBeGreaterThanOrEqual(1);
-    const roundIds = new Set(ok.map((r) => (r.json as { round: { betID: string } }).round.betID));
-    expect(roundIds.size).toBe(1);
+    const accepted = [a, b].filter((r) => r.status === 200).map((r) => r.json as Played);
+    expect(accepted.length).toBeGreaterThanOrEqual(1);
     for (const r of [a, b].filter((r) => r.status !== 200)) expect(r.json).toMatchObject({ error: 'ERR_BE' });
-    const first = ok[0]!.json as { round: { betID: string; active: boolean; payout: number } };
-    if (first.round.active) await client.endRound();
-    const balanceAfterOne = START_BALANCE - bet + first.round.payout;
+    let expectedBalance = START_BALANCE;
+    for (const played of new Map(accepted.map((p) => [p.round.betID, p])).values()) {
+      expectedBalance += played.round.payout - bet;
+    }
+    if (accepted.some((p) => p.round.active)) await client.endRound();
+    expect((await client.balance()).balance.amount).toBe(expectedBalance);
+
+    // With a shared key, racing plays are one bet.
+    const raceKey = { 'Idempotency-Key': `race-${randomBytes(6).toString('hex')}` };
+    const raced = await Promise.all([
+      client.raw('/wallet/play', body, raceKey),
+      client.raw('/wallet/play', body, raceKey),
+    ]);
+    const racedOk = raced.filter((r) => r.status === 200).map((r) => r.json as Played);
+    expect(racedOk.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(racedOk.map((p) => p.round.betID)).size).toBe(1);
+    for (const r of raced.filter((r) => r.status !== 200)) expect(r.json).toMatchObject({ error: 'ERR_BE' });
+    if (racedOk[0]!.round.active) await client.endRound();
+    const balanceAfterOne = expectedBalance - bet + racedOk[0]!.round.payout;
     expect((await client.balance()).balance.amount).toBe(balanceAfterOne);
 
     // With an explicit key a blind retry is exact, even after the round closed.

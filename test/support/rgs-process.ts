@@ -193,7 +193,9 @@ export async function startRgsProcess(options: RgsProcessOptions): Promise<RgsPr
     const attempts = Math.ceil(timeoutMs / READY_POLL_INTERVAL_MS) + 1;
     for (let i = 0; i < attempts && Date.now() < deadline; i++) {
       if (child === undefined || child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`croupier rgs start exited (${child?.exitCode ?? child?.signalCode}):\n${output().slice(-3000)}`);
+        throw new Error(
+          `croupier rgs start exited (${child?.exitCode ?? child?.signalCode}):\n${output().slice(-3000)}`,
+        );
       }
       if (tls && ca === undefined) {
         try {
@@ -251,7 +253,8 @@ export async function startRgsProcess(options: RgsProcessOptions): Promise<RgsPr
     const current = child;
     if (current === undefined || current.exitCode !== null || current.signalCode !== null) return;
     current.kill('SIGKILL');
-    if (!(await exited(current, KILL_TIMEOUT_MS))) throw new Error(`rgs process ${current.pid} survived SIGKILL`);
+    if (!(await exited(current, KILL_TIMEOUT_MS)))
+      throw new Error(`rgs process ${current.pid} survived SIGKILL`);
   };
 
   const stop = async (): Promise<number | null> => {
@@ -286,7 +289,9 @@ export async function startRgsProcess(options: RgsProcessOptions): Promise<RgsPr
     dataDir,
     operatorSecret,
     get pid() {
-      return child !== undefined && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+      return child !== undefined && child.exitCode === null && child.signalCode === null
+        ? child.pid
+        : undefined;
     },
     get running() {
       return child !== undefined && child.exitCode === null && child.signalCode === null;
