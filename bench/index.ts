@@ -8,6 +8,8 @@ const SUITES: Record<string, () => Promise<{ run(options: { quick: boolean }): P
   gli: () => import('./gli.bench.ts'),
   sim: () => import('./sim.bench.ts'),
   math: () => import('./math.bench.ts'),
+  'rgs-core': () => import('./rgs-core.bench.ts'),
+  rgs: () => import('./rgs.bench.ts'),
 };
 
 const args = process.argv.slice(2);

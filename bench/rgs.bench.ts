@@ -408,7 +408,7 @@ export async function run(options: { quick: boolean }): Promise<void> {
       const rate = level.rounds / level.seconds;
       best = Math.max(best, rate);
       const hitPer10k = level.rounds > 0 ? Math.round((level.wins / level.rounds) * 10_000) : 3_000;
-      const ceiling = await runPgbench(pgbench, postgres.url, c, seconds, {
+      const ceiling = await runPgbench(pgbench, postgres.url, Math.min(c, RGS_POOL_CONNECTIONS), seconds, {
         hit: hitPer10k,
         bet,
         win: bet * 2,

@@ -38,7 +38,11 @@ export interface RunningRgs {
 }
 
 /** Opens the core; the default is createRgsCore from the rgs public module. */
-export type CoreFactory = (config: RgsConfig) => Promise<RgsCore>;
+/** Builds the core; `onFault` receives every server fault the core turns into ERR_GEN. */
+export type CoreFactory = (
+  config: RgsConfig,
+  onFault: (operation: string, error: unknown) => void,
+) => Promise<RgsCore>;
 
 /** The configured operator secret, or one generated once into <dataDir>/operator-secret (0600). */
 export function resolveOperatorSecret(config: Pick<RgsConfig, 'operatorSecret' | 'dataDir'>): {
@@ -92,14 +96,25 @@ export function postgresReadiness(url: string, timeoutMs = PROBE_TIMEOUT_MS): Re
   };
 }
 
-async function defaultCoreFactory(config: RgsConfig): Promise<RgsCore> {
+async function defaultCoreFactory(
+  config: RgsConfig,
+  onFault: (operation: string, error: unknown) => void,
+): Promise<RgsCore> {
   const { createRgsCore } = await import('./index.ts');
   return await createRgsCore({
+    onError: onFault,
     db:
       config.databaseUrl !== null
         ? { url: config.databaseUrl }
         : { pglite: true, dataDir: resolve(config.dataDir, 'pglite') },
   });
+}
+
+/** One line describing a fault: its code and message, never a stack or query parameters. */
+function faultMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error).slice(0, 300);
+  const code = (error as { code?: unknown }).code;
+  return `${typeof code === 'string' ? `${code}: ` : ''}${error.message.replace(/\s+/g, ' ').slice(0, 300)}`;
 }
 
 function oneLineError(what: string, error: unknown): Error {
@@ -114,9 +129,17 @@ export async function startRgs(
   const { secret, path: operatorSecretPath } = resolveOperatorSecret(config);
   const tls = config.tls ? await ensureLoopbackTls(config.dataDir) : null;
 
+  // Core faults (a database outage, a bug) reach the client as ERR_GEN; the operator must see them.
+  // Until the HTTP server (and its structured logger) exists they go to stderr as one JSON line.
+  let logFault = (operation: string, error: unknown): void => {
+    process.stderr.write(
+      `${JSON.stringify({ level: 50, msg: 'core fault', operation, error: faultMessage(error) })}\n`,
+    );
+  };
+  const onFault = (operation: string, error: unknown): void => logFault(operation, error);
   let core: RgsCore;
   try {
-    core = await (options.createCore ?? defaultCoreFactory)(config);
+    core = await (options.createCore ?? defaultCoreFactory)(config, onFault);
   } catch (error) {
     throw oneLineError('cannot open the RGS database', error);
   }
@@ -158,6 +181,8 @@ export async function startRgs(
         logLevel: config.logLevel === 'silent' ? false : config.logLevel,
       },
     });
+    const logger = http.app.log;
+    logFault = (operation, error) => logger.error({ operation, error: faultMessage(error) }, 'core fault');
     port = await http.listen(config.port, config.host);
   } catch (error) {
     await sessions.close().catch(() => {});

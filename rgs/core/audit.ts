@@ -68,6 +68,35 @@ export interface ChainHead {
   readonly hash: string;
 }
 
+/** A record sealed onto a chain head: the row to insert (appendAudit, or a combined statement). */
+export interface SealedAudit {
+  readonly record: AuditRecord;
+  readonly seq: bigint;
+  readonly payload: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/**
+ * Seals a record onto `head` (null: the chain is empty) without writing it: for callers that insert
+ * it in a statement of their own, inside the transaction that holds the player's lock.
+ */
+export function sealAudit(record: AuditRecord, head: ChainHead | null): SealedAudit {
+  const seq = (head?.seq ?? 0n) + 1n;
+  const prevHash = head?.hash ?? GENESIS_HASH;
+  const payload = payloadOf(record, seq);
+  return { record, seq, payload, prevHash, hash: chainHash(prevHash, payload) };
+}
+
+/** The insert's column values of a sealed record, in AUDIT_INSERT_COLUMNS order. */
+export function sealedAuditValues(sealed: SealedAudit): unknown[] {
+  const r = sealed.record;
+  return [r.chainId, sealed.seq, r.kind, r.playerId, r.roundId, r.txId, r.recordedAt, sealed.payload, sealed.prevHash, sealed.hash];
+}
+
+export const AUDIT_INSERT_COLUMNS =
+  'chain_id, seq, kind, player_id, round_id, tx_id, recorded_at, payload, prev_hash, hash';
+
 /**
  * Appends one record to its chain inside the caller's transaction; returns the new head.
  * `knownHead`: the head this same transaction just wrote (saves reading it back).

@@ -28,6 +28,8 @@ export interface RgsError {
   readonly code: RgsErrorCode;
   /** One human-readable line; never a stack trace, never personal data. */
   readonly message: string;
+  /** When retrying makes sense only later (minimum round duration): after this many ms. */
+  readonly retryAfterMs?: number;
 }
 
 export type Result<T> =
@@ -122,6 +124,25 @@ export interface PlayerSpec {
   readonly jurisdiction: string;
 }
 
+/** A play session as the core sees it (reality checks, session timer, net position). */
+export interface SessionStatus {
+  readonly sessionId: string;
+  readonly startedAt: string;
+  /** Play time of the session so far. */
+  readonly elapsedMs: number;
+  /** Wins credited minus stakes debited in this session (rounds not voided); negative: a loss. */
+  readonly netPositionMinor: bigint;
+  readonly wageredMinor: bigint;
+  readonly wonMinor: bigint;
+  readonly rounds: number;
+  /** The jurisdiction's reality-check interval (0: none). */
+  readonly realityCheckIntervalMs: number;
+  /** When play will next be refused until a reality check is acknowledged (null: never). */
+  readonly realityCheckDueAt: string | null;
+  /** A reality check is due now: play is refused until it is acknowledged. */
+  readonly realityCheckDue: boolean;
+}
+
 export interface VerifyReport {
   readonly ok: boolean;
   readonly checked: number;
@@ -140,9 +161,14 @@ export interface ReplayReport {
 export interface RgsCore {
   createPlayer(spec: PlayerSpec): Promise<Result<{ readonly playerId: string }>>;
   betConfig(gameId: string, currency: string): Result<BetConfig>;
-  jurisdiction(
-    playerId: string,
-  ): Promise<Result<{ readonly name: string; readonly flags: JurisdictionFlags }>>;
+  jurisdiction(playerId: string): Promise<
+    Result<{
+      readonly name: string;
+      readonly flags: JurisdictionFlags;
+      /** Play time after which a reality check must be acknowledged (0 or absent: none). */
+      readonly realityCheckIntervalMs?: number;
+    }>
+  >;
   balance(playerId: string, currency: string): Promise<Result<Balance>>;
   /** The active round, else the last completed one, else null (resume on authenticate). */
   currentRound(playerId: string, gameId: string): Promise<Result<RoundDetail | null>>;
@@ -154,6 +180,24 @@ export interface RgsCore {
   /** The last `limit` rounds (at least 10 kept), newest first, with their steps. */
   recall(playerId: string, limit: number): Promise<Result<readonly RoundDetail[]>>;
   replay(roundId: string): Promise<Result<ReplayReport>>;
+  /** One round by id, with its state (book events); ERR_BNF when unknown. */
+  round(roundId: string): Promise<Result<RoundDetail>>;
+  /**
+   * Records the start of a play session (idempotent: the first start counts). Play in a session
+   * the core was never told about starts its clock at the first play.
+   */
+  startSession(request: {
+    readonly playerId: string;
+    readonly sessionId: string;
+  }): Promise<Result<SessionStatus>>;
+  /**
+   * The session's reality check: elapsed time, net position; when one is due, acknowledges it
+   * (audited) so that play may resume for another interval. `acknowledged` says whether it did.
+   */
+  realityCheck(request: {
+    readonly playerId: string;
+    readonly sessionId: string;
+  }): Promise<Result<SessionStatus & { readonly acknowledged: boolean }>>;
   verifyLedger(): Promise<VerifyReport>;
   verifyAudit(): Promise<VerifyReport>;
   close(): Promise<void>;

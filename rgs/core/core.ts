@@ -619,13 +619,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       if (!validRequestId(request?.requestId)) return fail('ERR_VAL', 'invalid requestId');
       const bad = checkPlayerId(request.playerId);
       if (bad) return { ok: false, error: bad };
-      if (
-        typeof request.sessionId !== 'string' ||
-        request.sessionId.length === 0 ||
-        request.sessionId.length > 200
-      ) {
-        return fail('ERR_VAL', 'invalid sessionId');
-      }
+      if (!validSessionId(request.sessionId)) return fail('ERR_VAL', 'invalid sessionId');
       const served = typeof request.gameId === 'string' ? games.get(request.gameId) : undefined;
       if (served === undefined) return fail('ERR_VAL', 'unknown game');
       const costMultiplier =
@@ -650,65 +644,70 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
         mode: request.mode,
         amountMinor: request.amountMinor,
       });
+      // Everything that does not depend on the player's row is prepared before the transaction
+      // (validation, hashes, the following round's seed and its commitment, ids): the lock is held
+      // for one read, the evaluation and one write.
       const followingSeed = newSeed();
+      const betKey = `bet:${request.requestId}`;
+      const roundId = randomUUID();
+      const betTxId = randomUUID();
+      const chainId = playerChain(request.playerId);
       return await moneyTx(async (tx): Promise<Result<PlayValue>> => {
-        const player = await lockPlayer(tx, request.playerId);
-        if (player === undefined) return fail('ERR_VAL', 'unknown player');
-        const prior = await priorRequest(tx, request.requestId, 'play', hash);
+        const now = clock();
+        // Round trip 1 (after BEGIN): lock, then idempotency, tombstone, active round, last start,
+        // loss window, audit head, session (rgs.money_call_context, migration 005).
+        const ctx = await moneyCallContext(tx, request.playerId, request.requestId, betKey, request.sessionId, now);
+        if (ctx === undefined) return fail('ERR_VAL', 'unknown player');
+        const prior = priorOf(ctx, 'play', hash);
         if (prior.outcome === 'replay') return ok(prior.response as PlayValue);
         if (prior.outcome === 'conflict') return fail('ERR_IDEM', IDEM_MESSAGE);
-        if (player.currency !== request.currency) {
-          return fail('ERR_VAL', `the player's currency is ${player.currency}`);
+        if (ctx.currency !== request.currency) {
+          return fail('ERR_VAL', `the player's currency is ${ctx.currency}`);
         }
-        const betKey = `bet:${request.requestId}`;
-        const [state] = await tx.query<{
-          tombstoned: boolean;
-          active_game: string | null;
-          last_start: Date | null;
-        }>(
-          `SELECT EXISTS (SELECT 1 FROM rgs.ledger_transactions WHERE tombstone AND reference_key = $1) AS tombstoned,
-                  (SELECT game_id FROM rgs.rounds WHERE player_id = $2 AND status = 'active') AS active_game,
-                  (SELECT started_at FROM rgs.rounds WHERE player_id = $2 ORDER BY nonce DESC LIMIT 1) AS last_start`,
-          [betKey, request.playerId],
-        );
-        if (state!.tombstoned) return fail('ERR_VAL', 'this bet was rolled back and cannot be placed');
-        if (state!.active_game !== null) {
-          return fail('ERR_BE', `a round of ${state!.active_game} is active: end it first`);
+        if (ctx.tombstoned) return fail('ERR_VAL', 'this bet was rolled back and cannot be placed');
+        if (ctx.active_game_id !== null) {
+          return fail('ERR_BE', `a round of ${ctx.active_game_id} is active: end it first`);
         }
-        const now = clock();
-        const refusal = await complianceRefusal(
-          tx,
-          request.playerId,
-          player,
-          costMinor,
-          now,
-          state!.last_start,
-        );
+        const policy = policyOf(ctx.jurisdiction);
+        const refusal = playRefusal(ctx, policy, costMinor, now);
         if (refusal !== null) {
-          await appendAudit(tx, {
-            chainId: playerChain(request.playerId),
-            kind: 'compliance.refused',
-            playerId: request.playerId,
-            roundId: null,
-            txId: null,
-            recordedAt: now,
-            data: { requestId: request.requestId, reason: refusal, gameId: served.id, costMinor },
-          });
-          return fail('ERR_GLE', `gambling limit: ${refusal}`);
+          await appendAudit(
+            tx,
+            {
+              chainId,
+              kind: 'compliance.refused',
+              playerId: request.playerId,
+              roundId: null,
+              txId: null,
+              recordedAt: now,
+              data: {
+                requestId: request.requestId,
+                sessionId: request.sessionId,
+                reason: refusal.reason,
+                gameId: served.id,
+                costMinor,
+              },
+            },
+            headOf(ctx),
+          );
+          return {
+            ok: false,
+            error: {
+              code: 'ERR_GLE',
+              message: `gambling limit: ${refusal.reason}`,
+              ...(refusal.retryAfterMs !== undefined ? { retryAfterMs: refusal.retryAfterMs } : {}),
+            },
+          };
         }
-        if (player.balance_minor < costMinor) return fail('ERR_IPB', 'insufficient balance');
+        if (ctx.balance_minor < costMinor) return fail('ERR_IPB', 'insufficient balance');
 
-        const serverSeedHex = player.next_server_seed;
-        const nonce = Number(player.next_nonce);
+        const serverSeedHex = ctx.next_server_seed;
+        const nonce = Number(ctx.next_nonce);
         const outcome = playRound(
           served.game,
           request.mode,
           choice,
-          new ProvablyFairSource({
-            serverSeed: hexToBytes(serverSeedHex),
-            clientSeed: player.client_seed,
-            nonce,
-          }),
+          new ProvablyFairSource({ serverSeed: hexToBytes(serverSeedHex), clientSeed: ctx.client_seed, nonce }),
         );
         if (BigInt(outcome.stakeMinor) * 10_000n !== costMinor) {
           throw new Error(
@@ -717,147 +716,181 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
         }
         const payoutMinor = unitsToApi(outcome.totalWinUnits, choice);
         const events = bookEvents(outcome);
-        const roundId = randomUUID();
-        const betTxId = randomUUID();
-        const balanceAfterDebit = player.balance_minor - costMinor;
+        const stateJson = JSON.stringify(events);
+        const balanceAfterDebit = ctx.balance_minor - costMinor;
         const closed = payoutMinor === 0n;
-        await writeLedgerTransaction(tx, {
+        const bet: LedgerTransaction = {
           id: betTxId,
           kind: 'bet',
           idempotencyKey: betKey,
           requestHash: hash,
           playerId: request.playerId,
-          currency: player.currency,
+          currency: ctx.currency,
           amountMinor: costMinor,
           roundId,
           referenceTxId: null,
           createdAt: now,
           postings: [
-            { accountId: player.account_id, amountMinor: -costMinor },
+            { accountId: ctx.account_id, amountMinor: -costMinor },
             {
-              accountId: await houseShard(tx, 'house', player.currency, request.playerId),
+              accountId: await houseShard(tx, 'house', ctx.currency, request.playerId),
               amountMinor: costMinor,
             },
           ],
-        });
-        await tx.query(
-          `UPDATE rgs.players SET next_nonce = next_nonce + 1, next_server_seed = $2, next_seed_commitment = $3
-            WHERE id = $1`,
-          [request.playerId, followingSeed.hex, followingSeed.commitment],
-        );
-        const [row] = await tx.query<RoundRow>(
-          `INSERT INTO rgs.rounds (id, player_id, session_id, game_id, game_version, math_hash, mode, currency,
-              amount_minor, cost_minor, payout_minor, coin_value_minor, bet_level, status, event, state,
-              server_seed_commitment, server_seed, client_seed, nonce, balance_before_minor, balance_after_minor,
-              bet_tx_id, started_at, ended_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, $15::jsonb, $16, $17, $18,
-                   $19, $20, $21, $22, $23, $24)
-           RETURNING ${ROUND_COLUMNS}`,
-          [
+        };
+        const row: RoundRow = {
+          id: roundId,
+          player_id: request.playerId,
+          game_id: served.id,
+          game_version: served.version,
+          math_hash: served.mathHash,
+          mode: request.mode,
+          currency: ctx.currency,
+          amount_minor: request.amountMinor,
+          cost_minor: costMinor,
+          payout_minor: payoutMinor,
+          coin_value_minor: choice.coinValueMinor,
+          bet_level: choice.betLevel,
+          status: closed ? 'closed' : 'active',
+          event: null,
+          state: JSON.parse(stateJson) as unknown[],
+          server_seed_commitment: ctx.next_seed_commitment,
+          server_seed: serverSeedHex,
+          client_seed: ctx.client_seed,
+          nonce: ctx.next_nonce,
+          balance_before_minor: ctx.balance_minor,
+          balance_after_minor: closed ? balanceAfterDebit : null,
+          bet_tx_id: betTxId,
+          started_at: now,
+          ended_at: closed ? now : null,
+        };
+        const played = sealAudit(
+          {
+            chainId,
+            kind: 'round.played',
+            playerId: request.playerId,
             roundId,
-            request.playerId,
-            request.sessionId,
-            served.id,
-            served.version,
-            served.mathHash,
-            request.mode,
-            player.currency,
-            request.amountMinor,
-            costMinor,
-            payoutMinor,
-            choice.coinValueMinor,
-            choice.betLevel,
-            closed ? 'closed' : 'active',
-            JSON.stringify(events),
-            player.next_seed_commitment,
-            serverSeedHex,
-            player.client_seed,
-            nonce,
-            player.balance_minor,
-            closed ? balanceAfterDebit : null,
-            betTxId,
-            now,
-            closed ? now : null,
-          ],
-        );
-        const chainId = playerChain(request.playerId);
-        const head = await appendAudit(tx, {
-          chainId,
-          kind: 'round.played',
-          playerId: request.playerId,
-          roundId,
-          txId: betTxId,
-          recordedAt: now,
-          data: {
-            requestId: request.requestId,
-            sessionId: request.sessionId,
-            gameId: served.id,
-            gameVersion: served.version,
-            mathHash: served.mathHash,
-            mode: request.mode,
-            amountMinor: request.amountMinor,
-            costMinor,
-            payoutMinor,
-            bet: choice,
-            stateSha256: stateHash(events),
-            serverSeedCommitment: player.next_seed_commitment,
-            clientSeed: player.client_seed,
-            nonce,
-            balanceBeforeMinor: player.balance_minor,
-            balanceAfterDebitMinor: balanceAfterDebit,
-          },
-        });
-        if (closed) {
-          await appendAudit(
-            tx,
-            {
-              chainId,
-              kind: 'round.closed',
-              playerId: request.playerId,
-              roundId,
-              txId: null,
-              recordedAt: now,
-              data: { payoutMinor, serverSeed: serverSeedHex, balanceAfterMinor: balanceAfterDebit },
+            txId: betTxId,
+            recordedAt: now,
+            data: {
+              requestId: request.requestId,
+              sessionId: request.sessionId,
+              gameId: served.id,
+              gameVersion: served.version,
+              mathHash: served.mathHash,
+              mode: request.mode,
+              amountMinor: request.amountMinor,
+              costMinor,
+              payoutMinor,
+              bet: choice,
+              stateSha256: stateHash(events),
+              serverSeedCommitment: ctx.next_seed_commitment,
+              clientSeed: ctx.client_seed,
+              nonce,
+              balanceBeforeMinor: ctx.balance_minor,
+              balanceAfterDebitMinor: balanceAfterDebit,
             },
-            head,
+          },
+          headOf(ctx),
+        );
+        const audits = [played];
+        if (closed) {
+          audits.push(
+            sealAudit(
+              {
+                chainId,
+                kind: 'round.closed',
+                playerId: request.playerId,
+                roundId,
+                txId: null,
+                recordedAt: now,
+                data: { payoutMinor, serverSeed: serverSeedHex, balanceAfterMinor: balanceAfterDebit },
+              },
+              played,
+            ),
           );
         }
         const value: PlayValue = {
-          balance: { amountMinor: balanceAfterDebit, currency: player.currency },
-          round: roundDetail(row!),
+          balance: { amountMinor: balanceAfterDebit, currency: ctx.currency },
+          round: roundDetail(row),
         };
-        await storeResponse(tx, request.requestId, 'play', request.playerId, hash, value, now);
+        // Round trip 2: every write of the round in one statement (then COMMIT): the bet and its
+        // postings, the player's next seed, the round, its audit record(s), the session's start
+        // (first play of a session under reality checks) and the stored response.
+        const startsSession = (policy.realityCheckIntervalMs ?? 0) > 0 && ctx.session_started_at === null;
+        const p = new Params();
+        const parts = [
+          `bet AS (${ledgerInsert(p, bet)})`,
+          `legs AS (${postingsInsert(p, bet)})`,
+          `seed AS (UPDATE rgs.players SET next_nonce = next_nonce + 1, next_server_seed = ${p.add(followingSeed.hex)},
+                    next_seed_commitment = ${p.add(followingSeed.commitment)}
+                     WHERE id = ${p.add(request.playerId)}::uuid AND next_nonce = ${p.add(ctx.next_nonce)}::bigint
+                    RETURNING 1 AS one)`,
+          `round AS (${roundInsert(p, row, stateJson, request.sessionId)})`,
+          `audit AS (${auditInsert(p, audits)})`,
+          ...(startsSession
+            ? [
+                `session AS (INSERT INTO rgs.play_sessions (player_id, session_id, started_at, reality_checked_at)
+                   VALUES (${p.add(request.playerId)}, ${p.add(request.sessionId)}, ${p.add(now)}, ${p.add(now)})
+                   ON CONFLICT (player_id, session_id) DO NOTHING)`,
+              ]
+            : []),
+          `stored AS (${requestInsert(p, request.requestId, 'play', request.playerId, hash, value, now)})`,
+        ];
+        const [written] = await tx.query<{ n: bigint }>(
+          `WITH ${parts.join(',\n')}\nSELECT count(*) AS n FROM seed`,
+          p.values,
+          { prepare: `rgs-play-${closed ? 'closed' : 'open'}${startsSession ? '-session' : ''}` },
+        );
+        if (written?.n !== 1n) throw new Error(`invariant: player ${request.playerId} changed under its lock`);
         return ok(value);
       });
     });
 
-  async function complianceRefusal(
-    tx: SqlExecutor,
-    playerId: string,
-    player: LockedPlayer,
+  /** The jurisdiction policy of a player; a player's jurisdiction is always configured. */
+  const policyOf = (name: string): JurisdictionPolicy => {
+    const policy = jurisdictions[name];
+    if (policy === undefined) throw new Error(`unconfigured jurisdiction ${name}`);
+    return policy;
+  };
+
+  /**
+   * Why the play is refused (self-exclusion, minimum round duration, reality check due, loss
+   * limit), or null. Pure: everything it needs was read under the player's lock.
+   */
+  function playRefusal(
+    ctx: MoneyCallContext,
+    policy: JurisdictionPolicy,
     costMinor: bigint,
     now: Date,
-    lastStart: Date | null,
-  ): Promise<string | null> {
-    if (player.self_excluded_until !== null && player.self_excluded_until > now) {
-      return `self-excluded until ${player.self_excluded_until.toISOString()}`;
+  ): { readonly reason: string; readonly retryAfterMs?: number } | null {
+    if (ctx.self_excluded_until !== null && ctx.self_excluded_until > now) {
+      return { reason: `self-excluded until ${ctx.self_excluded_until.toISOString()}` };
     }
-    const policy = jurisdictions[player.jurisdiction];
-    if (policy === undefined) throw new Error(`unconfigured jurisdiction ${player.jurisdiction}`);
     const minMs = policy.flags.minimumRoundDurationMs;
-    if (minMs > 0 && lastStart !== null && now.getTime() - lastStart.getTime() < minMs) {
-      return `minimum round duration ${minMs} ms`;
+    if (minMs > 0 && ctx.last_start !== null) {
+      const sinceMs = now.getTime() - ctx.last_start.getTime();
+      if (sinceMs < minMs) {
+        const retryAfterMs = minMs - Math.max(0, sinceMs);
+        return {
+          reason: `minimum round duration ${minMs} ms: next round allowed in ${retryAfterMs} ms`,
+          retryAfterMs,
+        };
+      }
     }
-    if (player.loss_limit_minor !== null && player.loss_limit_window_ms !== null) {
-      const since = new Date(now.getTime() - Number(player.loss_limit_window_ms));
-      const [row] = await tx.query<{ loss: bigint }>(
-        `SELECT coalesce(sum(cost_minor - payout_minor), 0)::bigint AS loss FROM rgs.rounds
-          WHERE player_id = $1 AND status <> 'voided' AND started_at > $2`,
-        [playerId, since],
-      );
+    const intervalMs = policy.realityCheckIntervalMs ?? 0;
+    if (intervalMs > 0 && ctx.session_checked_at !== null && ctx.session_started_at !== null) {
+      const sinceCheckMs = now.getTime() - ctx.session_checked_at.getTime();
+      if (sinceCheckMs >= intervalMs) {
+        const elapsedMin = Math.floor((now.getTime() - ctx.session_started_at.getTime()) / 60_000);
+        return { reason: `reality check due: ${elapsedMin} min of play in this session; acknowledge it to continue` };
+      }
+    }
+    if (ctx.loss_limit_minor !== null && ctx.loss_limit_window_ms !== null) {
+      const loss = ctx.window_loss_minor ?? 0n;
       // Worst case of this round: the whole cost is lost.
-      if (row!.loss + costMinor > player.loss_limit_minor) {
-        return `loss limit ${player.loss_limit_minor} over ${player.loss_limit_window_ms} ms`;
+      if (loss + costMinor > ctx.loss_limit_minor) {
+        return { reason: `loss limit ${ctx.loss_limit_minor} over ${ctx.loss_limit_window_ms} ms` };
       }
     }
     return null;

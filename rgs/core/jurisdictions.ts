@@ -18,6 +18,12 @@ export type IncompleteRoundPolicy = 'complete' | 'void-refund';
 export interface JurisdictionPolicy {
   readonly flags: JurisdictionFlags;
   readonly incompleteRounds: IncompleteRoundPolicy;
+  /**
+   * Reality checks: after this much play time in a session (since its start or the last
+   * acknowledgement) play is refused (ERR_GLE "reality check due") until the player acknowledges
+   * it. 0 or absent: none.
+   */
+  readonly realityCheckIntervalMs?: number;
 }
 
 const NO_RESTRICTIONS: JurisdictionFlags = {
@@ -53,6 +59,28 @@ export const DEFAULT_JURISDICTIONS: Readonly<Record<string, JurisdictionPolicy>>
       minimumRoundDurationMs: 2_500,
     },
     incompleteRounds: 'complete',
+  },
+  /**
+   * Great Britain, after the UK Gambling Commission's online slot design rules (2021) and remote
+   * technical standards (RTS 13/14): no autoplay, no turbo or super turbo, no slam stop, at least
+   * 2.5 s between the starts of two rounds (enforced by the core), net position, RTP and a session
+   * timer shown, and a reality check every hour of play (acknowledged via POST
+   * /session/reality-check). Buy features are not banned by those rules and stay enabled.
+   */
+  UK: {
+    flags: {
+      ...NO_RESTRICTIONS,
+      disabledTurbo: true,
+      disabledSuperTurbo: true,
+      disabledAutoplay: true,
+      disabledSlamstop: true,
+      displayNetPosition: true,
+      displayRTP: true,
+      displaySessionTimer: true,
+      minimumRoundDurationMs: 2_500,
+    },
+    incompleteRounds: 'complete',
+    realityCheckIntervalMs: 3_600_000,
   },
   /** Social-casino example (play money); unfinished rounds are voided and refunded. */
   social: { flags: { ...NO_RESTRICTIONS, socialCasino: true }, incompleteRounds: 'void-refund' },

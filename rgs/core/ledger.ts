@@ -63,8 +63,8 @@ export async function houseAccountId(
   return row.id;
 }
 
-/** Inserts a ledger transaction and its postings (balances move through the posting trigger). */
-export async function writeLedgerTransaction(tx: SqlExecutor, t: LedgerTransaction): Promise<void> {
+/** Throws unless the postings are non-zero, at least two, and sum to zero (checked again at COMMIT). */
+export function assertBalanced(t: Pick<LedgerTransaction, 'id' | 'postings'>): void {
   let sum = 0n;
   for (const p of t.postings) {
     if (p.amountMinor === 0n) throw new Error('invariant: zero posting');
@@ -72,6 +72,11 @@ export async function writeLedgerTransaction(tx: SqlExecutor, t: LedgerTransacti
   }
   if (sum !== 0n || t.postings.length < 2)
     throw new Error(`invariant: unbalanced ledger transaction ${t.id}`);
+}
+
+/** Inserts a ledger transaction and its postings (balances move through the posting trigger). */
+export async function writeLedgerTransaction(tx: SqlExecutor, t: LedgerTransaction): Promise<void> {
+  assertBalanced(t);
   await tx.query(
     `INSERT INTO rgs.ledger_transactions
        (id, kind, idempotency_key, request_hash, player_id, currency, amount_minor, round_id, reference_tx_id, created_at)

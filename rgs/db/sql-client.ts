@@ -21,8 +21,21 @@ export type SqlParam = string | number | bigint | boolean | null | Date | readon
 export type SqlRow = Record<string, unknown>;
 
 /** What can run a statement: the client itself, or a transaction handed to `transaction(fn)`. */
+export interface QueryOptions {
+  /**
+   * Name of a prepared statement (PostgreSQL: parsed and planned once per connection, then only
+   * bound and executed). For the hot statements of a round; the name must always go with the same
+   * text. PGlite ignores it.
+   */
+  readonly prepare?: string;
+}
+
 export interface SqlExecutor {
-  query<R extends SqlRow = SqlRow>(text: string, params?: readonly SqlParam[]): Promise<R[]>;
+  query<R extends SqlRow = SqlRow>(
+    text: string,
+    params?: readonly SqlParam[],
+    options?: QueryOptions,
+  ): Promise<R[]>;
   /** Runs a multi-statement script without parameters (migrations). */
   exec(script: string): Promise<void>;
 }
@@ -134,8 +147,12 @@ export function createPgClient(databaseUrl: string, options: PgClientOptions = {
   pool.on('error', (error) => options.onIdleError?.(error));
 
   const executorOf = (client: pg.PoolClient): SqlExecutor => ({
-    async query<R extends SqlRow>(text: string, params?: readonly SqlParam[]) {
-      const result = await client.query(text, normalizeParams(params));
+    async query<R extends SqlRow>(text: string, params?: readonly SqlParam[], options?: QueryOptions) {
+      const values = normalizeParams(params);
+      const result =
+        options?.prepare === undefined
+          ? await client.query(text, values)
+          : await client.query({ name: options.prepare, text, values });
       return result.rows as R[];
     },
     async exec(script: string) {
@@ -145,8 +162,12 @@ export function createPgClient(databaseUrl: string, options: PgClientOptions = {
 
   return {
     kind: 'pg',
-    async query<R extends SqlRow>(text: string, params?: readonly SqlParam[]) {
-      const result = await pool.query(text, normalizeParams(params));
+    async query<R extends SqlRow>(text: string, params?: readonly SqlParam[], options?: QueryOptions) {
+      const values = normalizeParams(params);
+      const result =
+        options?.prepare === undefined
+          ? await pool.query(text, values)
+          : await pool.query({ name: options.prepare, text, values });
       return result.rows as R[];
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, txOptions?: TransactionOptions) {
