@@ -48,6 +48,13 @@ export {
   stopSelectionChannels,
 } from './inputs.ts';
 export {
+  type LiveRgsOptions,
+  type LiveRgsSample,
+  rgsStopChannels,
+  type SampledRound,
+  sampleRgsStops,
+} from './inputs-rgs.ts';
+export {
   asciiToBits,
   bytesToBits,
   DEFAULT_NIST_PARAMS,

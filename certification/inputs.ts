@@ -15,9 +15,11 @@
  *   `drawStops` (the evaluator's draw: `uniformInt`, or the exact weighted draw of a virtual reel),
  *   left to right, from the named generator; channel r is the stops of reel r. Weighted reels are
  *   tested against their weights.
- * - A live RGS (later) is one more adapter: `scaledSequence(k)` would replay recorded rounds from
- *   the RGS's round recall (one channel per reel, weights from the certified game definition) and
- *   `identity` would carry the RGS URL, game id, math hash and round-id range. Nothing else changes.
+ * - `rgs`: a live RGS. Rounds are first played through its HTTP API and recorded to a sample file
+ *   (`sampleRgsStops` in inputs-rgs.ts: the reel stops each served round revealed, with its math
+ *   hash and provably-fair data); workers re-read that file, since they open inputs synchronously.
+ *   Sequence k is rounds [k*draws, (k+1)*draws) of the sample, one channel per reel, tested against
+ *   the certified game definition (its math hash must be the one the RGS served). GLI only.
  *
  * Inputs travel to worker threads as `InputSpec` (plain JSON) and are reopened there with
  * `openInput`.
@@ -27,6 +29,7 @@ import { readFileSync } from 'node:fs';
 import { drawStops, type Game, loadGameFile, type PreparedReel } from '../games/index.ts';
 import { createGenerator, GENERATORS, type RandomSource, uniformInt } from '../rng/index.ts';
 import type { ScaledSourceDescription } from './gli/types.ts';
+import { type LiveRgsSample, rgsStopChannels } from './inputs-rgs.ts';
 import { asciiToBits, bytesToBits } from './nist/index.ts';
 
 export const SEQUENCE_SEED_DOMAIN = 'croupier/rng-test/v1/sequence';
@@ -55,6 +58,15 @@ export type InputSpec =
       readonly reelSet?: string;
       readonly generator: string;
       readonly seedHex: string;
+    }
+  | {
+      readonly kind: 'rgs';
+      /** A recorded `LiveRgsSample` (JSON). */
+      readonly path: string;
+      /** The certified game definition the served rounds must match. */
+      readonly gamePath: string;
+      readonly reelSet?: string;
+      readonly sha256?: string;
     };
 
 /** What the report records about the input: enough to rerun it. */
@@ -89,7 +101,13 @@ export type InputIdentity =
       readonly seedGenerated: boolean;
       readonly sequenceSeeds: string;
       readonly stopSelection: string;
-    };
+    }
+  | (LiveRgsSample['identity'] & {
+      readonly samplePath: string;
+      readonly sampleSha256: string;
+      readonly gamePath: string;
+      readonly reelSet: string;
+    });
 
 /** One stream of scaled draws of one sequence (a game has one channel per reel). */
 export interface ScaledChannel {
@@ -160,6 +178,8 @@ export function openInput(spec: InputSpec, seedGenerated = false): BatteryInput 
       return fileInput(spec);
     case 'game':
       return gameInput(spec, seedGenerated);
+    case 'rgs':
+      return rgsInput(spec);
   }
 }
 
@@ -418,6 +438,66 @@ function gameInput(spec: Extract<InputSpec, { kind: 'game' }>, seedGenerated: bo
       const source = createGenerator(spec.generator, sequenceSeed(seed, sequence));
       return stopSelectionChannels(reels, source, draws);
     },
+    sequencesAvailable: () => Number.POSITIVE_INFINITY,
+  };
+}
+
+function rgsInput(spec: Extract<InputSpec, { kind: 'rgs' }>): BatteryInput {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(spec.path);
+  } catch (error) {
+    throw new InputError(
+      `cannot read RGS sample ${spec.path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (spec.sha256 !== undefined && spec.sha256 !== sha256) {
+    throw new InputError(`RGS sample ${spec.path} changed while the run was going (sha256 ${sha256})`);
+  }
+  let sample: LiveRgsSample;
+  try {
+    sample = JSON.parse(bytes.toString('utf8')) as LiveRgsSample;
+  } catch {
+    throw new InputError(`RGS sample ${spec.path} is not JSON`);
+  }
+  if (sample?.identity?.kind !== 'rgs' || !Array.isArray(sample.rounds)) {
+    throw new InputError(
+      `${spec.path} is not a recorded RGS sample (croupier rng test --rgs-url … --sample-out)`,
+    );
+  }
+  let game: Game;
+  try {
+    game = loadGameFile(spec.gamePath);
+  } catch (error) {
+    throw new InputError((error as Error).message);
+  }
+  const { reelSet } = gameReels(game, spec.reelSet);
+  const channels = rgsStopChannels(sample, game, reelSet);
+  const rounds = channels[0]?.draws.length ?? 0;
+  return {
+    spec: { ...spec, reelSet, sha256 },
+    identity: {
+      ...sample.identity,
+      samplePath: spec.path,
+      sampleSha256: sha256,
+      gamePath: spec.gamePath,
+      reelSet,
+    },
+    bits() {
+      throw new InputError('a live RGS input feeds the GLI battery only (use --battery gli)');
+    },
+    scaledSequence(sequence, draws) {
+      const end = (sequence + 1) * draws;
+      if (end > rounds) {
+        throw new InputError(
+          `the RGS sample holds ${rounds} rounds on reel set ${reelSet}; sequence ${sequence} needs ${end}`,
+        );
+      }
+      return channels.map((c) => ({ ...c, draws: c.draws.slice(sequence * draws, end) }));
+    },
+    // Sequences are counted in rounds (draws), which the runner does not pass here; scaledSequence
+    // refuses a sequence the sample cannot fill, and the CLI sizes --draws from the sample.
     sequencesAvailable: () => Number.POSITIVE_INFINITY,
   };
 }

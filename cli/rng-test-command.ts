@@ -3,7 +3,9 @@
  * draws) over a generator, a file or a game's production stop selection. Prints a summary table
  * (or JSON), writes the full report with every P-value to --out, exits 1 when a test fails.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   type BatteryChoice,
@@ -16,7 +18,9 @@ import {
   type RngTestPlan,
   type RngTestReport,
   runRngTests,
+  sampleRgsStops,
 } from '../certification/index.ts';
+import { loadGameFile } from '../games/index.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from './errors.ts';
 import { formatTable, printJson } from './output.ts';
 import { createProgress } from './progress.ts';
@@ -34,6 +38,12 @@ interface RngTestOptions {
   format?: 'binary' | 'ascii';
   game?: string;
   reelSet?: string;
+  rgsUrl?: string;
+  rgsSample?: string;
+  operatorToken?: string;
+  rounds?: number;
+  ca?: string;
+  sampleOut?: string;
   workers?: number;
   nistTests?: string[];
   gliTests?: string[];
@@ -87,6 +97,18 @@ export function registerRngTestCommand(rng: Command): void {
     .option('--game <file>', "test a game's production stop selection (one GLI channel per reel)")
     .option('--reel-set <name>', 'reel set of --game (default: base, else the first)')
     .option(
+      '--rgs-url <url>',
+      'live RGS: play --rounds rounds of --game through its HTTP API, test the served stops (GLI)',
+    )
+    .option('--operator-token <jwt>', 'operator token for --rgs-url (default: $CROUPIER_OPERATOR_TOKEN)')
+    .option('--rounds <n>', 'rounds to sample from --rgs-url', positiveInteger('--rounds', 1_000_000), 10_000)
+    .option('--ca <file>', "PEM CA to trust for an https --rgs-url (the RGS's loopback CA)")
+    .option('--sample-out <file>', 'where to record the live sample (default: a file in the temp folder)')
+    .option(
+      '--rgs-sample <file>',
+      'a recorded live-RGS sample (from --sample-out) to test again, with --game',
+    )
+    .option(
       '--range <n>',
       'GLI: draws are integers in [0, n) (generator or file input)',
       positiveInteger('--range', 2 ** 32),
@@ -108,8 +130,14 @@ export function registerRngTestCommand(rng: Command): void {
     .option('--json', 'print the full report as JSON')
     .option('--out <file>', 'write the full JSON report to this file')
     .action(async (options: RngTestOptions, command: Command) => {
-      const { spec, seedGenerated } = inputSpec(options, command);
-      if (seedGenerated && spec.kind !== 'file') process.stderr.write(`croupier: seed ${spec.seedHex}\n`);
+      const { spec, seedGenerated } = await inputSpec(options, command);
+      if (seedGenerated && (spec.kind === 'generator' || spec.kind === 'game')) {
+        process.stderr.write(`croupier: seed ${spec.seedHex}\n`);
+      }
+      if (spec.kind === 'rgs' && command.getOptionValueSource('draws') !== 'cli') {
+        // One sequence = an equal share of the recorded rounds.
+        options.draws = Math.max(1, Math.floor(recordedRounds(spec.path) / options.sequences));
+      }
       const plan: RngTestPlan = {
         battery: options.battery,
         sequences: options.sequences,
@@ -154,7 +182,73 @@ export function registerRngTestCommand(rng: Command): void {
     });
 }
 
-function inputSpec(options: RngTestOptions, command: Command): { spec: InputSpec; seedGenerated: boolean } {
+function recordedRounds(samplePath: string): number {
+  try {
+    const sample = JSON.parse(readFileSync(samplePath, 'utf8')) as { rounds?: unknown[] };
+    return Array.isArray(sample.rounds) ? sample.rounds.length : 0;
+  } catch (error) {
+    throw new CliError(`cannot read RGS sample ${samplePath}: ${(error as Error).message}`);
+  }
+}
+
+/** A live-RGS input: sample the RGS now (--rgs-url) or reuse a recorded sample (--rgs-sample). */
+async function rgsSpec(options: RngTestOptions): Promise<InputSpec> {
+  if (options.game === undefined)
+    throw new CliError('--rgs-url / --rgs-sample need --game FILE (the certified definition)');
+  if (options.battery !== 'gli')
+    throw new CliError('a live RGS input feeds the GLI battery only: add --battery gli');
+  if (options.rgsSample !== undefined) {
+    return {
+      kind: 'rgs',
+      path: options.rgsSample,
+      gamePath: options.game,
+      ...(options.reelSet ? { reelSet: options.reelSet } : {}),
+    };
+  }
+  const operatorToken = options.operatorToken ?? process.env.CROUPIER_OPERATOR_TOKEN;
+  if (!operatorToken)
+    throw new CliError('--rgs-url needs --operator-token or $CROUPIER_OPERATOR_TOKEN (croupier rgs token)');
+  let game: ReturnType<typeof loadGameFile>;
+  try {
+    game = loadGameFile(options.game);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  let sample: Awaited<ReturnType<typeof sampleRgsStops>>;
+  try {
+    sample = await sampleRgsStops({
+      baseUrl: options.rgsUrl!,
+      operatorToken,
+      gameId: game.definition.id,
+      rounds: options.rounds ?? 10_000,
+      ...(options.ca ? { ca: readFileSync(options.ca, 'utf8') } : {}),
+    });
+  } catch (error) {
+    throw new CliError(`sampling the RGS failed: ${(error as Error).message}`);
+  }
+  const out = options.sampleOut ?? join(mkdtempSync(join(tmpdir(), 'croupier-rgs-sample-')), 'sample.json');
+  writeFileSync(out, `${JSON.stringify(sample)}\n`);
+  process.stderr.write(`croupier: recorded ${sample.rounds.length} served rounds in ${out}\n`);
+  return {
+    kind: 'rgs',
+    path: out,
+    gamePath: options.game,
+    ...(options.reelSet ? { reelSet: options.reelSet } : {}),
+  };
+}
+
+async function inputSpec(
+  options: RngTestOptions,
+  command: Command,
+): Promise<{ spec: InputSpec; seedGenerated: boolean }> {
+  if (options.rgsUrl !== undefined || options.rgsSample !== undefined) {
+    if (options.rgsUrl !== undefined && options.rgsSample !== undefined)
+      throw new CliError('choose one of --rgs-url and --rgs-sample');
+    if (options.file !== undefined || options.generator !== undefined || options.seed !== undefined) {
+      throw new CliError('--rgs-url / --rgs-sample cannot be combined with --file, --generator or --seed');
+    }
+    return { spec: await rgsSpec(options), seedGenerated: false };
+  }
   const sources = [options.file, options.game].filter((x) => x !== undefined).length;
   if (sources > 1) throw new CliError('choose one of --file and --game');
   if (options.file !== undefined) {
@@ -217,6 +311,10 @@ function rerunCommand(options: RngTestOptions, spec: InputSpec): string {
     );
     if (spec.reelSet) parts.push(`--reel-set ${spec.reelSet}`);
   }
+  if (spec.kind === 'rgs') {
+    parts.push(`--rgs-sample ${spec.path} --game ${spec.gamePath} --draws ${options.draws}`);
+    if (spec.reelSet) parts.push(`--reel-set ${spec.reelSet}`);
+  }
   if (options.nistTests) parts.push(`--nist-tests ${options.nistTests.join(',')}`);
   if (options.gliTests) parts.push(`--gli-tests ${options.gliTests.join(',')}`);
   return parts.join(' ');
@@ -233,7 +331,9 @@ export function renderSummary(report: RngTestReport): string {
       ? `file ${input.path} (${input.format}, sha256 ${input.sha256.slice(0, 16)}…)`
       : input.kind === 'game'
         ? `game ${input.gameId} reel set ${input.reelSet} via ${input.generator}, seed ${input.seedHex}`
-        : `generator ${input.generator}, seed ${input.seedHex}`;
+        : input.kind === 'rgs'
+          ? `${input.rounds} rounds of ${input.gameId} served by the RGS at ${input.baseUrl} (sample sha256 ${input.sampleSha256.slice(0, 16)}…)`
+          : `generator ${input.generator}, seed ${input.seedHex}`;
   out.push(`RNG test of ${what}: ${report.plan.sequences} sequence(s)\n`);
   if (report.nist) {
     out.push(`\nNIST SP 800-22 (${report.plan.bitsPerSequence} bits per sequence)\n`);

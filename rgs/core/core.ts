@@ -44,9 +44,20 @@ import {
   createPgliteClient,
   type SqlClient,
   type SqlExecutor,
+  type SqlParam,
   UNIQUE_VIOLATION,
 } from '../db/sql-client.ts';
-import { appendAudit, jsonSafe, playerChain, verifyAuditLog } from './audit.ts';
+import {
+  AUDIT_INSERT_COLUMNS,
+  appendAudit,
+  type ChainHead,
+  jsonSafe,
+  playerChain,
+  type SealedAudit,
+  sealAudit,
+  sealedAuditValues,
+  verifyAuditLog,
+} from './audit.ts';
 import type {
   Balance,
   BetConfig,
@@ -60,6 +71,7 @@ import type {
   RgsError,
   RgsErrorCode,
   RoundDetail,
+  SessionStatus,
   VerifyReport,
 } from './contract.ts';
 import {
@@ -77,9 +89,11 @@ import {
   type JurisdictionPolicy,
 } from './jurisdictions.ts';
 import {
+  assertBalanced,
   ensureHouseAccounts,
   houseAccountId,
   houseShardOf,
+  type LedgerTransaction,
   verifyLedgerBooks,
   writeLedgerTransaction,
 } from './ledger.ts';
@@ -95,6 +109,8 @@ const MAX_EVENT_LENGTH = 1_000;
 const MAX_AMOUNT_MINOR = 10n ** 15n; // one billion major units
 /** Retries of one money transaction (serialization failure, deadlock, idempotency race). */
 const MONEY_TX_ATTEMPTS = 5;
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
 
 /** Where the core keeps its data. */
 export type RgsDatabase =
@@ -126,6 +142,12 @@ export interface PlayerLimits {
   readonly lossLimitWindowMs: number | null;
   /** Self-exclusion end (play refused until then); null lifts it. */
   readonly selfExcludedUntil: Date | null;
+  /**
+   * Deposits allowed over the last 24 h / 7 days (rolling windows); a deposit beyond is refused
+   * (ERR_GLE, audited). null removes the limit; absent (undefined) leaves it as it is.
+   */
+  readonly depositLimitDailyMinor?: bigint | null;
+  readonly depositLimitWeeklyMinor?: bigint | null;
 }
 
 export interface StaleRoundAction {
@@ -292,6 +314,8 @@ interface LockedPlayer extends Record<string, unknown> {
   loss_limit_minor: bigint | null;
   loss_limit_window_ms: bigint | null;
   self_excluded_until: Date | null;
+  deposit_limit_daily_minor: bigint | null;
+  deposit_limit_weekly_minor: bigint | null;
 }
 
 /**
@@ -304,7 +328,7 @@ async function lockPlayer(tx: SqlExecutor, playerId: string): Promise<LockedPlay
   const [row] = await tx.query<LockedPlayer>(
     `SELECT a.id AS account_id, a.balance_minor, a.currency, p.jurisdiction, p.client_seed, p.next_nonce,
             p.next_server_seed, p.next_seed_commitment, p.loss_limit_minor, p.loss_limit_window_ms,
-            p.self_excluded_until
+            p.self_excluded_until, p.deposit_limit_daily_minor, p.deposit_limit_weekly_minor
        FROM rgs.accounts a JOIN rgs.players p ON p.id = a.player_id
       WHERE a.player_id = $1 AND a.kind = 'player'
       FOR UPDATE OF a, p`,
@@ -350,6 +374,158 @@ async function storeResponse(
 }
 
 const IDEM_MESSAGE = 'requestId was already used with a different request';
+
+function validSessionId(id: unknown): id is string {
+  return typeof id === 'string' && id.length >= 1 && id.length <= 200;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fast path of play and endRound: one call that locks and reads (rgs.money_call_context), one
+// statement that writes. Round trips per call: BEGIN, context, write, COMMIT.
+
+/** What rgs.money_call_context returns (migration 005): read under the player's lock. */
+interface MoneyCallContext extends Record<string, unknown> {
+  account_id: bigint;
+  balance_minor: bigint;
+  currency: string;
+  jurisdiction: string;
+  client_seed: string;
+  next_nonce: bigint;
+  next_server_seed: string;
+  next_seed_commitment: string;
+  loss_limit_minor: bigint | null;
+  loss_limit_window_ms: bigint | null;
+  self_excluded_until: Date | null;
+  prior_operation: string | null;
+  prior_hash: string | null;
+  prior_response: unknown;
+  tombstoned: boolean;
+  last_start: Date | null;
+  window_loss_minor: bigint | null;
+  audit_seq: bigint | null;
+  audit_hash: string | null;
+  session_started_at: Date | null;
+  session_checked_at: Date | null;
+  active_id: string | null;
+  active_game_id: string | null;
+  active_payout_minor: bigint | null;
+  active_cost_minor: bigint | null;
+  active_bet_tx_id: string | null;
+  active_server_seed: string | null;
+}
+
+async function moneyCallContext(
+  tx: SqlExecutor,
+  playerId: string,
+  requestId: string,
+  betKey: string | null,
+  sessionId: string | null,
+  now: Date,
+): Promise<MoneyCallContext | undefined> {
+  const [row] = await tx.query<MoneyCallContext>(
+    'SELECT * FROM rgs.money_call_context($1, $2, $3, $4, $5)',
+    [playerId, requestId, betKey, sessionId, now],
+    { prepare: 'rgs-money-call-context' },
+  );
+  return row;
+}
+
+function priorOf(ctx: MoneyCallContext, operation: string, hash: string): PriorRequest {
+  if (ctx.prior_operation === null) return { outcome: 'new' };
+  if (ctx.prior_operation !== operation || ctx.prior_hash !== hash) return { outcome: 'conflict' };
+  return { outcome: 'replay', response: decodeStored(ctx.prior_response) };
+}
+
+function headOf(ctx: MoneyCallContext): ChainHead | null {
+  if (ctx.audit_seq === null || ctx.audit_hash === null) return null;
+  return { seq: ctx.audit_seq, hash: ctx.audit_hash };
+}
+
+/**
+ * Numbered parameters of one statement. Every value gets its own placeholder (no parameter is
+ * used at two places, so PostgreSQL never has to reconcile two inferred types), and the text
+ * depends only on the statement's shape, so that it can be a prepared statement.
+ */
+class Params {
+  readonly values: SqlParam[] = [];
+  add(value: unknown): string {
+    this.values.push(value as SqlParam);
+    return `$${this.values.length}`;
+  }
+  row(values: readonly unknown[]): string {
+    return `(${values.map((v) => this.add(v)).join(', ')})`;
+  }
+}
+
+function ledgerInsert(p: Params, t: LedgerTransaction): string {
+  assertBalanced(t);
+  return `INSERT INTO rgs.ledger_transactions
+      (id, kind, idempotency_key, request_hash, player_id, currency, amount_minor, round_id, reference_tx_id, created_at)
+    VALUES ${p.row([t.id, t.kind, t.idempotencyKey, t.requestHash, t.playerId, t.currency, t.amountMinor, t.roundId, t.referenceTxId, t.createdAt])}`;
+}
+
+/** Rows are applied in the order given (player first, house last). */
+function postingsInsert(p: Params, t: LedgerTransaction): string {
+  const rows = t.postings.map((posting) => p.row([t.id, posting.accountId, posting.amountMinor]));
+  return `INSERT INTO rgs.postings (tx_id, account_id, amount_minor) VALUES ${rows.join(', ')}`;
+}
+
+function roundInsert(p: Params, r: RoundRow, stateJson: string, sessionId: string): string {
+  return `INSERT INTO rgs.rounds (id, player_id, session_id, game_id, game_version, math_hash, mode, currency,
+      amount_minor, cost_minor, payout_minor, coin_value_minor, bet_level, status, event, state,
+      server_seed_commitment, server_seed, client_seed, nonce, balance_before_minor, balance_after_minor,
+      bet_tx_id, started_at, ended_at)
+    VALUES (${[
+      r.id,
+      r.player_id,
+      sessionId,
+      r.game_id,
+      r.game_version,
+      r.math_hash,
+      r.mode,
+      r.currency,
+      r.amount_minor,
+      r.cost_minor,
+      r.payout_minor,
+      r.coin_value_minor,
+      r.bet_level,
+      r.status,
+      r.event,
+    ]
+      .map((v) => p.add(v))
+      .join(', ')}, ${p.add(stateJson)}::jsonb, ${[
+      r.server_seed_commitment,
+      r.server_seed,
+      r.client_seed,
+      r.nonce,
+      r.balance_before_minor,
+      r.balance_after_minor,
+      r.bet_tx_id,
+      r.started_at,
+      r.ended_at,
+    ]
+      .map((v) => p.add(v))
+      .join(', ')})`;
+}
+
+function auditInsert(p: Params, sealed: readonly SealedAudit[]): string {
+  const rows = sealed.map((s) => p.row(sealedAuditValues(s)));
+  return `INSERT INTO audit.events (${AUDIT_INSERT_COLUMNS}) VALUES ${rows.join(', ')}`;
+}
+
+function requestInsert(
+  p: Params,
+  requestId: string,
+  operation: string,
+  playerId: string,
+  hash: string,
+  response: unknown,
+  at: Date,
+): string {
+  return `INSERT INTO rgs.requests (request_id, operation, player_id, request_hash, response, created_at)
+    VALUES (${p.add(requestId)}, ${p.add(operation)}, ${p.add(playerId)}, ${p.add(hash)},
+            ${p.add(JSON.stringify(encodeStored(response)))}::jsonb, ${p.add(at)})`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The factory
@@ -570,7 +746,11 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       if (policy === undefined)
         throw new Error(`player ${playerId} has unconfigured jurisdiction ${row.jurisdiction}`);
       const flags: JurisdictionFlags = policy.flags;
-      return ok({ name: row.jurisdiction, flags });
+      return ok({
+        name: row.jurisdiction,
+        flags,
+        realityCheckIntervalMs: policy.realityCheckIntervalMs ?? 0,
+      });
     });
 
   const balance: RgsCore['balance'] = (playerId, currency) =>
@@ -688,7 +868,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
                 costMinor,
               },
             },
-            headOf(ctx),
+            headOf(ctx) ?? undefined,
           );
           return {
             ok: false,
@@ -1020,18 +1200,73 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       const bad = checkPlayerId(request.playerId);
       if (bad) return { ok: false, error: bad };
       const hash = requestHash({ op: 'end-round', playerId: request.playerId });
+      const winTxId = randomUUID();
       return await moneyTx(async (tx): Promise<Result<BalanceValue>> => {
-        const player = await lockPlayer(tx, request.playerId);
-        if (player === undefined) return fail('ERR_VAL', 'unknown player');
-        const prior = await priorRequest(tx, request.requestId, 'end-round', hash);
+        const now = clock();
+        // Round trip 1 (after BEGIN): lock, idempotency, the active round, audit head.
+        const ctx = await moneyCallContext(tx, request.playerId, request.requestId, null, null, now);
+        if (ctx === undefined) return fail('ERR_VAL', 'unknown player');
+        const prior = priorOf(ctx, 'end-round', hash);
         if (prior.outcome === 'replay') return ok(prior.response as BalanceValue);
         if (prior.outcome === 'conflict') return fail('ERR_IDEM', IDEM_MESSAGE);
-        const round = await activeRoundOf(tx, request.playerId);
-        if (round === undefined) return fail('ERR_BNF', 'no active round');
-        const now = clock();
-        const after = await settleRound(tx, round, player, now, 'end-round');
-        const value: BalanceValue = { balance: { amountMinor: after, currency: player.currency } };
-        await storeResponse(tx, request.requestId, 'end-round', request.playerId, hash, value, now);
+        if (ctx.active_id === null) return fail('ERR_BNF', 'no active round');
+        const roundId = ctx.active_id;
+        const payoutMinor = ctx.active_payout_minor!;
+        if (payoutMinor <= 0n) throw new Error(`invariant: active round ${roundId} pays nothing`);
+        const balanceAfter = ctx.balance_minor + payoutMinor;
+        const win: LedgerTransaction = {
+          id: winTxId,
+          kind: 'win',
+          idempotencyKey: `win:${roundId}`,
+          requestHash: requestHash({ op: 'win', roundId, payoutMinor }),
+          playerId: request.playerId,
+          currency: ctx.currency,
+          amountMinor: payoutMinor,
+          roundId,
+          referenceTxId: ctx.active_bet_tx_id,
+          createdAt: now,
+          postings: [
+            { accountId: ctx.account_id, amountMinor: payoutMinor },
+            {
+              accountId: await houseShard(tx, 'house', ctx.currency, request.playerId),
+              amountMinor: -payoutMinor,
+            },
+          ],
+        };
+        const closedRecord = sealAudit(
+          {
+            chainId: playerChain(request.playerId),
+            kind: 'round.closed',
+            playerId: request.playerId,
+            roundId,
+            txId: winTxId,
+            recordedAt: now,
+            data: {
+              how: 'end-round',
+              payoutMinor,
+              serverSeed: ctx.active_server_seed,
+              balanceAfterMinor: balanceAfter,
+            },
+          },
+          headOf(ctx),
+        );
+        const value: BalanceValue = { balance: { amountMinor: balanceAfter, currency: ctx.currency } };
+        // Round trip 2: the win and its postings, the round closed, its audit record and the
+        // stored response in one statement (then COMMIT).
+        const p = new Params();
+        const [written] = await tx.query<{ n: bigint }>(
+          `WITH win AS (${ledgerInsert(p, win)}),
+                legs AS (${postingsInsert(p, win)}),
+                closed AS (UPDATE rgs.rounds SET status = 'closed', balance_after_minor = ${p.add(balanceAfter)},
+                                  settle_tx_id = ${p.add(winTxId)}, ended_at = ${p.add(now)}
+                            WHERE id = ${p.add(roundId)} AND status = 'active' RETURNING 1 AS one),
+                audit AS (${auditInsert(p, [closedRecord])}),
+                stored AS (${requestInsert(p, request.requestId, 'end-round', request.playerId, hash, value, now)})
+           SELECT count(*) AS n FROM closed`,
+          p.values,
+          { prepare: 'rgs-end-round' },
+        );
+        if (written?.n !== 1n) throw new Error(`invariant: round ${roundId} changed under its player's lock`);
         return ok(value);
       });
     });
@@ -1099,6 +1334,136 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       return ok(report);
     });
 
+  // ----- rounds by id, play sessions (reality checks)
+
+  const round: RgsCore['round'] = (roundId) =>
+    guard('round', async () => {
+      if (typeof roundId !== 'string' || !UUID.test(roundId)) return fail('ERR_VAL', 'invalid roundId');
+      const [row] = await db.query<RoundRow>(`SELECT ${ROUND_COLUMNS} FROM rgs.rounds WHERE id = $1`, [
+        roundId,
+      ]);
+      return row === undefined ? fail('ERR_BNF', 'round not found') : ok(roundDetail(row));
+    });
+
+  /** Elapsed time, wagers, wins and net position of a session, at `now`. */
+  async function sessionStatus(
+    exec: SqlExecutor,
+    playerId: string,
+    sessionId: string,
+    session: { readonly startedAt: Date; readonly checkedAt: Date },
+    policy: JurisdictionPolicy,
+    now: Date,
+  ): Promise<SessionStatus> {
+    const [totals] = await exec.query<{ rounds: bigint; wagered: bigint; won: bigint }>(
+      `SELECT count(*) AS rounds, coalesce(sum(cost_minor), 0)::bigint AS wagered,
+              coalesce(sum(payout_minor) FILTER (WHERE status = 'closed'), 0)::bigint AS won
+         FROM rgs.rounds WHERE player_id = $1 AND session_id = $2 AND status <> 'voided'`,
+      [playerId, sessionId],
+    );
+    const intervalMs = policy.realityCheckIntervalMs ?? 0;
+    const dueAtMs = intervalMs > 0 ? session.checkedAt.getTime() + intervalMs : null;
+    return {
+      sessionId,
+      startedAt: session.startedAt.toISOString(),
+      elapsedMs: Math.max(0, now.getTime() - session.startedAt.getTime()),
+      netPositionMinor: totals!.won - totals!.wagered,
+      wageredMinor: totals!.wagered,
+      wonMinor: totals!.won,
+      rounds: Number(totals!.rounds),
+      realityCheckIntervalMs: intervalMs,
+      realityCheckDueAt: dueAtMs === null ? null : new Date(dueAtMs).toISOString(),
+      realityCheckDue: dueAtMs !== null && now.getTime() >= dueAtMs,
+    };
+  }
+
+  /** The session's row, created (started now) when missing. */
+  async function ensureSession(
+    exec: SqlExecutor,
+    playerId: string,
+    sessionId: string,
+    now: Date,
+  ): Promise<{ startedAt: Date; checkedAt: Date }> {
+    const [row] = await exec.query<{ started_at: Date; reality_checked_at: Date }>(
+      `WITH created AS (
+         INSERT INTO rgs.play_sessions (player_id, session_id, started_at, reality_checked_at)
+         VALUES ($1, $2, $3, $3) ON CONFLICT (player_id, session_id) DO NOTHING
+         RETURNING started_at, reality_checked_at)
+       SELECT started_at, reality_checked_at FROM created
+       UNION ALL
+       SELECT started_at, reality_checked_at FROM rgs.play_sessions WHERE player_id = $1 AND session_id = $2
+       LIMIT 1`,
+      [playerId, sessionId, now],
+    );
+    if (row === undefined) throw new Error(`invariant: session ${sessionId} neither created nor found`);
+    return { startedAt: row.started_at, checkedAt: row.reality_checked_at };
+  }
+
+  const startSession: RgsCore['startSession'] = (request) =>
+    guard('startSession', async () => {
+      const bad = checkPlayerId(request?.playerId);
+      if (bad) return { ok: false, error: bad };
+      if (!validSessionId(request.sessionId)) return fail('ERR_VAL', 'invalid sessionId');
+      const now = clock();
+      return await moneyTx(async (tx): Promise<Result<SessionStatus>> => {
+        const [player] = await tx.query<{ jurisdiction: string }>(
+          'SELECT jurisdiction FROM rgs.players WHERE id = $1',
+          [request.playerId],
+        );
+        if (player === undefined) return fail('ERR_VAL', 'unknown player');
+        const session = await ensureSession(tx, request.playerId, request.sessionId, now);
+        return ok(
+          await sessionStatus(tx, request.playerId, request.sessionId, session, policyOf(player.jurisdiction), now),
+        );
+      });
+    });
+
+  const realityCheck: RgsCore['realityCheck'] = (request) =>
+    guard('realityCheck', async () => {
+      const bad = checkPlayerId(request?.playerId);
+      if (bad) return { ok: false, error: bad };
+      if (!validSessionId(request.sessionId)) return fail('ERR_VAL', 'invalid sessionId');
+      type Checked = SessionStatus & { readonly acknowledged: boolean };
+      return await moneyTx(async (tx): Promise<Result<Checked>> => {
+        // The player's lock: an acknowledgement and a play of the same player never interleave.
+        const player = await lockPlayer(tx, request.playerId);
+        if (player === undefined) return fail('ERR_VAL', 'unknown player');
+        const now = clock();
+        const policy = policyOf(player.jurisdiction);
+        const session = await ensureSession(tx, request.playerId, request.sessionId, now);
+        const status = await sessionStatus(tx, request.playerId, request.sessionId, session, policy, now);
+        if (!status.realityCheckDue) return ok({ ...status, acknowledged: false });
+        await tx.query(
+          'UPDATE rgs.play_sessions SET reality_checked_at = $3 WHERE player_id = $1 AND session_id = $2',
+          [request.playerId, request.sessionId, now],
+        );
+        await appendAudit(tx, {
+          chainId: playerChain(request.playerId),
+          kind: 'reality-check.acknowledged',
+          playerId: request.playerId,
+          roundId: null,
+          txId: null,
+          recordedAt: now,
+          data: {
+            sessionId: request.sessionId,
+            elapsedMs: status.elapsedMs,
+            netPositionMinor: status.netPositionMinor,
+            wageredMinor: status.wageredMinor,
+            wonMinor: status.wonMinor,
+            rounds: status.rounds,
+          },
+        });
+        const acknowledged = await sessionStatus(
+          tx,
+          request.playerId,
+          request.sessionId,
+          { startedAt: session.startedAt, checkedAt: now },
+          policy,
+          now,
+        );
+        return ok({ ...acknowledged, acknowledged: true });
+      });
+    });
+
   // ----- operator side
 
   const deposit: RgsCoreService['deposit'] = (request) =>
@@ -1118,6 +1483,19 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
         if (prior.outcome === 'replay') return ok(prior.response as BalanceValue);
         if (prior.outcome === 'conflict') return fail('ERR_IDEM', IDEM_MESSAGE);
         const now = clock();
+        const refusal = await depositRefusal(tx, request.playerId, player, amount, now);
+        if (refusal !== null) {
+          await appendAudit(tx, {
+            chainId: playerChain(request.playerId),
+            kind: 'compliance.refused',
+            playerId: request.playerId,
+            roundId: null,
+            txId: null,
+            recordedAt: now,
+            data: { requestId: request.requestId, reason: refusal, operation: 'deposit', amountMinor: amount },
+          });
+          return fail('ERR_GLE', `gambling limit: ${refusal}`);
+        }
         const txId = randomUUID();
         await writeLedgerTransaction(tx, {
           id: txId,
@@ -1153,6 +1531,33 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
         return ok(value);
       });
     });
+
+  /** Why a deposit is refused (over the daily or weekly deposit limit), or null. */
+  async function depositRefusal(
+    tx: SqlExecutor,
+    playerId: string,
+    player: LockedPlayer,
+    amountMinor: bigint,
+    now: Date,
+  ): Promise<string | null> {
+    const daily = player.deposit_limit_daily_minor;
+    const weekly = player.deposit_limit_weekly_minor;
+    if (daily === null && weekly === null) return null;
+    const [sums] = await tx.query<{ day: bigint; week: bigint }>(
+      `SELECT coalesce(sum(amount_minor) FILTER (WHERE created_at > $2), 0)::bigint AS day,
+              coalesce(sum(amount_minor), 0)::bigint AS week
+         FROM rgs.ledger_transactions
+        WHERE player_id = $1 AND kind = 'deposit' AND created_at > $3`,
+      [playerId, new Date(now.getTime() - DAY_MS), new Date(now.getTime() - WEEK_MS)],
+    );
+    if (daily !== null && sums!.day + amountMinor > daily) {
+      return `deposit limit ${daily} per 24 h (deposited ${sums!.day} in the last 24 h)`;
+    }
+    if (weekly !== null && sums!.week + amountMinor > weekly) {
+      return `deposit limit ${weekly} per 7 days (deposited ${sums!.week} in the last 7 days)`;
+    }
+    return null;
+  }
 
   type RollbackValue = { readonly balance: Balance; readonly tombstone: boolean };
 
@@ -1236,6 +1641,8 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       const loss = limits?.lossLimitMinor ?? null;
       const windowMs = limits?.lossLimitWindowMs ?? null;
       const until = limits?.selfExcludedUntil ?? null;
+      const daily = limits?.depositLimitDailyMinor;
+      const weekly = limits?.depositLimitWeeklyMinor;
       if ((loss === null) !== (windowMs === null)) return fail('ERR_VAL', 'a loss limit needs its window');
       if (loss !== null && (typeof loss !== 'bigint' || loss < 0n))
         return fail('ERR_VAL', 'invalid loss limit');
@@ -1245,17 +1652,29 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       if (until !== null && !(until instanceof Date && Number.isFinite(until.getTime()))) {
         return fail('ERR_VAL', 'invalid self-exclusion date');
       }
+      for (const limit of [daily, weekly]) {
+        if (limit !== undefined && limit !== null && (typeof limit !== 'bigint' || limit < 0n)) {
+          return fail('ERR_VAL', 'invalid deposit limit');
+        }
+      }
       return await moneyTx(async (tx): Promise<Result<PlayerLimits>> => {
-        if ((await lockPlayer(tx, playerId)) === undefined) return fail('ERR_VAL', 'unknown player');
+        const player = await lockPlayer(tx, playerId);
+        if (player === undefined) return fail('ERR_VAL', 'unknown player');
+        // Absent deposit limits stay as they are (callers that predate them do not clear them).
+        const dailyAfter = daily === undefined ? player.deposit_limit_daily_minor : daily;
+        const weeklyAfter = weekly === undefined ? player.deposit_limit_weekly_minor : weekly;
         await tx.query(
-          `UPDATE rgs.players SET loss_limit_minor = $2, loss_limit_window_ms = $3, self_excluded_until = $4
+          `UPDATE rgs.players SET loss_limit_minor = $2, loss_limit_window_ms = $3, self_excluded_until = $4,
+                  deposit_limit_daily_minor = $5, deposit_limit_weekly_minor = $6
             WHERE id = $1`,
-          [playerId, loss, windowMs, until],
+          [playerId, loss, windowMs, until, dailyAfter, weeklyAfter],
         );
         const value: PlayerLimits = {
           lossLimitMinor: loss,
           lossLimitWindowMs: windowMs,
           selfExcludedUntil: until,
+          depositLimitDailyMinor: dailyAfter,
+          depositLimitWeeklyMinor: weeklyAfter,
         };
         await appendAudit(tx, {
           chainId: playerChain(playerId),
@@ -1374,6 +1793,9 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
     setEvent,
     recall,
     replay,
+    round,
+    startSession,
+    realityCheck,
     verifyLedger,
     verifyAudit,
     close,

@@ -8,13 +8,18 @@
  * controls: a sample with constant stops fails the GLI frequency test; a sample claiming another
  * math hash is refused.
  */
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { arraySource, gliFrequencyTest } from '../../certification/index.ts';
 import { type LiveRgsSample, rgsStopChannels, sampleRgsStops } from '../../certification/inputs-rgs.ts';
 import { loadDemoGame, playRound } from '../../games/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../rgs/db/testing.ts';
 import { ProvablyFairSource } from '../../rng/index.ts';
-import { type RgsProcess, startRgsProcess } from '../support/rgs-process.ts';
+import { REPO_ROOT } from '../support/paths.ts';
+import { type RgsProcess, runCroupier, startRgsProcess } from '../support/rgs-process.ts';
 
 const GAME = 'jungle-twenty';
 const ROUNDS = 120;
@@ -98,5 +103,58 @@ describe('live RGS input for the certification batteries', () => {
     }
     const other = loadDemoGame('classic-sevens');
     expect(() => rgsStopChannels(sample, other)).toThrow(/certified/);
+  });
+
+  test('croupier rng test --rgs-url samples the live RGS, runs the GLI battery, and reruns from the sample', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'croupier-rgs-cli-'));
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, rgs.ca!);
+    const gameFile = join(REPO_ROOT, 'games/demo/jungle-twenty.json');
+    const samplePath = join(dir, 'sample.json');
+    const common = ['--battery', 'gli', '--game', gameFile, '--sequences', '2', '--workers', '0', '--json'];
+    const live = await runCroupier(
+      [
+        'rng',
+        'test',
+        ...common,
+        '--rgs-url',
+        rgs.url,
+        '--ca',
+        caFile,
+        '--rounds',
+        '200',
+        '--sample-out',
+        samplePath,
+      ],
+      { env: { CROUPIER_OPERATOR_TOKEN: await rgs.operatorToken() } },
+    );
+    expect(live.stderr).toContain('recorded 200 served rounds');
+    expect(live.code).toBe(0);
+    const report = JSON.parse(live.stdout) as {
+      input: { kind: string; rounds: number };
+      verdict: string;
+      rerun: string;
+    };
+    expect(report.input).toMatchObject({ kind: 'rgs', rounds: 200 });
+    expect(report.rerun).toContain(`--rgs-sample ${samplePath}`);
+    expect(JSON.parse(readFileSync(samplePath, 'utf8')).rounds).toHaveLength(200);
+    // The recorded sample reruns offline to the same report.
+    const again = await runCroupier(['rng', 'test', ...common, '--rgs-sample', samplePath]);
+    expect(again.code).toBe(0);
+    const rerun = JSON.parse(again.stdout) as { gli: unknown };
+    expect(rerun.gli).toEqual((JSON.parse(live.stdout) as { gli: unknown }).gli);
+    // Bad usage: the NIST battery cannot run on served stops.
+    const nist = await runCroupier([
+      'rng',
+      'test',
+      '--battery',
+      'nist',
+      '--game',
+      gameFile,
+      '--rgs-sample',
+      samplePath,
+    ]);
+    expect(nist.code).toBe(2);
+    expect(nist.stderr).toContain('GLI battery only');
   });
 });
