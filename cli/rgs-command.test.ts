@@ -74,7 +74,9 @@ describe('croupier rgs', () => {
     // Every shipped migration, in order, is applied to a fresh folder.
     const versions = loadMigrations().map((m) => m.version);
     expect(versions.length).toBeGreaterThanOrEqual(4);
-    expect(first.stdout).toContain(`applied migrations ${versions.join(', ')}; schema version ${versions.at(-1)}`);
+    expect(first.stdout).toContain(
+      `applied migrations ${versions.join(', ')}; schema version ${versions.at(-1)}`,
+    );
   });
 
   it('verifies a PostgreSQL database, then fails naming a tampered audit record', async () => {

@@ -91,7 +91,18 @@ export function sealAudit(record: AuditRecord, head: ChainHead | null): SealedAu
 /** The insert's column values of a sealed record, in AUDIT_INSERT_COLUMNS order. */
 export function sealedAuditValues(sealed: SealedAudit): unknown[] {
   const r = sealed.record;
-  return [r.chainId, sealed.seq, r.kind, r.playerId, r.roundId, r.txId, r.recordedAt, sealed.payload, sealed.prevHash, sealed.hash];
+  return [
+    r.chainId,
+    sealed.seq,
+    r.kind,
+    r.playerId,
+    r.roundId,
+    r.txId,
+    r.recordedAt,
+    sealed.payload,
+    sealed.prevHash,
+    sealed.hash,
+  ];
 }
 
 export const AUDIT_INSERT_COLUMNS =

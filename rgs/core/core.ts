@@ -5,12 +5,15 @@
  *   play:     lock the player's account row → idempotency (same requestId: same payload → the
  *             original response, else ERR_IDEM) → tombstone (a rolled-back bet id is refused) →
  *             one active round per player (ERR_BE) → compliance (self-exclusion, minimum round
- *             duration, loss limit: ERR_GLE, the refusal audited) → funds (ERR_IPB, nothing
+ *             duration, reality check due, loss limit: ERR_GLE, the refusal audited) → funds (ERR_IPB, nothing
  *             written) → outcome = playRound(game, mode, bet, ProvablyFairSource(seed, client seed,
  *             nonce)) → bet transaction + postings → round (closed at once when it pays nothing,
  *             else active with the credit deferred to endRound) → next seed → audit → response.
  *   endRound: lock → idempotency → active round (ERR_BNF) → win transaction referencing the bet →
  *             close, reveal the seed → audit → response.
+ *
+ * Both in 4 round trips: BEGIN, rgs.money_call_context (lock, then every read), one write
+ * statement (data-modifying CTEs), COMMIT. See README.md ("Round trips").
  *
  * Server seeds come from an SP 800-90A DRBG (createDrbgSource, OS entropy behind the SP 800-90B
  * health tests), one fresh 32-byte seed per round, generated one round ahead: its SHA-256
@@ -836,7 +839,14 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
         const now = clock();
         // Round trip 1 (after BEGIN): lock, then idempotency, tombstone, active round, last start,
         // loss window, audit head, session (rgs.money_call_context, migration 005).
-        const ctx = await moneyCallContext(tx, request.playerId, request.requestId, betKey, request.sessionId, now);
+        const ctx = await moneyCallContext(
+          tx,
+          request.playerId,
+          request.requestId,
+          betKey,
+          request.sessionId,
+          now,
+        );
         if (ctx === undefined) return fail('ERR_VAL', 'unknown player');
         const prior = priorOf(ctx, 'play', hash);
         if (prior.outcome === 'replay') return ok(prior.response as PlayValue);
@@ -887,7 +897,11 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
           served.game,
           request.mode,
           choice,
-          new ProvablyFairSource({ serverSeed: hexToBytes(serverSeedHex), clientSeed: ctx.client_seed, nonce }),
+          new ProvablyFairSource({
+            serverSeed: hexToBytes(serverSeedHex),
+            clientSeed: ctx.client_seed,
+            nonce,
+          }),
         );
         if (BigInt(outcome.stakeMinor) * 10_000n !== costMinor) {
           throw new Error(
@@ -1022,7 +1036,8 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
           p.values,
           { prepare: `rgs-play-${closed ? 'closed' : 'open'}${startsSession ? '-session' : ''}` },
         );
-        if (written?.n !== 1n) throw new Error(`invariant: player ${request.playerId} changed under its lock`);
+        if (written?.n !== 1n)
+          throw new Error(`invariant: player ${request.playerId} changed under its lock`);
         return ok(value);
       });
     });
@@ -1063,7 +1078,9 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       const sinceCheckMs = now.getTime() - ctx.session_checked_at.getTime();
       if (sinceCheckMs >= intervalMs) {
         const elapsedMin = Math.floor((now.getTime() - ctx.session_started_at.getTime()) / 60_000);
-        return { reason: `reality check due: ${elapsedMin} min of play in this session; acknowledge it to continue` };
+        return {
+          reason: `reality check due: ${elapsedMin} min of play in this session; acknowledge it to continue`,
+        };
       }
     }
     if (ctx.loss_limit_minor !== null && ctx.loss_limit_window_ms !== null) {
@@ -1412,7 +1429,14 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
         if (player === undefined) return fail('ERR_VAL', 'unknown player');
         const session = await ensureSession(tx, request.playerId, request.sessionId, now);
         return ok(
-          await sessionStatus(tx, request.playerId, request.sessionId, session, policyOf(player.jurisdiction), now),
+          await sessionStatus(
+            tx,
+            request.playerId,
+            request.sessionId,
+            session,
+            policyOf(player.jurisdiction),
+            now,
+          ),
         );
       });
     });
@@ -1492,7 +1516,12 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
             roundId: null,
             txId: null,
             recordedAt: now,
-            data: { requestId: request.requestId, reason: refusal, operation: 'deposit', amountMinor: amount },
+            data: {
+              requestId: request.requestId,
+              reason: refusal,
+              operation: 'deposit',
+              amountMinor: amount,
+            },
           });
           return fail('ERR_GLE', `gambling limit: ${refusal}`);
         }

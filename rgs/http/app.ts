@@ -8,7 +8,9 @@
  *   POST /wallet/play         {sessionID, amount, mode, currency?}  {balance, round}
  *   POST /wallet/end-round    {sessionID}             {balance}
  *   POST /bet/event           {sessionID, event}      {event}
- *   GET  /bet/replay/:game/:version/:mode/:event      replay of round `event` (no auth, read-only)
+ *   GET  /bet/replay/:game/:version/:mode/:event      replay of round `event` with its state (no auth, read-only)
+ *   POST /bet/recall          {sessionID, limit?}     {rounds}: the last `limit` (default 10, ≤ 100) rounds, newest first
+ *   POST /session/reality-check {sessionID}           elapsed time, net position; acknowledges a due reality check
  *   GET  /game/:gameID/info?currency=                 bet config, modes with RTP, rules
  *   POST /session/start       (operator) {currency, balance?, jurisdiction?, gameID?, language?, device?, playerID?}
  *   DELETE /session/:id       (operator) revoke
@@ -35,7 +37,14 @@ import { ApiError, INTERNAL_ERROR, oneLine } from './errors.ts';
 import { endRoundRequestId, playRequestId } from './idempotency.ts';
 import { RgsMetrics } from './metrics.ts';
 import { operatorKey, verifyOperatorAuthorization } from './operator-auth.ts';
-import { gameRules, presentBalance, presentBetConfig, presentJurisdiction, presentRound } from './present.ts';
+import {
+  gameRules,
+  presentBalance,
+  presentBetConfig,
+  presentJurisdiction,
+  presentRound,
+  presentSessionStatus,
+} from './present.ts';
 import {
   AuthenticateBody,
   apiAmountToMinor,
@@ -46,6 +55,7 @@ import {
   minorToApiAmount,
   PlayBody,
   parseInput,
+  RecallBody,
   ReplayParams,
   SessionBody,
   SessionIdParams,
@@ -139,6 +149,8 @@ declare module 'fastify' {
 }
 
 const MONEY_ROUTES = new Set(['/wallet/play', '/wallet/end-round']);
+/** /bet/recall without a limit: the last game and the nine before it. */
+const DEFAULT_RECALL_ROUNDS = 10;
 
 export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> {
   const { core, sessions, options } = deps;
@@ -310,6 +322,15 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       ? { netPosition: minorToApiAmount(balanceMinor - session.startBalanceMinor) }
       : {};
 
+  /** The session timer (displaySessionTimer): when the session started and for how long it has run. */
+  const sessionTimer = (session: SessionRecord) =>
+    session.flags.displaySessionTimer
+      ? {
+          sessionStartedAt: new Date(session.createdAtMs).toISOString(),
+          sessionElapsedMs: Math.max(0, now() - session.createdAtMs),
+        }
+      : {};
+
   const idempotencyHeader = (request: FastifyRequest): string | undefined | ApiError => {
     const raw = request.headers['idempotency-key'];
     if (raw === undefined) return undefined;
@@ -346,6 +367,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
           sessionExpiresAt: new Date(marked.expiresAtMs).toISOString(),
           nextServerSeedCommitment: commitment,
           ...netPosition(marked, balance.amountMinor),
+          ...sessionTimer(marked),
         },
       };
     }),
@@ -360,7 +382,15 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       if (session instanceof ApiError) return session;
       const balance = unwrap(await core.balance(session.playerId, session.currency));
       if (balance instanceof ApiError) return balance;
-      return { balance: presentBalance(balance), ...netPosition(session, balance.amountMinor) };
+      const position = netPosition(session, balance.amountMinor);
+      const timer = sessionTimer(session);
+      return {
+        balance: presentBalance(balance),
+        ...position,
+        ...(Object.keys(position).length + Object.keys(timer).length > 0
+          ? { meta: { ...position, ...timer } }
+          : {}),
+      };
     }),
   );
 
@@ -388,22 +418,9 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
           'a round is active: end it first (or resume it via /wallet/authenticate)',
         );
       }
-      const minIntervalMs = session.flags.minimumRoundDurationMs;
-      const claimedAtMs = now();
-      let previousAtMs: number | null = null;
-      if (minIntervalMs > 0) {
-        const slot = await store(sessions.claimPlaySlot(session.sessionId, claimedAtMs, minIntervalMs));
-        if (!slot.ok) {
-          if ('missing' in slot) return new ApiError('ERR_IS', 'session expired or was revoked');
-          return new ApiError(
-            'ERR_GLE',
-            `minimum round duration in jurisdiction ${session.jurisdiction} is ${minIntervalMs} ms: ` +
-              `next round allowed in ${slot.retryAfterMs} ms`,
-            { 'Retry-After': String(Math.max(1, Math.ceil(slot.retryAfterMs / 1000))) },
-          );
-        }
-        previousAtMs = slot.previousAtMs;
-      }
+      // Minimum round duration, reality checks, loss limits and self-exclusion are the core's: it
+      // decides under the player's lock, per player (not per session), and audits each refusal with
+      // its reason (ERR_GLE, with Retry-After for the minimum round duration).
       const played = unwrap(
         await core.play({
           requestId: playRequestId({
@@ -423,13 +440,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
           amountMinor,
         }),
       );
-      if (played instanceof ApiError) {
-        // Refused by the core: nothing was bet, so the slot is given back.
-        if (minIntervalMs > 0) {
-          await store(sessions.releasePlaySlot(session.sessionId, claimedAtMs, previousAtMs));
-        }
-        return played;
-      }
+      if (played instanceof ApiError) return played;
       const round = presentRound(played.round);
       const balance = presentBalance(played.balance);
       metrics.recordRound(
@@ -494,8 +505,12 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       if (params instanceof ApiError) return params;
       const report = unwrap(await core.replay(params.event));
       if (report instanceof ApiError) return report;
-      // The contract gives the replay report (stored vs re-evaluated payout), not the round's
-      // state: both documented shapes are served with what it has. See the report for the gap.
+      const stored = unwrap(await core.round(params.event));
+      if (stored instanceof ApiError) return stored;
+      // Both documented shapes ({payoutMultiplier, costMultiplier, state} and {round, status}), as
+      // a superset. No session here (the replay URL is shared): no balances, no seeds, no player.
+      const costMultiplier =
+        stored.amountMinor > 0n ? Number(stored.costMinor) / Number(stored.amountMinor) : 0;
       return {
         round: {
           betID: report.roundId,
@@ -503,14 +518,50 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
           gameID: params.game,
           version: params.version,
           mode: params.mode,
+          amount: minorToApiAmount(stored.amountMinor),
           payout: minorToApiAmount(report.storedPayoutMinor),
+          payoutMultiplier: Number(stored.payoutMultiplier),
+          costMultiplier,
           replayedPayout: minorToApiAmount(report.replayedPayoutMinor),
           reproduced: report.reproduced,
+          state: stored.state,
         },
         status: report.reproduced ? 'REPRODUCED' : 'MISMATCH',
         payout: minorToApiAmount(report.storedPayoutMinor),
-        state: [],
+        payoutMultiplier: Number(stored.payoutMultiplier),
+        costMultiplier,
+        state: stored.state,
       };
+    }),
+  );
+
+  app.post(
+    '/bet/recall',
+    handle(async (request) => {
+      const body = parseInput(RecallBody, request.body, 'request');
+      if (body instanceof ApiError) return body;
+      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
+      if (session instanceof ApiError) return session;
+      const rounds = unwrap(await core.recall(session.playerId, body.limit ?? DEFAULT_RECALL_ROUNDS));
+      if (rounds instanceof ApiError) return rounds;
+      // Newest first: the last game, then the ones before it, each with its steps (book events,
+      // free spins included), wager, win and the balances before and after.
+      return { rounds: rounds.map(presentRound) };
+    }),
+  );
+
+  app.post(
+    '/session/reality-check',
+    handle(async (request) => {
+      const body = parseInput(SessionBody, request.body, 'request');
+      if (body instanceof ApiError) return body;
+      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
+      if (session instanceof ApiError) return session;
+      const checked = unwrap(
+        await core.realityCheck({ playerId: session.playerId, sessionId: session.sessionId }),
+      );
+      if (checked instanceof ApiError) return checked;
+      return { realityCheck: presentSessionStatus(checked), acknowledged: checked.acknowledged };
     }),
   );
 
@@ -577,6 +628,9 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       if (jurisdiction instanceof ApiError) return jurisdiction;
       const sessionId = newSessionId();
       const createdAtMs = now();
+      // The core's clock of the session (reality checks, net position) starts now too.
+      const started = unwrap(await core.startSession({ playerId, sessionId }));
+      if (started instanceof ApiError) return started;
       const language = body.language ?? 'en';
       const device = body.device ?? 'desktop';
       await store(

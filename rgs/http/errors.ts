@@ -68,6 +68,11 @@ export class ApiError {
   }
 
   static fromCore(error: RgsError): ApiError {
+    if (error.retryAfterMs !== undefined && error.retryAfterMs > 0) {
+      return new ApiError(error.code, oneLine(error.message), {
+        'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))),
+      });
+    }
     return new ApiError(error.code, oneLine(error.message));
   }
 }

@@ -16,6 +16,7 @@ import type {
   RgsCore,
   RgsErrorCode,
   RoundDetail,
+  SessionStatus,
   VerifyReport,
 } from '../core/contract.ts';
 
@@ -233,6 +234,46 @@ export class FakeRgsCore implements RgsCore {
       }
     }
     return fail('ERR_BNF', 'no such round');
+  }
+
+  async round(roundId: string): Promise<Result<RoundDetail>> {
+    this.check();
+    for (const player of this.players.values()) {
+      const round = player.rounds.find((r) => r.roundId === roundId);
+      if (round) return ok(round);
+    }
+    return fail('ERR_BNF', 'no such round');
+  }
+
+  /** Sessions without reality checks: the status of a session that never needs one. */
+  private sessionStatus(playerId: string, sessionId: string): Result<SessionStatus> {
+    if (!this.players.has(playerId)) return fail('ERR_VAL', 'unknown player');
+    return ok({
+      sessionId,
+      startedAt: new Date(0).toISOString(),
+      elapsedMs: 0,
+      netPositionMinor: 0n,
+      wageredMinor: 0n,
+      wonMinor: 0n,
+      rounds: 0,
+      realityCheckIntervalMs: 0,
+      realityCheckDueAt: null,
+      realityCheckDue: false,
+    });
+  }
+
+  async startSession(request: { playerId: string; sessionId: string }): Promise<Result<SessionStatus>> {
+    this.check();
+    return this.sessionStatus(request.playerId, request.sessionId);
+  }
+
+  async realityCheck(request: {
+    playerId: string;
+    sessionId: string;
+  }): Promise<Result<SessionStatus & { acknowledged: boolean }>> {
+    this.check();
+    const status = this.sessionStatus(request.playerId, request.sessionId);
+    return status.ok ? ok({ ...status.value, acknowledged: false }) : status;
   }
 
   async verifyLedger(): Promise<VerifyReport> {

@@ -1,7 +1,7 @@
 /**
  * The core's values (bigint inside) as Stake Engine API JSON (integers with 6 implied decimals).
  */
-import type { Balance, BetConfig, JurisdictionFlags, RoundDetail } from '../core/contract.ts';
+import type { Balance, BetConfig, JurisdictionFlags, RoundDetail, SessionStatus } from '../core/contract.ts';
 import { minorToApiAmount } from './schemas.ts';
 
 export interface ApiBalance {
@@ -82,4 +82,19 @@ export function gameRules(config: BetConfig): string[] {
     'Malfunction voids all pays and plays.',
   );
   return rules;
+}
+
+/** A play session's reality-check view: elapsed time, wagers, wins and net position (API units). */
+export function presentSessionStatus(status: SessionStatus) {
+  return {
+    sessionStartedAt: status.startedAt,
+    elapsedMs: status.elapsedMs,
+    netPosition: minorToApiAmount(status.netPositionMinor),
+    wagered: minorToApiAmount(status.wageredMinor),
+    won: minorToApiAmount(status.wonMinor),
+    rounds: status.rounds,
+    intervalMs: status.realityCheckIntervalMs,
+    due: status.realityCheckDue,
+    nextDueAt: status.realityCheckDueAt,
+  };
 }

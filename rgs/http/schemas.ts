@@ -69,6 +69,15 @@ export const ReplayParams = z.object({
   mode: ModeSchema,
   event: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'bad event (round id)'),
 });
+export const RecallBody = z.object({
+  sessionID: SessionIdSchema,
+  limit: z
+    .number()
+    .int('limit must be an integer')
+    .min(1, 'limit must be at least 1')
+    .max(100, 'limit must be at most 100')
+    .optional(),
+});
 export const GameInfoParams = z.object({ gameID: GameIdSchema });
 export const GameInfoQuery = z.object({ currency: CurrencySchema.optional() });
 

@@ -4,7 +4,6 @@ export { RedisSessionStore, type RedisSessionStoreOptions } from './redis-store.
 export {
   type NewSession,
   newSessionId,
-  type PlaySlot,
   type RateDecision,
   type SessionRecord,
   type SessionStore,

@@ -6,7 +6,7 @@
  * re-launch; their money and rounds are in the database and unaffected). Both maps are bounded:
  * expired entries are swept, and when full the oldest sessions are evicted first.
  */
-import type { NewSession, PlaySlot, RateDecision, SessionRecord, SessionStore } from './types.ts';
+import type { NewSession, RateDecision, SessionRecord, SessionStore } from './types.ts';
 
 const SESSIONS_MAX = 100_000;
 const RATE_KEYS_MAX = 100_000;
@@ -39,7 +39,6 @@ export class MemorySessionStore implements SessionStore {
       ...session,
       authenticated: false,
       startBalanceMinor: null,
-      lastPlayAtMs: null,
     });
   }
 
@@ -75,24 +74,6 @@ export class MemorySessionStore implements SessionStore {
 
   async revoke(sessionId: string): Promise<boolean> {
     return this.sessions.delete(sessionId);
-  }
-
-  async claimPlaySlot(sessionId: string, nowMs: number, minIntervalMs: number): Promise<PlaySlot> {
-    const session = this.live(sessionId);
-    if (session === null) return { ok: false, retryAfterMs: 0, missing: true };
-    const previousAtMs = session.lastPlayAtMs;
-    if (previousAtMs !== null && nowMs - previousAtMs < minIntervalMs) {
-      return { ok: false, retryAfterMs: minIntervalMs - (nowMs - previousAtMs) };
-    }
-    this.sessions.set(sessionId, { ...session, lastPlayAtMs: nowMs });
-    return { ok: true, previousAtMs };
-  }
-
-  async releasePlaySlot(sessionId: string, claimedAtMs: number, previousAtMs: number | null): Promise<void> {
-    const session = this.sessions.get(sessionId);
-    if (session !== undefined && session.lastPlayAtMs === claimedAtMs) {
-      this.sessions.set(sessionId, { ...session, lastPlayAtMs: previousAtMs });
-    }
   }
 
   async rateLimit(key: string, limit: number, windowMs: number, nowMs: number): Promise<RateDecision> {

@@ -9,7 +9,7 @@
  * request fail fast (503) instead of hanging it.
  */
 import { Redis } from 'ioredis';
-import type { NewSession, PlaySlot, RateDecision, SessionRecord, SessionStore } from './types.ts';
+import type { NewSession, RateDecision, SessionRecord, SessionStore } from './types.ts';
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 3_000;
@@ -19,26 +19,6 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
 redis.call('HSET', KEYS[1], 'authenticated', '1')
 redis.call('HSETNX', KEYS[1], 'startBalanceMinor', ARGV[1])
 return redis.call('HGETALL', KEYS[1])`;
-
-const CLAIM_PLAY_SLOT = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, ''} end
-local last = redis.call('HGET', KEYS[1], 'lastPlayAtMs')
-local now = tonumber(ARGV[1])
-local min = tonumber(ARGV[2])
-if last then
-  local elapsed = now - tonumber(last)
-  if elapsed < min then return {0, tostring(min - elapsed)} end
-end
-redis.call('HSET', KEYS[1], 'lastPlayAtMs', ARGV[1])
-if last then return {1, last} end
-return {1, ''}`;
-
-const RELEASE_PLAY_SLOT = `
-if redis.call('HGET', KEYS[1], 'lastPlayAtMs') == ARGV[1] then
-  if ARGV[2] == '' then redis.call('HDEL', KEYS[1], 'lastPlayAtMs')
-  else redis.call('HSET', KEYS[1], 'lastPlayAtMs', ARGV[2]) end
-end
-return 0`;
 
 const RATE_HIT = `
 local count = redis.call('INCR', KEYS[1])
@@ -138,29 +118,6 @@ export class RedisSessionStore implements SessionStore {
     return (await this.client.del(this.sessionKey(sessionId))) > 0;
   }
 
-  async claimPlaySlot(sessionId: string, nowMs: number, minIntervalMs: number): Promise<PlaySlot> {
-    const [status, value] = (await this.client.eval(
-      CLAIM_PLAY_SLOT,
-      1,
-      this.sessionKey(sessionId),
-      String(nowMs),
-      String(minIntervalMs),
-    )) as [number, string];
-    if (status === -1) return { ok: false, retryAfterMs: 0, missing: true };
-    if (status === 0) return { ok: false, retryAfterMs: Number(value) };
-    return { ok: true, previousAtMs: value === '' ? null : Number(value) };
-  }
-
-  async releasePlaySlot(sessionId: string, claimedAtMs: number, previousAtMs: number | null): Promise<void> {
-    await this.client.eval(
-      RELEASE_PLAY_SLOT,
-      1,
-      this.sessionKey(sessionId),
-      String(claimedAtMs),
-      previousAtMs === null ? '' : String(previousAtMs),
-    );
-  }
-
   async rateLimit(key: string, limit: number, windowMs: number, nowMs: number): Promise<RateDecision> {
     const windowIndex = Math.floor(nowMs / windowMs);
     const count = Number(
@@ -205,7 +162,6 @@ export class RedisSessionStore implements SessionStore {
       expiresAtMs,
       authenticated: fields.authenticated === '1',
       startBalanceMinor: fields.startBalanceMinor === undefined ? null : BigInt(fields.startBalanceMinor),
-      lastPlayAtMs: fields.lastPlayAtMs === undefined ? null : Number(fields.lastPlayAtMs),
     };
   }
 }

@@ -93,28 +93,6 @@ describe.each(kinds)('%s session store', (_kind, open) => {
     expect(await store.get(s.sessionId)).toBeNull();
   });
 
-  test('play slots enforce a minimum interval atomically; a refused play gives its slot back', async () => {
-    const store = await open();
-    opened.push(store);
-    const s = session(60_000);
-    await store.create(s);
-    const t0 = 1_000_000;
-    const results = await Promise.all([
-      store.claimPlaySlot(s.sessionId, t0, 2_500),
-      store.claimPlaySlot(s.sessionId, t0, 2_500),
-    ]);
-    expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(await store.claimPlaySlot(s.sessionId, t0 + 1_000, 2_500)).toEqual({
-      ok: false,
-      retryAfterMs: 1_500,
-    });
-    const next = await store.claimPlaySlot(s.sessionId, t0 + 2_500, 2_500);
-    expect(next).toEqual({ ok: true, previousAtMs: t0 });
-    await store.releasePlaySlot(s.sessionId, t0 + 2_500, t0);
-    expect(await store.claimPlaySlot(s.sessionId, t0 + 2_600, 2_500)).toEqual({ ok: true, previousAtMs: t0 });
-    expect(await store.claimPlaySlot(newSessionId(), t0, 2_500)).toMatchObject({ ok: false, missing: true });
-  });
-
   test('rate limit: fixed window per key, with the time to wait', async () => {
     const store = await open();
     opened.push(store);

@@ -25,16 +25,9 @@ export interface SessionRecord {
   readonly authenticated: boolean;
   /** Balance at the first authenticate (API units, bigint): the base of the net position. */
   readonly startBalanceMinor: bigint | null;
-  /** When the last play of this session was accepted (minimum round duration). */
-  readonly lastPlayAtMs: number | null;
 }
 
-export type NewSession = Omit<SessionRecord, 'authenticated' | 'startBalanceMinor' | 'lastPlayAtMs'>;
-
-export type PlaySlot =
-  | { readonly ok: true; readonly previousAtMs: number | null }
-  | { readonly ok: false; readonly retryAfterMs: number }
-  | { readonly ok: false; readonly retryAfterMs: 0; readonly missing: true };
+export type NewSession = Omit<SessionRecord, 'authenticated' | 'startBalanceMinor'>;
 
 export interface RateDecision {
   readonly allowed: boolean;
@@ -53,13 +46,6 @@ export interface SessionStore {
   markAuthenticated(sessionId: string, balanceMinor: bigint): Promise<SessionRecord | null>;
   /** Removes the session at once; true when it existed. */
   revoke(sessionId: string): Promise<boolean>;
-  /**
-   * Atomically: if the last play of the session was at least minIntervalMs before nowMs (or there
-   * was none), record nowMs and grant the slot; otherwise say how long to wait.
-   */
-  claimPlaySlot(sessionId: string, nowMs: number, minIntervalMs: number): Promise<PlaySlot>;
-  /** Gives back a slot whose play was refused (nothing was bet), if it is still the last one. */
-  releasePlaySlot(sessionId: string, claimedAtMs: number, previousAtMs: number | null): Promise<void>;
   /** Fixed-window counter per key: at most `limit` hits per `windowMs`. */
   rateLimit(key: string, limit: number, windowMs: number, nowMs: number): Promise<RateDecision>;
   /** Resolves when the backing store answers (readiness). */
