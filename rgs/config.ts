@@ -45,6 +45,10 @@ export interface RgsConfig {
   readonly publicHost: string | null;
   readonly defaultGameId: string;
   readonly defaultJurisdiction: string;
+  /** Rounds still active this long after they started get their jurisdiction's incomplete-round policy. */
+  readonly staleRoundAfterMs: number;
+  /** How often the server applies that policy (0: never; run `croupier rgs sweep` instead). */
+  readonly staleSweepIntervalMs: number;
 }
 
 /** Flags as commander gives them (strings, booleans); undefined when not given. */
@@ -197,6 +201,18 @@ const FIELDS = {
     env: 'RGS_DEFAULT_JURISDICTION',
     schema: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be a jurisdiction name'),
     fallback: 'default',
+  },
+  staleRoundAfterMs: {
+    flag: undefined,
+    env: 'RGS_STALE_ROUND_AFTER_MS',
+    schema: intIn(1_000, 30 * 86_400_000),
+    fallback: String(86_400_000),
+  },
+  staleSweepIntervalMs: {
+    flag: undefined,
+    env: 'RGS_STALE_SWEEP_INTERVAL_MS',
+    schema: intIn(0, 86_400_000),
+    fallback: '60000',
   },
 } as const;
 

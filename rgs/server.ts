@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import type { RgsConfig } from './config.ts';
 import type { RgsCore } from './core/contract.ts';
+import type { RgsCoreService } from './core/core.ts';
 import { buildRgsServer, DEFAULT_HTTP_OPTIONS, type ReadinessCheck, type RgsHttpServer } from './http/app.ts';
 import { OPERATOR_SECRET_MIN_CHARS } from './http/operator-auth.ts';
 import { ensureLoopbackTls } from './http/tls.ts';
@@ -110,6 +111,53 @@ async function defaultCoreFactory(
   });
 }
 
+/** The incomplete-round sweep the server runs on a timer (jurisdiction policy past the deadline). */
+interface StaleRoundSweep {
+  stop(): Promise<void>;
+}
+
+/** Rounds handled per sweep: bounds one sweep's work; a backlog clears over the next sweeps. */
+const STALE_ROUNDS_PER_SWEEP = 500;
+
+/**
+ * Every `staleSweepIntervalMs`, applies each player's jurisdiction policy ('complete' or
+ * 'void-refund') to rounds still active `staleRoundAfterMs` after they started. One sweep at a time;
+ * the core makes each round's settlement one idempotent transaction, so overlapping servers are safe.
+ */
+function startStaleRoundSweep(
+  core: RgsCore,
+  config: RgsConfig,
+  onFault: (operation: string, error: unknown) => void,
+): StaleRoundSweep {
+  const sweeper = core as Partial<Pick<RgsCoreService, 'voidStaleRounds'>>;
+  if (config.staleSweepIntervalMs === 0 || typeof sweeper.voidStaleRounds !== 'function') {
+    return { stop: async () => {} };
+  }
+  let running: Promise<void> | null = null;
+  const sweep = () => {
+    if (running !== null) return;
+    running = (async () => {
+      const result = await sweeper.voidStaleRounds!({
+        olderThanMs: config.staleRoundAfterMs,
+        limit: STALE_ROUNDS_PER_SWEEP,
+      });
+      if (!result.ok) onFault('staleRoundSweep', new Error(`${result.error.code}: ${result.error.message}`));
+    })()
+      .catch((error) => onFault('staleRoundSweep', error))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(sweep, config.staleSweepIntervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
 /** One line describing a fault: its code and message, never a stack or query parameters. */
 function faultMessage(error: unknown): string {
   if (!(error instanceof Error)) return String(error).slice(0, 300);
@@ -192,6 +240,7 @@ export async function startRgs(
   const scheme = tls ? 'https' : 'http';
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const rgsUrl = `${hostForUrl}:${port}`;
+  const staleSweep = startStaleRoundSweep(core, config, (operation, error) => logFault(operation, error));
   let stopping: Promise<{ abandoned: number }> | null = null;
   return {
     port,
@@ -205,6 +254,7 @@ export async function startRgs(
     http,
     stop() {
       stopping ??= (async () => {
+        await staleSweep.stop();
         const result = await http.shutdown(config.shutdownGraceMs);
         await sessions.close().catch(() => {});
         await core.close().catch(() => {});
