@@ -36,10 +36,13 @@ export const DRAW_GENERIC = 2;
 export interface StopDraws {
   /** DRAW_UNIFORM, DRAW_ALIAS or DRAW_GENERIC per reel. */
   readonly kind: Int32Array;
-  /** Uniform: the stop count n. Alias: the column count k. */
-  readonly bound: Float64Array;
-  /** Lemire rejection threshold of `bound`: (2^32 − bound) mod bound. */
-  readonly boundReject: Float64Array;
+  /**
+   * Uniform: the stop count n. Alias: the column count k. Int32 (n <= 2^21): the hot path feeds
+   * it to `Math.imul` and compares against `boundReject` without float conversions.
+   */
+  readonly bound: Int32Array;
+  /** Lemire rejection threshold of `bound`: (2^32 − bound) mod bound (below bound, so int32). */
+  readonly boundReject: Int32Array;
   /** Alias: total weight T (u is drawn from [0, T)); T <= 2^21 takes the fast draw. */
   readonly aliasTotal: Float64Array;
   /** Alias: Lemire rejection threshold of T (when T <= 2^21). */
@@ -110,8 +113,8 @@ function aliasTables(sampler: AliasSampler): { threshold: Float64Array; outcome:
 export function compileStopDraws(reels: readonly PreparedReel[]): StopDraws {
   const R = reels.length;
   const kind = new Int32Array(R);
-  const bound = new Float64Array(R);
-  const boundReject = new Float64Array(R);
+  const bound = new Int32Array(R);
+  const boundReject = new Int32Array(R);
   const aliasTotal = new Float64Array(R);
   const aliasTotalReject = new Float64Array(R);
   const aliasOffset = new Int32Array(R);

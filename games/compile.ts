@@ -227,45 +227,45 @@ function compileReelSet(
 }
 
 class CompiledReelGame implements CompiledGame {
-  readonly gameId: string;
-  readonly mathHash: string;
-  readonly mode: string;
-  readonly stakeUnits: number;
-  readonly payIds: readonly string[];
+  declare readonly gameId: string;
+  declare readonly mathHash: string;
+  declare readonly mode: string;
+  declare readonly stakeUnits: number;
+  declare readonly payIds: readonly string[];
 
-  private readonly model: ReelModel;
-  private readonly isLines: boolean;
-  private readonly base: CompiledReelSet;
-  private readonly free: CompiledReelSet | null;
+  declare private readonly model: ReelModel;
+  declare private readonly isLines: boolean;
+  declare private readonly base: CompiledReelSet;
+  declare private readonly free: CompiledReelSet | null;
   /** The line automaton (null for ways games and for line games too large for a line table). */
-  private readonly automaton: LineAutomaton | null;
+  declare private readonly automaton: LineAutomaton | null;
   /** lineRows[l × R + r]: the row line l reads on reel r. */
-  private readonly lineRows: Int32Array;
-  private readonly lineCount: number;
-  private readonly reelCount: number;
-  private readonly rows: number;
-  private readonly cap: number;
-  private readonly baseStakeUnits: number;
+  declare private readonly lineRows: Int32Array;
+  declare private readonly lineCount: number;
+  declare private readonly reelCount: number;
+  declare private readonly rows: number;
+  declare private readonly cap: number;
+  declare private readonly baseStakeUnits: number;
   /** Current spin: (reelStopBase[r] + stop_r), the row of reel r's stop in the per-stop tables. */
-  private readonly stopAt: Int32Array;
+  declare private readonly stopAt: Int32Array;
   /** Current spin: count of each counted symbol in the window. */
-  private readonly counts: Int32Array;
+  declare private readonly counts: Int32Array;
   /** Scratch for the direct (table-less) line evaluation. */
-  private readonly lineSymbols: Int32Array;
+  declare private readonly lineSymbols: Int32Array;
   /** Ways games: presence words per stop (⌈P / 32⌉), and the shortest run any ways symbol pays. */
-  private readonly waysWords: number;
-  private readonly waysMinRun: number;
-  private readonly waysPay: readonly Float64Array[];
-  private readonly waysPayIndex: readonly Int32Array[];
+  declare private readonly waysWords: number;
+  declare private readonly waysMinRun: number;
+  declare private readonly waysPay: readonly Float64Array[];
+  declare private readonly waysPayIndex: readonly Int32Array[];
   /** Per scatter: the counter holding its count, and its best pay / pay index by count. */
-  private readonly scatterCounter: Int32Array;
-  private readonly scatterPay: readonly Float64Array[];
-  private readonly scatterPayIndex: readonly Int32Array[];
+  declare private readonly scatterCounter: Int32Array;
+  declare private readonly scatterPay: readonly Float64Array[];
+  declare private readonly scatterPayIndex: readonly Int32Array[];
   /** Counter of the free-spins symbol, or -1 without free spins. */
-  private readonly triggerCounter: number;
-  private readonly awardByCount: Int32Array;
-  private readonly retriggerByCount: Int32Array;
-  private readonly freeMultiplier: number;
+  declare private readonly triggerCounter: number;
+  declare private readonly awardByCount: Int32Array;
+  declare private readonly retriggerByCount: Int32Array;
+  declare private readonly freeMultiplier: number;
 
   constructor(game: Game, mode: string, model: ReelModel) {
     const modeDef = findMode(game, mode);
@@ -532,15 +532,15 @@ function lineAutomaton(model: ReelModel, table: LineTable): LineAutomaton {
 }
 
 class CompiledTableGame implements CompiledGame {
-  readonly gameId: string;
-  readonly mathHash: string;
-  readonly mode: string;
-  readonly stakeUnits: number;
-  readonly payIds: readonly string[];
+  declare readonly gameId: string;
+  declare readonly mathHash: string;
+  declare readonly mode: string;
+  declare readonly stakeUnits: number;
+  declare readonly payIds: readonly string[];
   /** The outcome draw: the reference's weighted draw over the outcomes, inlined. */
-  private readonly draws: StopDraws;
-  private readonly pays: Float64Array;
-  private readonly cap: number;
+  declare private readonly draws: StopDraws;
+  declare private readonly pays: Float64Array;
+  declare private readonly cap: number;
 
   constructor(game: Game, mode: string) {
     if (game.model.type !== 'table') throw new TypeError('not a table game');
