@@ -110,13 +110,42 @@ export interface PlayRequest {
   readonly gameId: string;
   readonly mode: string;
   readonly amountMinor: bigint;
+  /** For a caller without a client key (rgs/http/idempotency.ts); see LatestRoundView. */
+  readonly latestRoundView?: LatestRoundView;
 }
 
 export interface EndRoundRequest {
   readonly requestId: string;
   readonly playerId: string;
   readonly sessionId: string;
+  /** For a caller without a client key (rgs/http/idempotency.ts); see LatestRoundView. */
+  readonly latestRoundView?: LatestRoundView;
 }
+
+/**
+ * The caller's view of the ledger, read by the core: the player's latest round in `gameId` (the
+ * active one, else the newest: `currentRound`), read in the same statement that then takes the
+ * player's lock but with that statement's snapshot, taken before the lock is waited for. It is what
+ * a `currentRound` call just before the money call would have seen (two racing calls both see the
+ * state before either commits), without its round trip. Then:
+ * - `keyed`: the effective requestId is `viewRequestId(requestId, latest round id or null)`;
+ * - play: a latest round of this game that is active is ERR_BE, before idempotency;
+ * - end-round: no round in this game is ERR_BNF; the answer carries the round (`round`).
+ */
+export interface LatestRoundView {
+  readonly gameId: string;
+  readonly keyed: boolean;
+}
+
+/** The requestId of a call keyed on its view (LatestRoundView.keyed); the SQL builds the same. */
+export function viewRequestId(requestId: string, latestRoundId: string | null): string {
+  return `${requestId}:${latestRoundId ?? 'none'}`;
+}
+
+/** ERR_BE of a play whose view has an active round in its game. */
+export const ACTIVE_ROUND_MESSAGE = 'a round is active: end it first (or resume it via /wallet/authenticate)';
+/** ERR_BNF of an end-round whose view has no round in its game. */
+export const NO_ROUND_MESSAGE = 'no round to end';
 
 export interface PlayerSpec {
   readonly currency: string;
@@ -175,7 +204,10 @@ export interface RgsCore {
   /** Commitment to the server seed the player's next round will use (shown before the bet). */
   nextSeedCommitment(playerId: string): Promise<Result<string>>;
   play(request: PlayRequest): Promise<Result<{ readonly balance: Balance; readonly round: RoundDetail }>>;
-  endRound(request: EndRoundRequest): Promise<Result<{ readonly balance: Balance }>>;
+  /** `round`: with a latestRoundView, the round of the view (the one this call ends or ended). */
+  endRound(
+    request: EndRoundRequest,
+  ): Promise<Result<{ readonly balance: Balance; readonly round?: RoundDetail }>>;
   setEvent(playerId: string, event: string): Promise<Result<{ readonly event: string }>>;
   /** The last `limit` rounds (at least 10 kept), newest first, with their steps. */
   recall(playerId: string, limit: number): Promise<Result<readonly RoundDetail[]>>;

@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadGame, playRound } from '../../games/index.ts';
 import { verifyProvablyFair } from '../../rng/index.ts';
 import { createTestDatabase, type TestDatabase } from '../db/testing.ts';
-import type { PlayRequest, Result } from './contract.ts';
+import {
+  ACTIVE_ROUND_MESSAGE,
+  NO_ROUND_MESSAGE,
+  type PlayRequest,
+  type Result,
+  viewRequestId,
+} from './contract.ts';
 import { createRgsCore, type RgsCoreService } from './core.ts';
 import { API_UNITS_PER_GAME_MINOR, payoutMultiplier, prepareServedGame } from './games.ts';
 
@@ -175,6 +181,95 @@ describe('play and endRound', () => {
     const mismatch = await core.play({ ...request, amountMinor: 2_000_000n });
     expect(mismatch).toMatchObject({ ok: false, error: { code: 'ERR_IDEM' } });
     expect(await counts()).toEqual(before);
+  });
+
+  it('keys play and endRound on the latest round they read (latestRoundView)', async () => {
+    const playerId = await newPlayer(100_000_000n);
+    const view = { gameId: 'lucky-wheel', keyed: true } as const;
+    const viewed = (): PlayRequest => ({ ...wheel(playerId, 1_000_000n, 'p-base'), latestRoundView: view });
+    // No round yet: the key is the base and 'none'; a replay of that key is the same round.
+    const first = value(await core.play(viewed()));
+    const stored = await admin.query('SELECT request_id FROM rgs.requests WHERE player_id = $1', [playerId]);
+    expect(stored.rows.map((r) => r.request_id)).toEqual([viewRequestId('p-base', null)]);
+    expect(value(await core.play(wheel(playerId, 1_000_000n, viewRequestId('p-base', null))))).toEqual(first);
+    // Each play reads the previous one as the latest round: a new key each time, until a win.
+    let win = first;
+    for (let i = 0; i < 200 && !win.round.active; i++) {
+      const next = value(await core.play(viewed()));
+      expect(next.round.fairness.nonce).toBe(win.round.fairness.nonce + 1);
+      win = next;
+    }
+    expect(win.round.active).toBe(true);
+    {
+      // An active latest round is ERR_BE before anything else, even for a request that is invalid.
+      const before = await counts();
+      expect(await core.play(viewed())).toEqual({
+        ok: false,
+        error: { code: 'ERR_BE', message: ACTIVE_ROUND_MESSAGE },
+      });
+      expect(await core.play({ ...viewed(), amountMinor: 1_500_000n })).toMatchObject({
+        ok: false,
+        error: { code: 'ERR_BE' },
+      });
+      expect(await counts()).toEqual(before);
+      const end = { requestId: 'e-base', playerId, sessionId: 's', latestRoundView: view };
+      const ended = value(await core.endRound(end));
+      expect(ended.round).toMatchObject({ roundId: win.round.roundId, active: true });
+      // A replayed end-round converges: same balance, the same round (now closed); one key.
+      const again = value(await core.endRound(end));
+      expect(again.balance).toEqual(ended.balance);
+      expect(again.round).toMatchObject({ roundId: win.round.roundId, active: false, status: 'closed' });
+      const keys = await admin.query(
+        `SELECT request_id FROM rgs.requests WHERE player_id = $1 AND operation = 'end-round'`,
+        [playerId],
+      );
+      expect(keys.rows.map((r) => r.request_id)).toEqual([viewRequestId('e-base', win.round.roundId)]);
+    }
+    // The next play reads the new latest round: a new key, a new round.
+    const second = value(await core.play(viewed()));
+    expect(second.round.roundId).not.toBe(win.round.roundId);
+    expect(second.round.fairness.nonce).toBe(win.round.fairness.nonce + 1);
+    // A game with no round: nothing to end.
+    expect(
+      await core.endRound({
+        requestId: 'e-base',
+        playerId,
+        sessionId: 's',
+        latestRoundView: { gameId: 'jungle-twenty', keyed: true },
+      }),
+    ).toEqual({ ok: false, error: { code: 'ERR_BNF', message: NO_ROUND_MESSAGE } });
+  });
+
+  it('racing plays keyed on their view: every bet is in an answer, money exact', async () => {
+    const playerId = await newPlayer(100_000_000n);
+    const view = { gameId: 'lucky-wheel', keyed: true } as const;
+    let expected = 100_000_000n;
+    const answered = new Set<string>();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const request: PlayRequest = { ...wheel(playerId, 1_000_000n, 'p-race'), latestRoundView: view };
+      const raced = await Promise.all([core.play(request), core.play(request), core.play(request)]);
+      const rounds = new Map<string, { costMinor: bigint; payoutMinor: bigint; active: boolean }>();
+      for (const r of raced) {
+        if (r.ok) rounds.set(r.value.round.roundId, r.value.round);
+        else expect(r.error.code).toBe('ERR_BE');
+      }
+      expect(rounds.size).toBeGreaterThanOrEqual(1);
+      for (const [roundId, round] of rounds) {
+        answered.add(roundId);
+        expected -= round.costMinor;
+        if (!round.active) expected += round.payoutMinor;
+      }
+      const current = value(await core.currentRound(playerId, 'lucky-wheel'))!;
+      if (current.active) {
+        value(await core.endRound({ requestId: `e-race-${attempt}`, playerId, sessionId: 's' }));
+        expected += current.payoutMinor;
+      }
+      expect(value(await core.balance(playerId, 'EUR')).amountMinor).toBe(expected);
+    }
+    // Plays that read the same latest round shared a key: one bet, answered to each. No bet was
+    // booked that no answer carries.
+    const booked = await admin.query('SELECT id FROM rgs.rounds WHERE player_id = $1', [playerId]);
+    expect(new Set(booked.rows.map((r) => r.id))).toEqual(answered);
   });
 
   it('writes nothing when funds are insufficient (ERR_IPB)', async () => {

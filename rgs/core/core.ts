@@ -61,21 +61,24 @@ import {
   sealedAuditValues,
   verifyAuditLog,
 } from './audit.ts';
-import type {
-  Balance,
-  BetConfig,
-  EndRoundRequest,
-  JurisdictionFlags,
-  PlayerSpec,
-  PlayRequest,
-  ReplayReport,
-  Result,
-  RgsCore,
-  RgsError,
-  RgsErrorCode,
-  RoundDetail,
-  SessionStatus,
-  VerifyReport,
+import {
+  ACTIVE_ROUND_MESSAGE,
+  type Balance,
+  type BetConfig,
+  type EndRoundRequest,
+  type JurisdictionFlags,
+  type LatestRoundView,
+  NO_ROUND_MESSAGE,
+  type PlayerSpec,
+  type PlayRequest,
+  type ReplayReport,
+  type Result,
+  type RgsCore,
+  type RgsError,
+  type RgsErrorCode,
+  type RoundDetail,
+  type SessionStatus,
+  type VerifyReport,
 } from './contract.ts';
 import {
   bookEvents,
@@ -378,6 +381,18 @@ async function storeResponse(
 
 const IDEM_MESSAGE = 'requestId was already used with a different request';
 
+/** The view of a money call, undefined without one, 'invalid' when malformed. */
+function validView(view: unknown, requestId: string): LatestRoundView | undefined | 'invalid' {
+  if (view === undefined) return undefined;
+  const v = view as LatestRoundView;
+  if (typeof v !== 'object' || v === null || typeof v.gameId !== 'string' || typeof v.keyed !== 'boolean') {
+    return 'invalid';
+  }
+  // The effective requestId appends ':' and a round id (36) or 'none'.
+  if (v.keyed && requestId.length > MAX_REQUEST_ID_LENGTH - 37) return 'invalid';
+  return v;
+}
+
 function validSessionId(id: unknown): id is string {
   return typeof id === 'string' && id.length >= 1 && id.length <= 200;
 }
@@ -431,6 +446,75 @@ async function moneyCallContext(
     { prepare: 'rgs-money-call-context' },
   );
   return row;
+}
+
+/** MoneyCallContext read with the caller's LatestRoundView (one statement, the same round trip). */
+interface ViewedContext {
+  readonly ctx: MoneyCallContext | undefined;
+  /** The effective requestId (viewRequestId when the view is keyed). */
+  readonly requestId: string;
+  /** The latest round of the view's game (play: id and status only), or null. */
+  readonly round: RoundRow | null;
+}
+
+/**
+ * The player's latest round in a game (`player` and `game` are SQL expressions): the active one,
+ * else the one with the highest nonce. Written as two index lookups (the partial unique index of
+ * the active round, then a backward scan of UNIQUE (player_id, nonce)) whose first hit ends it,
+ * not as ORDER BY (status = 'active') DESC, nonce DESC, which sorts every round of the player.
+ */
+function latestRoundSql(columns: string, player: string, game: string): string {
+  return `(SELECT ${columns} FROM rgs.rounds r WHERE r.player_id = ${player} AND r.status = 'active'
+             AND r.game_id = ${game})
+          UNION ALL
+          (SELECT ${columns} FROM rgs.rounds r WHERE r.player_id = ${player} AND r.game_id = ${game}
+            ORDER BY r.nonce DESC LIMIT 1)
+          LIMIT 1`;
+}
+
+const ROUND_COLUMN_NAMES = ROUND_COLUMNS.split(',').map((c) => c.trim());
+const VIEW_COLUMNS_FULL = ROUND_COLUMN_NAMES.map((c) => `r.${c} AS view_${c}`).join(', ');
+const VIEW_COLUMNS_BRIEF = 'r.id AS view_id, r.status AS view_status';
+
+/**
+ * rgs.money_call_context preceded, in the same statement, by the read of the player's latest round
+ * in a game (currentRound's query). The statement's snapshot is taken when it starts, before the
+ * function waits for the player's lock, so the view is what a separate read just before the call
+ * would have returned (racing calls both see the state from before either commits); the function's
+ * own reads still take fresh snapshots after the lock (plpgsql, VOLATILE). The effective requestId
+ * (and the bet key) are built from the view in SQL exactly as viewRequestId builds them.
+ */
+async function moneyCallContextWithView(
+  tx: SqlExecutor,
+  playerId: string,
+  requestId: string,
+  view: LatestRoundView,
+  withBetKey: boolean,
+  sessionId: string | null,
+  now: Date,
+  fullRound: boolean,
+): Promise<ViewedContext> {
+  const [row] = await tx.query<MoneyCallContext & Record<string, unknown>>(
+    `SELECT k.*, c.*
+       FROM (SELECT v.*, CASE WHEN $3::boolean THEN $2::text || ':' || coalesce(v.view_id::text, 'none')
+                              ELSE $2::text END AS view_request_id
+               FROM (SELECT 1) AS one
+               LEFT JOIN LATERAL (
+                 ${latestRoundSql(fullRound ? VIEW_COLUMNS_FULL : VIEW_COLUMNS_BRIEF, '$1::uuid', '$4::text')}
+               ) AS v ON true) AS k,
+            LATERAL rgs.money_call_context($5::uuid, k.view_request_id,
+              CASE WHEN $6::boolean THEN 'bet:' || k.view_request_id END, $7::text, $8::timestamptz) AS c`,
+    [playerId, requestId, view.keyed, view.gameId, playerId, withBetKey, sessionId, now],
+    { prepare: fullRound ? 'rgs-money-call-context-view-full' : 'rgs-money-call-context-view' },
+  );
+  if (row === undefined) return { ctx: undefined, requestId, round: null };
+  let round: RoundRow | null = null;
+  if (row.view_id !== null && row.view_id !== undefined) {
+    const fields: Record<string, unknown> = {};
+    for (const name of fullRound ? ROUND_COLUMN_NAMES : ['id', 'status']) fields[name] = row[`view_${name}`];
+    round = fields as RoundRow;
+  }
+  return { ctx: row, requestId: row.view_request_id as string, round };
 }
 
 function priorOf(ctx: MoneyCallContext, operation: string, hash: string): PriorRequest {
@@ -774,13 +858,21 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       const bad = checkPlayerId(playerId);
       if (bad) return { ok: false, error: bad };
       if (typeof gameId !== 'string' || !games.has(gameId)) return fail('ERR_VAL', 'unknown game');
-      const rows = await db.query<RoundRow>(
-        `SELECT ${ROUND_COLUMNS} FROM rgs.rounds WHERE player_id = $1 AND game_id = $2
-          ORDER BY (status = 'active') DESC, nonce DESC LIMIT 1`,
-        [playerId, gameId],
-      );
+      const rows = await db.query<RoundRow>(latestRoundSql(ROUND_COLUMNS, '$1::uuid', '$2::text'), [
+        playerId,
+        gameId,
+      ]);
       return ok(rows[0] === undefined ? null : roundDetail(rows[0]));
     });
+
+  const latestRoundActive = async (playerId: string, gameId: string): Promise<boolean> => {
+    if (checkPlayerId(playerId) !== null || !games.has(gameId)) return false;
+    const [row] = await db.query<{ active: boolean }>(
+      latestRoundSql(`r.status = 'active' AS active`, '$1::uuid', '$2::text'),
+      [playerId, gameId],
+    );
+    return row?.active === true;
+  };
 
   const nextSeedCommitment: RgsCore['nextSeedCommitment'] = (playerId) =>
     guard('nextSeedCommitment', async () => {
@@ -800,21 +892,29 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
   const play: RgsCore['play'] = (request: PlayRequest) =>
     guard('play', async () => {
       if (!validRequestId(request?.requestId)) return fail('ERR_VAL', 'invalid requestId');
+      const view = validView(request.latestRoundView, request.requestId);
+      if (view === 'invalid') return fail('ERR_VAL', 'invalid latestRoundView');
+      // A refused request whose view has an active round is ERR_BE, as when the view was read
+      // (and checked) before the call.
+      const refuse = async (code: RgsErrorCode, message: string): Promise<Result<PlayValue>> =>
+        view !== undefined && (await latestRoundActive(request.playerId, view.gameId))
+          ? fail('ERR_BE', ACTIVE_ROUND_MESSAGE)
+          : fail(code, message);
       const bad = checkPlayerId(request.playerId);
       if (bad) return { ok: false, error: bad };
-      if (!validSessionId(request.sessionId)) return fail('ERR_VAL', 'invalid sessionId');
+      if (!validSessionId(request.sessionId)) return refuse('ERR_VAL', 'invalid sessionId');
       const served = typeof request.gameId === 'string' ? games.get(request.gameId) : undefined;
-      if (served === undefined) return fail('ERR_VAL', 'unknown game');
+      if (served === undefined) return refuse('ERR_VAL', 'unknown game');
       const costMultiplier =
         typeof request.mode === 'string' ? served.costMultiplierByMode.get(request.mode) : undefined;
-      if (costMultiplier === undefined) return fail('ERR_VAL', `unknown mode for ${served.id}`);
-      if (typeof request.amountMinor !== 'bigint') return fail('ERR_VAL', 'amount must be an integer');
+      if (costMultiplier === undefined) return refuse('ERR_VAL', `unknown mode for ${served.id}`);
+      if (typeof request.amountMinor !== 'bigint') return refuse('ERR_VAL', 'amount must be an integer');
       const choice = served.betChoices.get(request.amountMinor);
       if (choice === undefined) {
-        return fail('ERR_VAL', `amount is not one of the bet levels of ${served.id}`);
+        return refuse('ERR_VAL', `amount is not one of the bet levels of ${served.id}`);
       }
       if (typeof request.currency !== 'string' || !CURRENCY.test(request.currency)) {
-        return fail('ERR_VAL', 'invalid currency');
+        return refuse('ERR_VAL', 'invalid currency');
       }
       const costMinor = request.amountMinor * costMultiplier;
       // The session is transport, not part of the money movement: a retry from a new session is
@@ -831,23 +931,45 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       // (validation, hashes, the following round's seed and its commitment, ids): the lock is held
       // for one read, the evaluation and one write.
       const followingSeed = newSeed();
-      const betKey = `bet:${request.requestId}`;
       const roundId = randomUUID();
       const betTxId = randomUUID();
       const chainId = playerChain(request.playerId);
+      // With a view, its first read fixes the requestId and the view for every attempt, as one
+      // read before the call did.
+      let pinned: { readonly requestId: string; readonly round: RoundRow | null } | undefined;
       return await moneyTx(async (tx): Promise<Result<PlayValue>> => {
         const now = clock();
-        // Round trip 1 (after BEGIN): lock, then idempotency, tombstone, active round, last start,
-        // loss window, audit head, session (rgs.money_call_context, migration 005).
-        const ctx = await moneyCallContext(
-          tx,
-          request.playerId,
-          request.requestId,
-          betKey,
-          request.sessionId,
-          now,
-        );
+        // Round trip 1 (after BEGIN): [the view,] lock, then idempotency, tombstone, active round,
+        // last start, loss window, audit head, session (rgs.money_call_context, migration 005).
+        let ctx: MoneyCallContext | undefined;
+        if (view !== undefined && pinned === undefined) {
+          const viewed = await moneyCallContextWithView(
+            tx,
+            request.playerId,
+            request.requestId,
+            view,
+            true,
+            request.sessionId,
+            now,
+            false,
+          );
+          ctx = viewed.ctx;
+          if (ctx !== undefined) pinned = { requestId: viewed.requestId, round: viewed.round };
+        } else {
+          const requestId = pinned?.requestId ?? request.requestId;
+          ctx = await moneyCallContext(
+            tx,
+            request.playerId,
+            requestId,
+            `bet:${requestId}`,
+            request.sessionId,
+            now,
+          );
+        }
         if (ctx === undefined) return fail('ERR_VAL', 'unknown player');
+        if (pinned?.round?.status === 'active') return fail('ERR_BE', ACTIVE_ROUND_MESSAGE);
+        const requestId = pinned?.requestId ?? request.requestId;
+        const betKey = `bet:${requestId}`;
         const prior = priorOf(ctx, 'play', hash);
         if (prior.outcome === 'replay') return ok(prior.response as PlayValue);
         if (prior.outcome === 'conflict') return fail('ERR_IDEM', IDEM_MESSAGE);
@@ -871,7 +993,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
               txId: null,
               recordedAt: now,
               data: {
-                requestId: request.requestId,
+                requestId,
                 sessionId: request.sessionId,
                 reason: refusal.reason,
                 gameId: served.id,
@@ -967,7 +1089,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
             txId: betTxId,
             recordedAt: now,
             data: {
-              requestId: request.requestId,
+              requestId,
               sessionId: request.sessionId,
               gameId: served.id,
               gameVersion: served.version,
@@ -1029,7 +1151,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
                    ON CONFLICT (player_id, session_id) DO NOTHING)`,
               ]
             : []),
-          `stored AS (${requestInsert(p, request.requestId, 'play', request.playerId, hash, value, now)})`,
+          `stored AS (${requestInsert(p, requestId, 'play', request.playerId, hash, value, now)})`,
         ];
         const [written] = await tx.query<{ n: bigint }>(
           `WITH ${parts.join(',\n')}\nSELECT count(*) AS n FROM seed`,
@@ -1210,21 +1332,52 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
     )[0];
 
   type BalanceValue = { readonly balance: Balance };
+  /** BalanceValue (what is stored for replays) and, with a view, the view's round. */
+  type EndRoundValue = BalanceValue & { readonly round?: RoundDetail };
 
   const endRound: RgsCore['endRound'] = (request: EndRoundRequest) =>
     guard('endRound', async () => {
       if (!validRequestId(request?.requestId)) return fail('ERR_VAL', 'invalid requestId');
+      const view = validView(request.latestRoundView, request.requestId);
+      if (view === 'invalid') return fail('ERR_VAL', 'invalid latestRoundView');
       const bad = checkPlayerId(request.playerId);
       if (bad) return { ok: false, error: bad };
       const hash = requestHash({ op: 'end-round', playerId: request.playerId });
       const winTxId = randomUUID();
-      return await moneyTx(async (tx): Promise<Result<BalanceValue>> => {
+      let pinned: { readonly requestId: string; readonly round: RoundRow | null } | undefined;
+      return await moneyTx(async (tx): Promise<Result<EndRoundValue>> => {
         const now = clock();
-        // Round trip 1 (after BEGIN): lock, idempotency, the active round, audit head.
-        const ctx = await moneyCallContext(tx, request.playerId, request.requestId, null, null, now);
+        // Round trip 1 (after BEGIN): [the view,] lock, idempotency, the active round, audit head.
+        let ctx: MoneyCallContext | undefined;
+        if (view !== undefined && pinned === undefined) {
+          const viewed = await moneyCallContextWithView(
+            tx,
+            request.playerId,
+            request.requestId,
+            view,
+            false,
+            null,
+            now,
+            true,
+          );
+          ctx = viewed.ctx;
+          if (ctx !== undefined) pinned = { requestId: viewed.requestId, round: viewed.round };
+        } else {
+          ctx = await moneyCallContext(
+            tx,
+            request.playerId,
+            pinned?.requestId ?? request.requestId,
+            null,
+            null,
+            now,
+          );
+        }
         if (ctx === undefined) return fail('ERR_VAL', 'unknown player');
+        if (pinned !== undefined && pinned.round === null) return fail('ERR_BNF', NO_ROUND_MESSAGE);
+        const requestId = pinned?.requestId ?? request.requestId;
+        const viewRound = pinned?.round ? { round: roundDetail(pinned.round) } : {};
         const prior = priorOf(ctx, 'end-round', hash);
-        if (prior.outcome === 'replay') return ok(prior.response as BalanceValue);
+        if (prior.outcome === 'replay') return ok({ ...(prior.response as BalanceValue), ...viewRound });
         if (prior.outcome === 'conflict') return fail('ERR_IDEM', IDEM_MESSAGE);
         if (ctx.active_id === null) return fail('ERR_BNF', 'no active round');
         const roundId = ctx.active_id;
@@ -1278,13 +1431,13 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
                                   settle_tx_id = ${p.add(winTxId)}, ended_at = ${p.add(now)}
                             WHERE id = ${p.add(roundId)} AND status = 'active' RETURNING 1 AS one),
                 audit AS (${auditInsert(p, [closedRecord])}),
-                stored AS (${requestInsert(p, request.requestId, 'end-round', request.playerId, hash, value, now)})
+                stored AS (${requestInsert(p, requestId, 'end-round', request.playerId, hash, value, now)})
            SELECT count(*) AS n FROM closed`,
           p.values,
           { prepare: 'rgs-end-round' },
         );
         if (written?.n !== 1n) throw new Error(`invariant: round ${roundId} changed under its player's lock`);
-        return ok(value);
+        return ok({ ...value, ...viewRound });
       });
     });
 

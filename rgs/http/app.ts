@@ -34,7 +34,7 @@ import Fastify, {
 import type { Result, RgsCore } from '../core/contract.ts';
 import { newSessionId, type SessionRecord, type SessionStore } from '../sessions/index.ts';
 import { ApiError, INTERNAL_ERROR, oneLine } from './errors.ts';
-import { endRoundRequestId, playRequestId } from './idempotency.ts';
+import { endRoundRequestBase, playRequestBase } from './idempotency.ts';
 import { RgsMetrics } from './metrics.ts';
 import { operatorKey, verifyOperatorAuthorization } from './operator-auth.ts';
 import {
@@ -290,19 +290,21 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
     sessionId: string,
     options_: { readonly requireAuthenticated: boolean },
   ): Promise<SessionRecord | ApiError> => {
-    const session = await store(sessions.get(sessionId));
-    if (session === null) return new ApiError('ERR_IS', 'session is unknown, expired or revoked');
-    if (options_.requireAuthenticated && !session.authenticated) {
-      return new ApiError('ERR_IS', 'session is not authenticated: call /wallet/authenticate first');
-    }
-    const decision = await store(
-      sessions.rateLimit(
-        `player:${session.playerId}`,
+    // One store round trip: the session, then (live and authenticated as required) the rate hit.
+    const { session, rate: decision } = await store(
+      sessions.sessionForCall(
+        sessionId,
+        options_.requireAuthenticated,
         options.rateLimitPerWindow,
         options.rateLimitWindowMs,
         now(),
       ),
     );
+    if (session === null) return new ApiError('ERR_IS', 'session is unknown, expired or revoked');
+    if (options_.requireAuthenticated && !session.authenticated) {
+      return new ApiError('ERR_IS', 'session is not authenticated: call /wallet/authenticate first');
+    }
+    if (decision === null) throw new Error('invariant: a live session without its rate-limit hit');
     if (!decision.allowed) {
       const retryAfterS = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
       return new ApiError(
@@ -410,28 +412,23 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
         );
       }
       const amountMinor = apiAmountToMinor(body.amount);
-      const latest = unwrap(await core.currentRound(session.playerId, session.gameId));
-      if (latest instanceof ApiError) return latest;
-      if (latest?.active) {
-        return new ApiError(
-          'ERR_BE',
-          'a round is active: end it first (or resume it via /wallet/authenticate)',
-        );
-      }
-      // Minimum round duration, reality checks, loss limits and self-exclusion are the core's: it
-      // decides under the player's lock, per player (not per session), and audits each refusal with
-      // its reason (ERR_GLE, with Retry-After for the minimum round duration).
+      // The player's latest round (ERR_BE when active, and the derived key) is read by the core in
+      // its first statement (latestRoundView): no separate read. Minimum round duration, reality
+      // checks, loss limits and self-exclusion are the core's too: it decides under the player's
+      // lock, per player (not per session), and audits each refusal with its reason (ERR_GLE, with
+      // Retry-After for the minimum round duration).
+      const key = playRequestBase({
+        playerId: session.playerId,
+        gameId: session.gameId,
+        mode: body.mode,
+        amountMinor,
+        currency: session.currency,
+        header,
+      });
       const played = unwrap(
         await core.play({
-          requestId: playRequestId({
-            playerId: session.playerId,
-            gameId: session.gameId,
-            latestRoundId: latest?.roundId ?? null,
-            mode: body.mode,
-            amountMinor,
-            currency: session.currency,
-            header,
-          }),
+          requestId: key.requestId,
+          latestRoundView: { gameId: session.gameId, keyed: key.keyed },
           playerId: session.playerId,
           sessionId: session.sessionId,
           currency: session.currency,
@@ -464,22 +461,25 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       if (header instanceof ApiError) return header;
       const session = await playerSession(body.sessionID, { requireAuthenticated: true });
       if (session instanceof ApiError) return session;
-      const latest = unwrap(await core.currentRound(session.playerId, session.gameId));
-      if (latest instanceof ApiError) return latest;
-      if (latest === null) return new ApiError('ERR_BNF', 'no round to end');
+      // The round to end (and the derived key) is read by the core (latestRoundView): ERR_BNF
+      // when this game has none.
+      const key = endRoundRequestBase(session.playerId, header);
       const ended = unwrap(
         await core.endRound({
-          requestId: endRoundRequestId(session.playerId, latest.roundId, header),
+          requestId: key.requestId,
+          latestRoundView: { gameId: session.gameId, keyed: key.keyed },
           playerId: session.playerId,
           sessionId: session.sessionId,
         }),
       );
       if (ended instanceof ApiError) return ended;
       const balance = presentBalance(ended.balance);
-      hub.publish(session.playerId, {
-        type: 'round',
-        round: { ...presentRound(latest), active: false, status: 'closed' },
-      });
+      if (ended.round !== undefined) {
+        hub.publish(session.playerId, {
+          type: 'round',
+          round: { ...presentRound(ended.round), active: false, status: 'closed' },
+        });
+      }
       hub.publish(session.playerId, { type: 'balance', balance });
       return { balance, ...netPosition(session, ended.balance.amountMinor) };
     }),

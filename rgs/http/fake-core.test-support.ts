@@ -19,6 +19,12 @@ import type {
   SessionStatus,
   VerifyReport,
 } from '../core/contract.ts';
+import {
+  ACTIVE_ROUND_MESSAGE,
+  type LatestRoundView,
+  NO_ROUND_MESSAGE,
+  viewRequestId,
+} from '../core/contract.ts';
 
 const NO_FLAGS: JurisdictionFlags = {
   socialCasino: false,
@@ -128,8 +134,22 @@ export class FakeRgsCore implements RgsCore {
     return ok('0'.repeat(64));
   }
 
-  async play(request: PlayRequest): Promise<Result<{ balance: Balance; round: RoundDetail }>> {
+  /** LatestRoundView as the real core: the latest round (this fake has one game), the effective key. */
+  private viewOf(
+    playerId: string,
+    requestId: string,
+    view: LatestRoundView | undefined,
+  ): { readonly requestId: string; readonly latest: RoundDetail | null } | null {
+    if (view === undefined) return null;
+    const latest = this.players.get(playerId)?.rounds.at(-1) ?? null;
+    return { requestId: view.keyed ? viewRequestId(requestId, latest?.roundId ?? null) : requestId, latest };
+  }
+
+  async play(request_: PlayRequest): Promise<Result<{ balance: Balance; round: RoundDetail }>> {
     this.check();
+    const viewed = this.viewOf(request_.playerId, request_.requestId, request_.latestRoundView);
+    if (viewed?.latest?.active) return fail('ERR_BE', ACTIVE_ROUND_MESSAGE);
+    const request = viewed === null ? request_ : { ...request_, requestId: viewed.requestId };
     const fingerprint = JSON.stringify([request.playerId, request.mode, String(request.amountMinor)]);
     const seen = this.done.get(request.requestId);
     if (seen) {
@@ -183,11 +203,18 @@ export class FakeRgsCore implements RgsCore {
     return result;
   }
 
-  async endRound(request: EndRoundRequest): Promise<Result<{ balance: Balance }>> {
+  async endRound(request_: EndRoundRequest): Promise<Result<{ balance: Balance; round?: RoundDetail }>> {
     this.check();
+    const viewed = this.viewOf(request_.playerId, request_.requestId, request_.latestRoundView);
+    if (viewed !== null && viewed.latest === null) return fail('ERR_BNF', NO_ROUND_MESSAGE);
+    const request = viewed === null ? request_ : { ...request_, requestId: viewed.requestId };
+    const withRound = (
+      result: Result<{ balance: Balance }>,
+    ): Result<{ balance: Balance; round?: RoundDetail }> =>
+      result.ok && viewed?.latest ? ok({ ...result.value, round: viewed.latest }) : result;
     const fingerprint = JSON.stringify([request.playerId, 'end']);
     const seen = this.done.get(request.requestId);
-    if (seen) return seen.result as Result<{ balance: Balance }>;
+    if (seen) return withRound(seen.result as Result<{ balance: Balance }>);
     void fingerprint;
     const player = this.players.get(request.playerId);
     if (!player) return fail('ERR_IS', 'unknown player');
@@ -203,7 +230,7 @@ export class FakeRgsCore implements RgsCore {
     };
     const result = ok({ balance: { amountMinor: player.balance, currency: player.currency } });
     this.done.set(request.requestId, { fingerprint, result });
-    return result;
+    return withRound(result);
   }
 
   async setEvent(playerId: string, event: string): Promise<Result<{ event: string }>> {

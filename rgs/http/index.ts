@@ -8,7 +8,7 @@ export {
   type RgsHttpServer,
 } from './app.ts';
 export { ApiError, type ApiErrorBody, HTTP_STATUS_BY_CODE, type HttpErrorCode } from './errors.ts';
-export { endRoundRequestId, playRequestId } from './idempotency.ts';
+export { endRoundRequestBase, endRoundRequestId, playRequestBase, playRequestId } from './idempotency.ts';
 export { RgsMetrics } from './metrics.ts';
 export {
   OPERATOR_TOKEN_DEFAULT_TTL_S,

@@ -5,6 +5,7 @@ export {
   type NewSession,
   newSessionId,
   type RateDecision,
+  type SessionForCall,
   type SessionRecord,
   type SessionStore,
 } from './types.ts';

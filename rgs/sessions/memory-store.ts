@@ -6,7 +6,7 @@
  * re-launch; their money and rounds are in the database and unaffected). Both maps are bounded:
  * expired entries are swept, and when full the oldest sessions are evicted first.
  */
-import type { NewSession, RateDecision, SessionRecord, SessionStore } from './types.ts';
+import type { NewSession, RateDecision, SessionForCall, SessionRecord, SessionStore } from './types.ts';
 
 const SESSIONS_MAX = 100_000;
 const RATE_KEYS_MAX = 100_000;
@@ -74,6 +74,18 @@ export class MemorySessionStore implements SessionStore {
 
   async revoke(sessionId: string): Promise<boolean> {
     return this.sessions.delete(sessionId);
+  }
+
+  async sessionForCall(
+    sessionId: string,
+    requireAuthenticated: boolean,
+    limit: number,
+    windowMs: number,
+    nowMs: number,
+  ): Promise<SessionForCall> {
+    const session = this.live(sessionId);
+    if (session === null || (requireAuthenticated && !session.authenticated)) return { session, rate: null };
+    return { session, rate: await this.rateLimit(`player:${session.playerId}`, limit, windowMs, nowMs) };
   }
 
   async rateLimit(key: string, limit: number, windowMs: number, nowMs: number): Promise<RateDecision> {

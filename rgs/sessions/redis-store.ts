@@ -9,7 +9,7 @@
  * request fail fast (503) instead of hanging it.
  */
 import { Redis } from 'ioredis';
-import type { NewSession, RateDecision, SessionRecord, SessionStore } from './types.ts';
+import type { NewSession, RateDecision, SessionForCall, SessionRecord, SessionStore } from './types.ts';
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 3_000;
@@ -25,6 +25,48 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return count`;
 
+// A wallet call's session read and its player's rate-limit hit in one round trip. The counter's
+// key is built here from the session's playerId (so this needs a single Redis or a cluster where
+// the prefix is one hash slot, as every key here already assumes for the other scripts' atomicity);
+// it is hit only for a live session (authenticated when ARGV[2] is '1'), as get + rateLimit did.
+// KEYS[1] session; ARGV: now ms, requireAuthenticated, rate-key prefix, window index, counter TTL ms.
+const SESSION_FOR_CALL = `
+local fields = redis.call('HGETALL', KEYS[1])
+if #fields == 0 then return {fields, -1} end
+local playerId, expiresAtMs, authenticated
+for i = 1, #fields, 2 do
+  local name = fields[i]
+  if name == 'playerId' then playerId = fields[i + 1]
+  elseif name == 'expiresAtMs' then expiresAtMs = tonumber(fields[i + 1])
+  elseif name == 'authenticated' then authenticated = fields[i + 1] end
+end
+if playerId == nil or expiresAtMs == nil or not (expiresAtMs > tonumber(ARGV[1])) then return {fields, -1} end
+if ARGV[2] == '1' and authenticated ~= '1' then return {fields, -1} end
+local rateKey = ARGV[3] .. playerId .. ':' .. ARGV[4]
+local count = redis.call('INCR', rateKey)
+if count == 1 then redis.call('PEXPIRE', rateKey, ARGV[5]) end
+return {fields, count}`;
+
+interface ScriptCommands {
+  croupierRateHit(key: string, ttlMs: string): Promise<unknown>;
+  croupierSessionForCall(key: string, ...args: string[]): Promise<unknown>;
+}
+
+function rateDecision(
+  count: number,
+  limit: number,
+  windowMs: number,
+  windowIndex: number,
+  nowMs: number,
+): RateDecision {
+  const allowed = count <= limit;
+  return {
+    allowed,
+    remaining: Math.max(0, limit - count),
+    retryAfterMs: allowed ? 0 : (windowIndex + 1) * windowMs - nowMs,
+  };
+}
+
 export interface RedisSessionStoreOptions {
   readonly url: string;
   /** Key prefix; tests give each store its own. */
@@ -37,6 +79,8 @@ export class RedisSessionStore implements SessionStore {
   readonly kind = 'redis' as const;
   private readonly prefix: string;
   private readonly now: () => number;
+  /** The hot-path scripts as ioredis commands: EVALSHA, with EVAL when Redis does not have it yet. */
+  private readonly scripts: ScriptCommands;
 
   private constructor(
     private readonly client: Redis,
@@ -44,6 +88,9 @@ export class RedisSessionStore implements SessionStore {
   ) {
     this.prefix = options.prefix ?? 'croupier:rgs:';
     this.now = options.now ?? Date.now;
+    client.defineCommand('croupierRateHit', { numberOfKeys: 1, lua: RATE_HIT });
+    client.defineCommand('croupierSessionForCall', { numberOfKeys: 1, lua: SESSION_FOR_CALL });
+    this.scripts = client as unknown as ScriptCommands;
   }
 
   /** Connects (bounded) and returns the store; rejects with a one-line reason. */
@@ -121,14 +168,32 @@ export class RedisSessionStore implements SessionStore {
   async rateLimit(key: string, limit: number, windowMs: number, nowMs: number): Promise<RateDecision> {
     const windowIndex = Math.floor(nowMs / windowMs);
     const count = Number(
-      await this.client.eval(RATE_HIT, 1, `${this.prefix}rl:${key}:${windowIndex}`, String(windowMs * 2)),
+      await this.scripts.croupierRateHit(`${this.prefix}rl:${key}:${windowIndex}`, String(windowMs * 2)),
     );
-    const allowed = count <= limit;
-    return {
-      allowed,
-      remaining: Math.max(0, limit - count),
-      retryAfterMs: allowed ? 0 : (windowIndex + 1) * windowMs - nowMs,
-    };
+    return rateDecision(count, limit, windowMs, windowIndex, nowMs);
+  }
+
+  async sessionForCall(
+    sessionId: string,
+    requireAuthenticated: boolean,
+    limit: number,
+    windowMs: number,
+    nowMs: number,
+  ): Promise<SessionForCall> {
+    const windowIndex = Math.floor(nowMs / windowMs);
+    const [flat, count] = (await this.scripts.croupierSessionForCall(
+      this.sessionKey(sessionId),
+      String(this.now()),
+      requireAuthenticated ? '1' : '0',
+      `${this.prefix}rl:player:`,
+      String(windowIndex),
+      String(windowMs * 2),
+    )) as [string[], number];
+    const fields: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+    const session = this.toRecord(sessionId, fields);
+    if (session === null || count < 0) return { session, rate: null };
+    return { session, rate: rateDecision(count, limit, windowMs, windowIndex, nowMs) };
   }
 
   async ping(): Promise<void> {

@@ -106,6 +106,45 @@ describe.each(kinds)('%s session store', (_kind, open) => {
     expect((await store.rateLimit(`${key}-other`, 3, 1_000, windowStart + 100)).allowed).toBe(true);
   });
 
+  test('sessionForCall: the session and its player rate hit in one step, shared with rateLimit', async () => {
+    const store = await open();
+    opened.push(store);
+    const s = { ...session(60_000), playerId: `player-${randomBytes(4).toString('hex')}` };
+    await store.create(s);
+    const windowStart = 20_000_000;
+    const at = windowStart + 100;
+    // Unknown session, or not authenticated when required: no session / no hit.
+    expect(await store.sessionForCall(newSessionId(), false, 2, 1_000, at)).toEqual({
+      session: null,
+      rate: null,
+    });
+    const unauthenticated = await store.sessionForCall(s.sessionId, true, 2, 1_000, at);
+    expect(unauthenticated.session).toMatchObject({ playerId: s.playerId, authenticated: false });
+    expect(unauthenticated.rate).toBeNull();
+    // Not required: the counter is hit (first of 2).
+    const first = await store.sessionForCall(s.sessionId, false, 2, 1_000, at);
+    expect(first.session).toEqual(await store.get(s.sessionId));
+    expect(first.rate).toEqual({ allowed: true, remaining: 1, retryAfterMs: 0 });
+    await store.markAuthenticated(s.sessionId, 5n);
+    const second = await store.sessionForCall(s.sessionId, true, 2, 1_000, at);
+    expect(second.session).toMatchObject({ authenticated: true, startBalanceMinor: 5n, flags: FLAGS });
+    expect(second.rate).toEqual({ allowed: true, remaining: 0, retryAfterMs: 0 });
+    // The same counter as rateLimit('player:<playerId>'): the third hit of the window is refused.
+    expect(await store.rateLimit(`player:${s.playerId}`, 2, 1_000, at)).toEqual({
+      allowed: false,
+      remaining: 0,
+      retryAfterMs: 900,
+    });
+    expect((await store.sessionForCall(s.sessionId, true, 2, 1_000, windowStart + 1_000)).rate?.allowed).toBe(
+      true,
+    );
+    await store.revoke(s.sessionId);
+    expect(await store.sessionForCall(s.sessionId, false, 2, 1_000, at)).toEqual({
+      session: null,
+      rate: null,
+    });
+  });
+
   test('ping answers', async () => {
     const store = await open();
     opened.push(store);

@@ -36,6 +36,11 @@ export interface RateDecision {
   readonly retryAfterMs: number;
 }
 
+export interface SessionForCall {
+  readonly session: SessionRecord | null;
+  readonly rate: RateDecision | null;
+}
+
 export interface SessionStore {
   /** 'redis' (shared by every node) or 'memory' (single node only: embedded mode). */
   readonly kind: 'redis' | 'memory';
@@ -48,6 +53,18 @@ export interface SessionStore {
   revoke(sessionId: string): Promise<boolean>;
   /** Fixed-window counter per key: at most `limit` hits per `windowMs`. */
   rateLimit(key: string, limit: number, windowMs: number, nowMs: number): Promise<RateDecision>;
+  /**
+   * A wallet call's session and its player's rate-limit hit in one step (one Redis round trip):
+   * `get(sessionId)`, then, only for a live session (authenticated when `requireAuthenticated`),
+   * `rateLimit('player:<playerId>', …)`. `rate` is null when the counter was not hit.
+   */
+  sessionForCall(
+    sessionId: string,
+    requireAuthenticated: boolean,
+    limit: number,
+    windowMs: number,
+    nowMs: number,
+  ): Promise<SessionForCall>;
   /** Resolves when the backing store answers (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
