@@ -165,7 +165,8 @@ interface EventRow extends Record<string, unknown> {
  * Recomputes every chain: contiguous seq from 1, each prev_hash equal to the previous hash, each
  * hash equal to SHA-256(prev_hash || payload), and the columns equal to what the payload says.
  * Then checks that every round has its 'round.played' record and every finished round its
- * 'round.closed' / 'round.voided' record. Each problem names the record.
+ * 'round.closed' / 'round.voided' record, every player its 'player.created' record and every
+ * deposit its 'deposit' record. Each problem names the record.
  */
 export async function verifyAuditLog(db: SqlExecutor): Promise<VerifyReport> {
   const problems: string[] = [];
@@ -232,5 +233,23 @@ export async function verifyAuditLog(db: SqlExecutor): Promise<VerifyReport> {
      LIMIT ${MAX_REPORTED_PROBLEMS}`,
   );
   for (const m of missing) report(`round ${m.id} (${m.status}) has no ${m.what} audit record`);
+  // The append-only ledger and player tables anchor the chains from outside: a record cut from a
+  // chain's tail leaves no seq gap, but its player or its deposit still exists without it.
+  const unanchored = await db.query<{ what: string; id: string }>(
+    `SELECT 'player' AS what, p.id::text AS id FROM rgs.players p
+      WHERE NOT EXISTS (SELECT 1 FROM audit.events e WHERE e.player_id = p.id AND e.kind = 'player.created')
+     UNION ALL
+     SELECT 'deposit' AS what, t.id::text AS id FROM rgs.ledger_transactions t
+      WHERE t.kind = 'deposit'
+        AND NOT EXISTS (SELECT 1 FROM audit.events e WHERE e.tx_id = t.id AND e.kind = 'deposit')
+     LIMIT ${MAX_REPORTED_PROBLEMS}`,
+  );
+  for (const u of unanchored) {
+    report(
+      u.what === 'player'
+        ? `player ${u.id} has no player.created audit record`
+        : `deposit ${u.id} has no deposit audit record`,
+    );
+  }
   return { ok: problems.length === 0, checked, problems };
 }

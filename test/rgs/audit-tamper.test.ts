@@ -222,4 +222,37 @@ describe('croupier rgs audit verify detects tampering by the superuser', () => {
     }
     expect(await auditOk()).toBe(true);
   });
+
+  test("a deposit record cut from a chain's tail: exit 1 (the ledger's deposit has no audit record)", async () => {
+    // A fresh player's chain ends with its opening deposit: no seq gap once that record is gone.
+    const created = await core.createPlayer({
+      currency: 'EUR',
+      initialBalanceMinor: 5_000_000n,
+      jurisdiction: 'default',
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    const chainId = `player:${created.value.playerId}`;
+    const [last] = await withPg(
+      db.url,
+      async (client) =>
+        (
+          await client.query<EventRow>(
+            'SELECT chain_id, seq, kind, player_id, round_id, tx_id, recorded_at, payload, prev_hash, hash FROM audit.events WHERE chain_id = $1 ORDER BY seq DESC LIMIT 1',
+            [chainId],
+          )
+        ).rows,
+    );
+    expect(last!.kind).toBe('deposit');
+    await tamper(async (sql) => {
+      await sql('DELETE FROM audit.events WHERE chain_id = $1 AND seq = $2', [last!.chain_id, last!.seq]);
+    });
+    try {
+      const result = await croupierVerify(db.url, 'audit verify');
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(`deposit ${last!.tx_id} has no deposit audit record`);
+    } finally {
+      await restore(last!);
+    }
+    expect(await auditOk()).toBe(true);
+  });
 });
