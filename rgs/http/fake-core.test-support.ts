@@ -25,33 +25,12 @@ import {
   NO_ROUND_MESSAGE,
   viewRequestId,
 } from '../core/contract.ts';
+import { DEFAULT_JURISDICTIONS } from '../core/jurisdictions.ts';
 
-const NO_FLAGS: JurisdictionFlags = {
-  socialCasino: false,
-  disabledFullscreen: false,
-  disabledTurbo: false,
-  disabledSuperTurbo: false,
-  disabledAutoplay: false,
-  disabledSlamstop: false,
-  disabledSpacebar: false,
-  disabledBuyFeature: false,
-  displayNetPosition: false,
-  displayRTP: false,
-  displaySessionTimer: false,
-  minimumRoundDurationMs: 0,
-};
-
-const FAKE_JURISDICTIONS: Record<string, JurisdictionFlags> = {
-  default: NO_FLAGS,
-  strict: {
-    ...NO_FLAGS,
-    disabledTurbo: true,
-    disabledAutoplay: true,
-    displayNetPosition: true,
-    displayRTP: true,
-    minimumRoundDurationMs: 2_500,
-  },
-};
+/** The real core's jurisdiction profiles (flags only): the fake answers with the same data. */
+const FAKE_JURISDICTIONS: Record<string, JurisdictionFlags> = Object.fromEntries(
+  Object.entries(DEFAULT_JURISDICTIONS).map(([name, policy]) => [name, policy.flags]),
+);
 
 export const FAKE_GAME_ID = 'fake-game';
 const MODES = { base: { costMultiplier: 1, rtp: '96.00' }, bonus: { costMultiplier: 100, rtp: '96.10' } };
