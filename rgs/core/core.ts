@@ -477,6 +477,55 @@ const VIEW_COLUMNS_FULL = ROUND_COLUMN_NAMES.map((c) => `r.${c} AS view_${c}`).j
 const VIEW_COLUMNS_BRIEF = 'r.id AS view_id, r.status AS view_status';
 
 /**
+ * With a latest-round view, the first attempt's read fixes the requestId and the viewed round for
+ * every retry of the transaction (as one read before the call did); `pin` carries them across.
+ */
+interface ViewPin {
+  value?: { readonly requestId: string; readonly round: RoundRow | null };
+}
+
+/**
+ * Round trip 1 of a money call: the locked context, through the view on the first attempt. A play
+ * also asks for its bet key's tombstone and its session; an end-round needs the full active round.
+ */
+async function readCallContext(
+  tx: SqlExecutor,
+  call: {
+    readonly playerId: string;
+    readonly requestId: string;
+    readonly view: LatestRoundView | undefined;
+    readonly forPlay: boolean;
+    readonly sessionId: string | null;
+    readonly now: Date;
+  },
+  pin: ViewPin,
+): Promise<MoneyCallContext | undefined> {
+  if (call.view !== undefined && pin.value === undefined) {
+    const viewed = await moneyCallContextWithView(
+      tx,
+      call.playerId,
+      call.requestId,
+      call.view,
+      call.forPlay,
+      call.sessionId,
+      call.now,
+      !call.forPlay,
+    );
+    if (viewed.ctx !== undefined) pin.value = { requestId: viewed.requestId, round: viewed.round };
+    return viewed.ctx;
+  }
+  const requestId = pin.value?.requestId ?? call.requestId;
+  return await moneyCallContext(
+    tx,
+    call.playerId,
+    requestId,
+    call.forPlay ? `bet:${requestId}` : null,
+    call.sessionId,
+    call.now,
+  );
+}
+
+/**
  * rgs.money_call_context preceded, in the same statement, by the read of the player's latest round
  * in a game (currentRound's query). The statement's snapshot is taken when it starts, before the
  * function waits for the player's lock, so the view is what a separate read just before the call
@@ -934,38 +983,17 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       const roundId = randomUUID();
       const betTxId = randomUUID();
       const chainId = playerChain(request.playerId);
-      // With a view, its first read fixes the requestId and the view for every attempt, as one
-      // read before the call did.
-      let pinned: { readonly requestId: string; readonly round: RoundRow | null } | undefined;
+      const pin: ViewPin = {};
       return await moneyTx(async (tx): Promise<Result<PlayValue>> => {
         const now = clock();
         // Round trip 1 (after BEGIN): [the view,] lock, then idempotency, tombstone, active round,
         // last start, loss window, audit head, session (rgs.money_call_context, migration 005).
-        let ctx: MoneyCallContext | undefined;
-        if (view !== undefined && pinned === undefined) {
-          const viewed = await moneyCallContextWithView(
-            tx,
-            request.playerId,
-            request.requestId,
-            view,
-            true,
-            request.sessionId,
-            now,
-            false,
-          );
-          ctx = viewed.ctx;
-          if (ctx !== undefined) pinned = { requestId: viewed.requestId, round: viewed.round };
-        } else {
-          const requestId = pinned?.requestId ?? request.requestId;
-          ctx = await moneyCallContext(
-            tx,
-            request.playerId,
-            requestId,
-            `bet:${requestId}`,
-            request.sessionId,
-            now,
-          );
-        }
+        const ctx = await readCallContext(
+          tx,
+          { ...request, view, forPlay: true, sessionId: request.sessionId, now },
+          pin,
+        );
+        const pinned = pin.value;
         if (ctx === undefined) return fail('ERR_VAL', 'unknown player');
         if (pinned?.round?.status === 'active') return fail('ERR_BE', ACTIVE_ROUND_MESSAGE);
         const requestId = pinned?.requestId ?? request.requestId;
@@ -1344,34 +1372,16 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       if (bad) return { ok: false, error: bad };
       const hash = requestHash({ op: 'end-round', playerId: request.playerId });
       const winTxId = randomUUID();
-      let pinned: { readonly requestId: string; readonly round: RoundRow | null } | undefined;
+      const pin: ViewPin = {};
       return await moneyTx(async (tx): Promise<Result<EndRoundValue>> => {
         const now = clock();
         // Round trip 1 (after BEGIN): [the view,] lock, idempotency, the active round, audit head.
-        let ctx: MoneyCallContext | undefined;
-        if (view !== undefined && pinned === undefined) {
-          const viewed = await moneyCallContextWithView(
-            tx,
-            request.playerId,
-            request.requestId,
-            view,
-            false,
-            null,
-            now,
-            true,
-          );
-          ctx = viewed.ctx;
-          if (ctx !== undefined) pinned = { requestId: viewed.requestId, round: viewed.round };
-        } else {
-          ctx = await moneyCallContext(
-            tx,
-            request.playerId,
-            pinned?.requestId ?? request.requestId,
-            null,
-            null,
-            now,
-          );
-        }
+        const ctx = await readCallContext(
+          tx,
+          { ...request, view, forPlay: false, sessionId: null, now },
+          pin,
+        );
+        const pinned = pin.value;
         if (ctx === undefined) return fail('ERR_VAL', 'unknown player');
         if (pinned !== undefined && pinned.round === null) return fail('ERR_BNF', NO_ROUND_MESSAGE);
         const requestId = pinned?.requestId ?? request.requestId;
