@@ -20,10 +20,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { signOperatorToken } from '../../rgs/http/operator-auth.ts';
+import { freeLoopbackPort } from './services.ts';
 import { rawRequest, StakeClient } from './stake-client.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -117,22 +117,6 @@ function installHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
   process.once('exit', killAllSync);
-}
-
-/** A free loopback TCP port (the OS picks it; a tiny race with other listeners is accepted). */
-export async function freeLoopbackPort(): Promise<number> {
-  return await new Promise((done, fail) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address !== null && typeof address === 'object') done(address.port);
-        else fail(new Error('no free port'));
-      });
-    });
-  });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -344,7 +344,8 @@ function logTail(logFile: string): string {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A free loopback TCP port (the OS picks it; a tiny race with other listeners is accepted). */
+export async function freeLoopbackPort(): Promise<number> {
   return await new Promise((done, fail) => {
     const server = createServer();
     server.unref();
@@ -944,7 +945,7 @@ async function startOnFreePort<S extends ManagedServer>(
   create: (port: number) => S,
   prepare?: (server: S) => Promise<void>,
 ): Promise<S> {
-  const server = create(await freePort());
+  const server = create(await freeLoopbackPort());
   register(server);
   try {
     await prepare?.(server);
@@ -958,7 +959,7 @@ async function startOnFreePort<S extends ManagedServer>(
         const portTaken = /address already in use/i.test(logTail(server.logFile));
         if (!(error instanceof ServerExitedError) || !portTaken || attempt >= PORT_ATTEMPTS_MAX) throw error;
       }
-      server.port = await freePort();
+      server.port = await freeLoopbackPort();
     }
   } catch (error) {
     server.destroySync();
