@@ -20,7 +20,8 @@
  * indexed like `payIds`; `featureTriggers` counts rounds whose base spin awarded free spins;
  * `capHits` counts rounds ended by the max-win cap (the running total reached it).
  */
-import type { RandomSource } from '../rng/index.ts';
+import type { BufferedWordSource, RandomSource } from '../rng/index.ts';
+import { type BatchKernel, buildReelBatchKernel } from './compile-batch.ts';
 import {
   compileStopDraws,
   DRAW_UNIFORM,
@@ -266,6 +267,8 @@ class CompiledReelGame implements CompiledGame {
   declare private readonly awardByCount: Int32Array;
   declare private readonly retriggerByCount: Int32Array;
   declare private readonly freeMultiplier: number;
+  /** The generated batch kernel (compile-batch.ts), or null when it does not cover this game. */
+  declare private readonly batch: BatchKernel | null;
 
   constructor(game: Game, mode: string, model: ReelModel) {
     const modeDef = findMode(game, mode);
@@ -310,6 +313,43 @@ class CompiledReelGame implements CompiledGame {
     this.awardByCount = Int32Array.from(fs?.awardByCount ?? [0]);
     this.retriggerByCount = Int32Array.from(fs?.retriggerByCount ?? [0]);
     this.freeMultiplier = fs?.multiplier ?? 1;
+    this.batch = buildReelBatchKernel({
+      reelCount: this.reelCount,
+      rows: this.rows,
+      isLines: this.isLines,
+      automaton: this.automaton,
+      lineRows: this.lineRows,
+      base: this.base,
+      free: this.free,
+      waysWords: this.waysWords,
+      waysMinRun: this.waysMinRun,
+      waysPay: this.waysPay,
+      waysPayIndex: this.waysPayIndex,
+      counterCount: this.counts.length,
+      scatterCounter: this.scatterCounter,
+      scatterPay: this.scatterPay,
+      scatterPayIndex: this.scatterPayIndex,
+      baseStakeUnits: this.baseStakeUnits,
+      triggerCounter: this.triggerCounter,
+      awardByCount: this.awardByCount,
+      retriggerByCount: this.retriggerByCount,
+      freeMultiplier: this.freeMultiplier,
+      cap: this.cap,
+    });
+  }
+
+  /** True when `playRounds` runs the generated batch kernel (else it loops `playRound`). */
+  get hasBatchKernel(): boolean {
+    return this.batch !== null;
+  }
+
+  playRounds(source: BufferedWordSource, rounds: number, wins: Float64Array, tally: RoundTally): void {
+    assertBatch(rounds, wins);
+    if (this.batch !== null) {
+      this.batch(source, rounds, wins, tally);
+      return;
+    }
+    for (let i = 0; i < rounds; i++) wins[i] = this.playRound(source, tally);
   }
 
   /**
@@ -557,6 +597,11 @@ class CompiledTableGame implements CompiledGame {
     this.cap = game.model.capUnits ?? Number.POSITIVE_INFINITY;
   }
 
+  playRounds(source: BufferedWordSource, rounds: number, wins: Float64Array, tally: RoundTally): void {
+    assertBatch(rounds, wins);
+    for (let i = 0; i < rounds; i++) wins[i] = this.playRound(source, tally);
+  }
+
   playRound(source: RandomSource, tally: RoundTally): number {
     const index = drawStop(this.draws, 0, source);
     tally.payHits[index]!++;
@@ -566,6 +611,12 @@ class CompiledTableGame implements CompiledGame {
       return this.cap;
     }
     return pay;
+  }
+}
+
+function assertBatch(rounds: number, wins: Float64Array): void {
+  if (!Number.isInteger(rounds) || rounds < 0 || rounds > wins.length) {
+    throw new RangeError(`rounds must be an integer in [0, ${wins.length}] (the wins buffer), got ${rounds}`);
   }
 }
 

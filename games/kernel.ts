@@ -1,4 +1,4 @@
-import type { RandomSource } from '../rng/index.ts';
+import type { BufferedWordSource, RandomSource } from '../rng/index.ts';
 
 /**
  * The contract between a game's compiled (fast) form and the Monte Carlo simulator.
@@ -31,6 +31,12 @@ export interface CompiledGame {
    * Must return exactly what the reference evaluator returns for the same draws.
    */
   playRound(source: RandomSource, tally: RoundTally): number;
+  /**
+   * Optional batch form for the simulator's inner loop: plays `rounds` rounds on `source`, writes
+   * round i's total win to `wins[i]` and adds what they hit to `tally`, exactly as `rounds` calls of
+   * `playRound` on the same words would (same wins, same tally, same words read).
+   */
+  playRounds?(source: BufferedWordSource, rounds: number, wins: Float64Array, tally: RoundTally): void;
 }
 
 export function createRoundTally(payCount: number): RoundTally {

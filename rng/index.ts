@@ -72,7 +72,9 @@ export {
 } from './provably-fair.ts';
 export {
   BufferedByteSource,
+  BufferedWordSource,
   DEFAULT_BUFFER_BYTES,
+  DEFAULT_WORD_BUFFER_WORDS,
   type RandomSource,
   type SelfTestResult,
   WordSource,

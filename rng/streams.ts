@@ -174,6 +174,29 @@ export class Xoshiro128StarStar extends WordSource {
     }
   }
 
+  /** The words `nextUint32()` would return, with the generator step inlined over locals. */
+  override fillWords(target: Int32Array): void {
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    for (let i = 0; i < target.length; i++) {
+      const m = Math.imul(s1, 5);
+      target[i] = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+  }
+
   /** Advances 2^64 steps (the reference `jump()`). */
   jump(): void {
     this.applyJumpPolynomial(XOSHIRO128_JUMP);
@@ -388,6 +411,18 @@ export class Philox4x32Source extends WordSource {
   nextUint32(): number {
     if (this.outIndex === this.outLength) this.refill();
     return this.out[this.outIndex++]!;
+  }
+
+  /** The words `nextUint32()` would return, copied a block at a time (uint32 stored as int32). */
+  override fillWords(target: Int32Array): void {
+    let i = 0;
+    while (i < target.length) {
+      if (this.outIndex === this.outLength) this.refill();
+      const take = Math.min(this.outLength - this.outIndex, target.length - i);
+      target.set(this.out.subarray(this.outIndex, this.outIndex + take), i);
+      this.outIndex += take;
+      i += take;
+    }
   }
 
   /** Same bytes as `WordSource.fillBytes` (words big-endian), copied straight from the block buffer. */
