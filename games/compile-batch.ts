@@ -194,11 +194,12 @@ function linesCode(game: BatchReelGame, set: BatchReelSet, tag: string, tables: 
   const live = packLiveRows(prefix, game.lineRows, R, rowBits);
   if (live === null) return null;
   tables[`${tag}Alive`] = prefix.alive;
-  tables[`${tag}First`] = prefix.first;
   // Most games' entries fit 16 bits: half the bytes, so more of the table stays in the L2 cache.
   let largest = 0;
   for (let e = 0; e < live.length; e++) largest = Math.max(largest, live[e]!);
   tables[`${tag}Live`] = largest < 1 << 16 ? Uint16Array.from(live) : live;
+  // Offsets into `live` fit 16 bits when it has fewer than 2^16 entries (jungle-twenty: 60,700).
+  tables[`${tag}First`] = live.length < 1 << 16 ? Uint16Array.from(prefix.first) : prefix.first;
   tables[`${tag}Cells`] = set.cellSymbol;
   const terms: string[] = [];
   for (let r = 0; r < prefix.depth; r++) {
