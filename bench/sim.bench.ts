@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { formatTable } from '../cli/output.ts';
 import { type CompiledGame, createRoundTally } from '../games/index.ts';
-import type { RandomSource } from '../rng/index.ts';
+import { BufferedWordSource, type RandomSource } from '../rng/index.ts';
 import { ChunkScratch, playChunk } from '../sim/monte-carlo/accumulator.ts';
 import { type GameSpec, gameFileSpec, gameModuleSpec, loadGame } from '../sim/monte-carlo/game-source.ts';
 import { DEFAULT_CHUNK_SIZE } from '../sim/monte-carlo/plan.ts';
@@ -83,6 +83,23 @@ export async function run(options: { quick: boolean }): Promise<void> {
     durationMs,
   );
 
+  // The batch kernel alone (what playChunk runs), on the same words a bare loop would read.
+  const batchSource = new BufferedWordSource(openChunkStream('xoshiro128ss', 6n, 0));
+  const batchWins = new Float64Array(4096);
+  const batch =
+    game.playRounds === undefined
+      ? null
+      : measureWithCpu(
+          'playRounds batch kernel',
+          () => {
+            for (let done = 0; done < stepSpins; done += batchWins.length) {
+              game.playRounds!(batchSource, batchWins.length, batchWins, tally);
+            }
+            return Math.ceil(stepSpins / batchWins.length) * batchWins.length;
+          },
+          durationMs,
+        );
+
   const scratch = new ChunkScratch(game);
   const chunkSource = openChunkStream('xoshiro128ss', 4n, 0);
   let chunkIndex = 0;
@@ -109,7 +126,9 @@ export async function run(options: { quick: boolean }): Promise<void> {
   );
 
   // Worker runs: start-up measured separately (a one-spin run), then a run long enough to time
-  // (about 3 s, or 10 s in full mode, at the single-thread speed), in whole default chunks.
+  // (about 3 s, or 10 s in full mode, at the single-thread speed), in whole default chunks. W
+  // workers play W times as many spins, so every run gives each worker the same work, and JIT
+  // warm-up (paid once per worker) weighs the same in each.
   const chunk = DEFAULT_CHUNK_SIZE;
   const targetSpins = ratePerSecond(harness.m) * (options.quick ? 3 : 10);
   const spinsPerWorkerRun = Math.max(4, Math.round(targetSpins / chunk)) * chunk;
@@ -125,13 +144,14 @@ export async function run(options: { quick: boolean }): Promise<void> {
     const startup = await runSimulation({ game: spec, spins: workers, chunkSize: 1, seed: 1n, workers });
     const startupCpuMs = cpuMs() - startupCpuStartMs;
     const runCpuStartMs = cpuMs();
-    const r = await runSimulation({ game: spec, spins: spinsPerWorkerRun, seed: 5n, workers });
+    const spins = spinsPerWorkerRun * workers;
+    const r = await runSimulation({ game: spec, spins, seed: 5n, workers });
     const computeCpuMs = Math.max(1, cpuMs() - runCpuStartMs - startupCpuMs);
     const computeMs = Math.max(1, r.elapsedMs - startup.elapsedMs);
     threaded.push({
       workers,
-      ratePerS: (spinsPerWorkerRun / computeMs) * 1000,
-      ratePerCpuS: (spinsPerWorkerRun / computeCpuMs) * 1000,
+      ratePerS: (spins / computeMs) * 1000,
+      ratePerCpuS: (spins / computeCpuMs) * 1000,
       startupMs: startup.elapsedMs,
       elapsedMs: r.elapsedMs,
     });
@@ -158,7 +178,10 @@ export async function run(options: { quick: boolean }): Promise<void> {
           perCpuS(baseline),
           `${words.toFixed(2)} words per spin`,
         ),
-        row('bare playRound loop (1 thread)', ratePerSecond(bare.m), perCpuS(bare)),
+        row('bare playRound loop (1 thread)', ratePerSecond(bare.m), perCpuS(bare), 'one call per round'),
+        ...(batch === null
+          ? []
+          : [row('playRounds batch kernel (1 thread)', ratePerSecond(batch.m), perCpuS(batch), 'generated code')]),
         row(
           'playChunk, exact sums (1 thread)',
           ratePerSecond(harness.m),
@@ -183,7 +206,8 @@ export async function run(options: { quick: boolean }): Promise<void> {
   const projectedS = 1e9 / two.ratePerS + two.startupMs / 1000;
   process.stdout.write(
     `scaling 2 workers / 1 worker: ${(two.ratePerS / one.ratePerS).toFixed(2)}x ` +
-      `(wall clock incl. start-up: ${(one.elapsedMs / two.elapsedMs).toFixed(2)}x over ${spinsPerWorkerRun.toExponential(0)} spins)\n` +
+      `(${spinsPerWorkerRun.toExponential(0)} spins per worker; wall clock incl. start-up: ` +
+      `${((2 * one.elapsedMs) / two.elapsedMs).toFixed(2)}x)\n` +
       `projected 1e9 spins on 2 workers: ${projectedS.toFixed(1)} s ` +
       `(per-CPU-second rates are the figures to trust when other processes share the cores)\n`,
   );

@@ -5,13 +5,13 @@
  * demand).
  */
 import { describe, expect, it } from 'vitest';
-import type { RandomSource } from '../rng/index.ts';
+import { BufferedWordSource, type RandomSource } from '../rng/index.ts';
 import { compileGame } from './compile.ts';
 import { compileStopDraws, drawStop } from './compile-draw.ts';
 import { DEMO_GAME_FILES, type DemoGameName, loadDemoGame } from './demo.ts';
 import { createIndexDraw } from './draw.ts';
 import { playRound } from './evaluator.ts';
-import { createRoundTally } from './kernel.ts';
+import { type CompiledGame, createRoundTally, type RoundTally } from './kernel.ts';
 import { type Game, loadGame } from './model.ts';
 import { scriptedSource, seededSource } from './test-source.ts';
 
@@ -28,51 +28,146 @@ function roundsFor(name: DemoGameName): number {
   return Number.isInteger(envRounds) && envRounds > 0 ? envRounds : DEFAULT_ROUNDS[name];
 }
 
-describe('compiled fast path = reference evaluator', () => {
+/** Counts the words drawn through it (the stream position of a bare source). */
+class CountingSource implements RandomSource {
+  readonly id = 'counting';
+  words = 0;
+  constructor(private readonly inner: RandomSource) {}
+  nextUint32(): number {
+    this.words++;
+    return this.inner.nextUint32();
+  }
+  fillBytes(target: Uint8Array): void {
+    this.words += Math.ceil(target.length / 4);
+    this.inner.fillBytes(target);
+  }
+}
+
+/** What a run of rounds gave: per-round wins, the tally and the words read. */
+interface Run {
+  readonly wins: Float64Array;
+  readonly payHits: number[];
+  readonly featureTriggers: number;
+  readonly capHits: number;
+  readonly words: number;
+}
+
+/** The reference evaluator's rounds, with what the tests assert on besides the tally. */
+function referenceRun(game: Game, mode: string, seed: number, rounds: number, payIds: readonly string[]) {
+  const payIndex = new Map(payIds.map((id, i) => [id, i]));
+  const payHits = new Array<number>(payIds.length).fill(0);
+  const wins = new Float64Array(rounds);
+  const source = new CountingSource(seededSource(seed));
+  const bet = {
+    coinValueMinor: game.definition.bet.coinValuesMinor[0]!,
+    betLevel: game.definition.bet.betLevels[0]!,
+  };
+  let featureTriggers = 0;
+  let capHits = 0;
+  let freeSpinsSeen = 0;
+  let capsInFeature = 0;
+  const paidSymbols = new Set<string>();
+  for (let i = 0; i < rounds; i++) {
+    const ref = playRound(game, mode, bet, source);
+    wins[i] = ref.totalWinUnits;
+    if (ref.featureTriggered) featureTriggers++;
+    if (ref.capApplied) capHits++;
+    if (ref.capApplied && ref.freeSpins.length > 0) capsInFeature++;
+    freeSpinsSeen += ref.freeSpins.length;
+    if (ref.tableOutcome) payHits[ref.tableOutcome.index]!++;
+    for (const spin of [...(ref.base ? [ref.base] : []), ...ref.freeSpins]) {
+      for (const w of spin.wins) {
+        payHits[payIndex.get(w.payId)!]!++;
+        if (w.kind !== 'line') paidSymbols.add(w.symbol);
+      }
+    }
+  }
+  const run: Run = { wins, payHits, featureTriggers, capHits, words: source.words };
+  return { run, freeSpinsSeen, capsInFeature, paidSymbols, payIndex };
+}
+
+/** `playRound` once per round on a bare source. */
+function roundByRound(compiled: CompiledGame, seed: number, rounds: number): Run {
+  const tally = createRoundTally(compiled.payIds.length);
+  const source = new CountingSource(seededSource(seed));
+  const wins = new Float64Array(rounds);
+  for (let i = 0; i < rounds; i++) wins[i] = compiled.playRound(source, tally);
+  return { wins, ...tallyOf(tally), words: source.words };
+}
+
+/**
+ * `playRounds` in batches of uneven sizes, on a small word buffer (61 words: refills land inside
+ * spins and inside rejections).
+ */
+function inBatches(compiled: CompiledGame, seed: number, rounds: number): Run {
+  const tally = createRoundTally(compiled.payIds.length);
+  const source = new BufferedWordSource(seededSource(seed), 61);
+  const wins = new Float64Array(rounds);
+  const sizes = [1, 7, 500, 3, 4096, 64];
+  const batch = new Float64Array(4096);
+  for (let done = 0, k = 0; done < rounds; k++) {
+    const count = Math.min(sizes[k % sizes.length]!, rounds - done);
+    compiled.playRounds!(source, count, batch, tally);
+    wins.set(batch.subarray(0, count), done);
+    done += count;
+  }
+  return { wins, ...tallyOf(tally), words: source.wordsRead() };
+}
+
+function tallyOf(tally: RoundTally) {
+  return {
+    payHits: Array.from(tally.payHits),
+    featureTriggers: tally.featureTriggers,
+    capHits: tally.capHits,
+  };
+}
+
+/** The first round where two runs differ, or -1. */
+function firstDifference(a: Float64Array, b: Float64Array): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+/**
+ * Checks every fast path against the reference evaluator on `rounds` rounds from `seed`: the
+ * table-driven `playRound`, and the batch `playRounds` with each prefix-table layout. Returns the
+ * reference run's extra facts and whether the generated batch kernel ran.
+ */
+function expectFastPathsAgree(game: Game, mode: string, seed: number, rounds: number) {
+  const compiled = compileGame(game, mode);
+  expect(compiled.mathHash).toBe(game.mathHash);
+  const reference = referenceRun(game, mode, seed, rounds, compiled.payIds);
+  const paths: [string, Run][] = [
+    ['playRound', roundByRound(compiled, seed, rounds)],
+    ['playRounds (auto layout)', inBatches(compiled, seed, rounds)],
+    [
+      'playRounds (wide layout)',
+      inBatches(compileGame(game, mode, { lineTableLayout: 'wide' }), seed, rounds),
+    ],
+  ];
+  for (const [name, run] of paths) {
+    const at = firstDifference(run.wins, reference.run.wins);
+    if (at >= 0)
+      throw new Error(`${name}, round ${at}: ${run.wins[at]} != reference ${reference.run.wins[at]}`);
+    // Same tallies, and the same number of words read: the stream stays in step.
+    expect({ name, ...run, wins: undefined }).toEqual({ name, ...reference.run, wins: undefined });
+  }
+  const generated = (compiled as { hasBatchKernel?: boolean }).hasBatchKernel === true;
+  return { ...reference, generated };
+}
+
+describe('compiled fast paths = reference evaluator', () => {
   for (const name of Object.keys(DEMO_GAME_FILES) as DemoGameName[]) {
-    it(`${name}: identical round wins, triggers, cap hits and pay hits from identical draws`, () => {
+    it(`${name}: identical round wins, triggers, cap hits, pay hits and words read`, () => {
       const game = loadDemoGame(name);
-      const rounds = roundsFor(name);
       for (const mode of game.definition.modes) {
-        const compiled = compileGame(game, mode.id);
-        expect(compiled.mathHash).toBe(game.mathHash);
-        const tally = createRoundTally(compiled.payIds.length);
-        const refHits = new Float64Array(compiled.payIds.length);
-        const payIndex = new Map(compiled.payIds.map((id, i) => [id, i]));
-        const bet = {
-          coinValueMinor: game.definition.bet.coinValuesMinor[0]!,
-          betLevel: game.definition.bet.betLevels[0]!,
-        };
-        const refSource = seededSource(12345);
-        const fastSource = seededSource(12345);
-        let triggers = 0;
-        let caps = 0;
-        let freeSpinsSeen = 0;
-        let winningRounds = 0;
-        for (let i = 0; i < rounds; i++) {
-          const ref = playRound(game, mode.id, bet, refSource);
-          const fast = compiled.playRound(fastSource, tally);
-          if (fast !== ref.totalWinUnits) {
-            throw new Error(
-              `round ${i}: compiled ${fast} != reference ${ref.totalWinUnits} (${JSON.stringify(ref.base?.stops)})`,
-            );
-          }
-          if (ref.featureTriggered) triggers++;
-          if (ref.capApplied) caps++;
-          if (ref.totalWinUnits > 0) winningRounds++;
-          freeSpinsSeen += ref.freeSpins.length;
-          if (ref.tableOutcome) refHits[ref.tableOutcome.index]!++;
-          for (const spin of [...(ref.base ? [ref.base] : []), ...ref.freeSpins]) {
-            for (const w of spin.wins) refHits[payIndex.get(w.payId)!]!++;
-          }
-          // Both consumed the same number of draws: the streams stay in step.
+        const result = expectFastPathsAgree(game, mode.id, 12345, roundsFor(name));
+        expect(result.run.wins.some((w) => w > 0)).toBe(true);
+        if (game.model.type === 'reels') {
+          // Every shipped reel game runs the generated kernel, not the fallback loop.
+          expect(result.generated).toBe(true);
+          if (game.model.freeSpins) expect(result.freeSpinsSeen).toBeGreaterThan(0);
         }
-        expect(fastSource.nextUint32()).toBe(refSource.nextUint32());
-        expect(tally.featureTriggers).toBe(triggers);
-        expect(tally.capHits).toBe(caps);
-        expect(Array.from(tally.payHits)).toEqual(Array.from(refHits));
-        expect(winningRounds).toBeGreaterThan(0);
-        if (game.model.type === 'reels' && game.model.freeSpins) expect(freeSpinsSeen).toBeGreaterThan(0);
       }
     });
   }
@@ -80,24 +175,10 @@ describe('compiled fast path = reference evaluator', () => {
   it('a game whose cap ends free spins early: compiled and reference agree (forced by a tiny cap)', () => {
     const json = JSON.parse(JSON.stringify(loadDemoGame('jungle-twenty').definition));
     json.maxWin = { multiplier: 3 };
-    const game = loadGame(json);
-    const compiled = compileGame(game, 'base');
-    const tally = createRoundTally(compiled.payIds.length);
-    const a = seededSource(7);
-    const b = seededSource(7);
-    let capped = 0;
-    let cappedInFeature = 0;
-    for (let i = 0; i < 8_000; i++) {
-      const ref = playRound(game, 'base', { coinValueMinor: 1, betLevel: 1 }, a);
-      expect(compiled.playRound(b, tally)).toBe(ref.totalWinUnits);
-      if (ref.capApplied) {
-        capped++;
-        expect(ref.totalWinUnits).toBe(60);
-        if (ref.freeSpins.length > 0) cappedInFeature++;
-      } else expect(ref.totalWinUnits).toBeLessThan(60);
-    }
-    expect(tally.capHits).toBe(capped);
-    expect(cappedInFeature).toBeGreaterThan(0);
+    const result = expectFastPathsAgree(loadGame(json), 'base', 7, 8_000);
+    expect(result.run.capHits).toBeGreaterThan(0);
+    expect(result.capsInFeature).toBeGreaterThan(0);
+    for (const win of result.run.wins) expect(win).toBeLessThanOrEqual(60);
   });
 
   it('a line game with widened strips (prefix table on two reels) and one too big for a line table agree', () => {
@@ -107,38 +188,26 @@ describe('compiled fast path = reference evaluator', () => {
     for (const set of Object.values(doubled.reelSets) as { reels: { symbols: string[] }[] }[]) {
       for (const reel of set.reels) reel.symbols = [...reel.symbols, ...reel.symbols];
     }
-    // Seven reels: 11^7 symbol combinations exceed the line table, so lines are evaluated directly.
+    // Seven reels: 11^7 symbol combinations exceed the line table, so lines are evaluated directly
+    // (and the batch form falls back to calling playRound).
     const seven = JSON.parse(JSON.stringify(jungle));
     for (const set of Object.values(seven.reelSets) as { reels: unknown[] }[]) {
       set.reels = [...set.reels, set.reels[1], set.reels[2]];
     }
     seven.evaluation.lines = seven.evaluation.lines.map((line: number[]) => [...line, line[1], line[2]]);
-    for (const [json, rounds] of [
-      [doubled, 20_000],
-      [seven, 3_000],
-    ] as const) {
-      const game: Game = loadGame(json);
-      const compiled = compileGame(game, 'base');
-      const tally = createRoundTally(compiled.payIds.length);
-      const a = seededSource(99);
-      const b = seededSource(99);
-      let won = 0;
-      for (let i = 0; i < rounds; i++) {
-        const ref = playRound(game, 'base', { coinValueMinor: 1, betLevel: 1 }, a);
-        expect(compiled.playRound(b, tally)).toBe(ref.totalWinUnits);
-        if (ref.totalWinUnits > 0) won++;
-      }
-      expect(b.nextUint32()).toBe(a.nextUint32());
-      expect(won).toBeGreaterThan(0);
-    }
+    const two = expectFastPathsAgree(loadGame(doubled), 'base', 99, 20_000);
+    expect(two.generated).toBe(true);
+    const direct = expectFastPathsAgree(loadGame(seven), 'base', 99, 3_000);
+    expect(direct.generated).toBe(false);
+    for (const result of [two, direct]) expect(result.run.wins.some((w) => w > 0)).toBe(true);
   });
+
   it('a wide ways game (two presence words, a 2-reel pay, five counted symbols, free spins) agrees', () => {
     const volcano = loadDemoGame('volcano-ways').definition;
     const wide = JSON.parse(JSON.stringify(volcano));
     // 30 more regular symbols: 39 paying ways symbols need two 32-bit presence words per stop. The
     // first pays from 2 reels, so the presence words are ANDed over two reels, not three.
     const extra = Array.from({ length: 30 }, (_, i) => `X${i}`);
-    // Four more scatters: five counted symbols take the unpacked per-symbol counts.
     const scatters = ['S2', 'S3', 'S4', 'S5'];
     for (const id of extra) wide.symbols.push({ id, name: id, kind: 'regular' });
     for (const id of scatters) wide.symbols.push({ id, name: id, kind: 'scatter' });
@@ -167,39 +236,44 @@ describe('compiled fast path = reference evaluator', () => {
     const game: Game = loadGame(wide);
     if (game.model.type !== 'reels') throw new Error('expected a reels game');
     expect(game.model.waysSymbols.length).toBeGreaterThan(32);
-    const compiled = compileGame(game, 'base');
-    const tally = createRoundTally(compiled.payIds.length);
-    const refHits = new Float64Array(compiled.payIds.length);
-    const payIndex = new Map(compiled.payIds.map((id, i) => [id, i]));
-    const a = seededSource(31);
-    const b = seededSource(31);
-    let triggers = 0;
-    let caps = 0;
-    const paidSymbols = new Set<string>();
-    for (let i = 0; i < 30_000; i++) {
-      const ref = playRound(game, 'base', { coinValueMinor: 1, betLevel: 1 }, a);
-      const fast = compiled.playRound(b, tally);
-      if (fast !== ref.totalWinUnits)
-        throw new Error(`round ${i}: compiled ${fast} != reference ${ref.totalWinUnits}`);
-      if (ref.featureTriggered) triggers++;
-      if (ref.capApplied) caps++;
-      for (const spin of [ref.base!, ...ref.freeSpins]) {
-        for (const w of spin.wins) {
-          refHits[payIndex.get(w.payId)!]!++;
-          if (w.kind !== 'line') paidSymbols.add(w.symbol);
-        }
-      }
-    }
-    expect(b.nextUint32()).toBe(a.nextUint32());
-    expect(tally.featureTriggers).toBe(triggers);
-    expect(tally.capHits).toBe(caps);
-    expect(Array.from(tally.payHits)).toEqual(Array.from(refHits));
+    const result = expectFastPathsAgree(game, 'base', 31, 30_000);
+    // Five counted symbols: the generated kernel packs at most four, so this is the fallback loop.
+    expect(result.generated).toBe(false);
     // The new paths were exercised: a symbol of the second presence word, the 2-reel pay, a
     // scatter beyond the fourth counted symbol, and free spins.
-    expect(triggers).toBeGreaterThan(0);
-    expect(paidSymbols.has('X29')).toBe(true);
-    expect(refHits[payIndex.get('X0-2')!]).toBeGreaterThan(0);
-    expect(paidSymbols.has('S4')).toBe(true);
+    expect(result.run.featureTriggers).toBeGreaterThan(0);
+    expect(result.paidSymbols.has('X29')).toBe(true);
+    expect(result.run.payHits[result.payIndex.get('X0-2')!]).toBeGreaterThan(0);
+    expect(result.paidSymbols.has('S4')).toBe(true);
+  });
+
+  it('the same wide ways game with four counted symbols runs the generated kernel and agrees', () => {
+    const volcano = loadDemoGame('volcano-ways').definition;
+    const wide = JSON.parse(JSON.stringify(volcano));
+    const extra = Array.from({ length: 30 }, (_, i) => `X${i}`);
+    for (const id of extra) wide.symbols.push({ id, name: id, kind: 'regular' });
+    wide.symbols.push({ id: 'S5', name: 'S5', kind: 'scatter' });
+    extra.forEach((id, i) => {
+      if (i === 0) wide.pays.push({ id: `${id}-2`, type: 'run', symbol: id, count: 2, pay: 1 });
+      wide.pays.push({ id: `${id}-3`, type: 'run', symbol: id, count: 3, pay: 2 + (i % 5) });
+    });
+    wide.scatterPays.push({ id: 'S5-3', symbol: 'S5', count: 3, pay: 5 });
+    wide.freeSpins = {
+      symbol: 'S5',
+      awards: [{ count: 2, spins: 3 }],
+      reelSet: 'base',
+      multiplier: 2,
+      retrigger: [{ count: 3, spins: 2 }],
+    };
+    const placed = [...extra.slice(0, 12), 'S5', 'S5', ...extra.slice(12)];
+    (wide.reelSets.base.reels as { symbols: string[] }[]).forEach((reel, r) => {
+      reel.symbols = [...reel.symbols, ...placed.slice(r * 3), ...placed.slice(0, r * 3)];
+    });
+    const game: Game = loadGame(wide);
+    const result = expectFastPathsAgree(game, 'base', 32, 30_000);
+    expect(result.generated).toBe(true);
+    expect(result.run.featureTriggers).toBeGreaterThan(0);
+    expect(result.paidSymbols.has('X29')).toBe(true);
   });
 });
 

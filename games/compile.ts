@@ -21,7 +21,7 @@
  * `capHits` counts rounds ended by the max-win cap (the running total reached it).
  */
 import type { BufferedWordSource, RandomSource } from '../rng/index.ts';
-import { type BatchKernel, buildReelBatchKernel } from './compile-batch.ts';
+import { type BatchKernel, buildReelBatchKernel, type LineTableLayout } from './compile-batch.ts';
 import {
   compileStopDraws,
   DRAW_UNIFORM,
@@ -270,7 +270,7 @@ class CompiledReelGame implements CompiledGame {
   /** The generated batch kernel (compile-batch.ts), or null when it does not cover this game. */
   declare private readonly batch: BatchKernel | null;
 
-  constructor(game: Game, mode: string, model: ReelModel) {
+  constructor(game: Game, mode: string, model: ReelModel, layout: LineTableLayout) {
     const modeDef = findMode(game, mode);
     this.gameId = game.definition.id;
     this.mathHash = game.mathHash;
@@ -313,29 +313,32 @@ class CompiledReelGame implements CompiledGame {
     this.awardByCount = Int32Array.from(fs?.awardByCount ?? [0]);
     this.retriggerByCount = Int32Array.from(fs?.retriggerByCount ?? [0]);
     this.freeMultiplier = fs?.multiplier ?? 1;
-    this.batch = buildReelBatchKernel({
-      reelCount: this.reelCount,
-      rows: this.rows,
-      isLines: this.isLines,
-      automaton: this.automaton,
-      lineRows: this.lineRows,
-      base: this.base,
-      free: this.free,
-      waysWords: this.waysWords,
-      waysMinRun: this.waysMinRun,
-      waysPay: this.waysPay,
-      waysPayIndex: this.waysPayIndex,
-      counterCount: this.counts.length,
-      scatterCounter: this.scatterCounter,
-      scatterPay: this.scatterPay,
-      scatterPayIndex: this.scatterPayIndex,
-      baseStakeUnits: this.baseStakeUnits,
-      triggerCounter: this.triggerCounter,
-      awardByCount: this.awardByCount,
-      retriggerByCount: this.retriggerByCount,
-      freeMultiplier: this.freeMultiplier,
-      cap: this.cap,
-    });
+    this.batch = buildReelBatchKernel(
+      {
+        reelCount: this.reelCount,
+        rows: this.rows,
+        isLines: this.isLines,
+        automaton: this.automaton,
+        lineRows: this.lineRows,
+        base: this.base,
+        free: this.free,
+        waysWords: this.waysWords,
+        waysMinRun: this.waysMinRun,
+        waysPay: this.waysPay,
+        waysPayIndex: this.waysPayIndex,
+        counterCount: this.counts.length,
+        scatterCounter: this.scatterCounter,
+        scatterPay: this.scatterPay,
+        scatterPayIndex: this.scatterPayIndex,
+        baseStakeUnits: this.baseStakeUnits,
+        triggerCounter: this.triggerCounter,
+        awardByCount: this.awardByCount,
+        retriggerByCount: this.retriggerByCount,
+        freeMultiplier: this.freeMultiplier,
+        cap: this.cap,
+      },
+      layout,
+    );
   }
 
   /** True when `playRounds` runs the generated batch kernel (else it loops `playRound`). */
@@ -620,9 +623,17 @@ function assertBatch(rounds: number, wins: Float64Array): void {
   }
 }
 
+export interface CompileOptions {
+  /**
+   * Prefix-table layout of the batch kernel for line games: `auto` (the compact layout when it
+   * fits, the default) or `wide` (always the general one; the tests use it to cover both).
+   */
+  readonly lineTableLayout?: LineTableLayout;
+}
+
 /** Compiles a loaded game for one mode into the simulator's fast form. */
-export function compileGame(game: Game, mode: string): CompiledGame {
+export function compileGame(game: Game, mode: string, options: CompileOptions = {}): CompiledGame {
   findMode(game, mode);
   if (game.model.type === 'table') return new CompiledTableGame(game, mode);
-  return new CompiledReelGame(game, mode, game.model);
+  return new CompiledReelGame(game, mode, game.model, options.lineTableLayout ?? 'auto');
 }

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { compileGame, DEMO_GAME_FILES, type DemoGameName, loadDemoGame } from '../../games/index.ts';
 import type { CompiledGame, RoundTally } from '../../games/kernel.ts';
-import { WordSource } from '../../rng/index.ts';
-import { addChunk, BAND_COUNT, ChunkScratch, emptyTotals, mergeTotals, playChunk } from './accumulator.ts';
+import { createStream, WordSource } from '../../rng/index.ts';
+import {
+  addChunk,
+  BAND_COUNT,
+  ChunkScratch,
+  emptyTotals,
+  mergeTotals,
+  playChunk,
+  ROUNDS_PER_BATCH,
+} from './accumulator.ts';
 
 /** A source that is never read by the scripted game (and would be obvious if it were). */
 class ZeroSource extends WordSource {
@@ -91,6 +100,45 @@ describe('playChunk exact accumulation', () => {
     expect(b.winSum).toBe(a.winSum);
     expect(b.payHits).toEqual(a.payHits);
     expect(b.maxWinSpinIndex).toBe(3);
+  });
+});
+
+describe('playChunk batch path', () => {
+  it('a game played through playRounds gives the chunk result its playRound gives, on every demo game', () => {
+    for (const name of Object.keys(DEMO_GAME_FILES) as DemoGameName[]) {
+      const game = loadDemoGame(name);
+      const compiled = compileGame(game, game.definition.modes[0]!.id);
+      expect(compiled.playRounds).toBeDefined();
+      // The same kernel without its batch form: playChunk calls playRound per round.
+      const roundByRound: CompiledGame = {
+        gameId: compiled.gameId,
+        mathHash: compiled.mathHash,
+        mode: compiled.mode,
+        stakeUnits: compiled.stakeUnits,
+        payIds: compiled.payIds,
+        playRound: (source, tally) => compiled.playRound(source, tally),
+      };
+      // 10,007 spins: two full batches and a partial one.
+      const spins = 2 * ROUNDS_PER_BATCH + 1815;
+      const batched = playChunk(
+        compiled,
+        createStream('xoshiro128ss', 77n, 5),
+        5,
+        500,
+        spins,
+        new ChunkScratch(compiled),
+      );
+      const single = playChunk(
+        roundByRound,
+        createStream('xoshiro128ss', 77n, 5),
+        5,
+        500,
+        spins,
+        new ChunkScratch(compiled),
+      );
+      expect(batched).toEqual(single);
+      expect(batched.winSum).toBeGreaterThan(0n);
+    }
   });
 });
 
