@@ -181,7 +181,14 @@ export async function run(options: { quick: boolean }): Promise<void> {
         row('bare playRound loop (1 thread)', ratePerSecond(bare.m), perCpuS(bare), 'one call per round'),
         ...(batch === null
           ? []
-          : [row('playRounds batch kernel (1 thread)', ratePerSecond(batch.m), perCpuS(batch), 'generated code')]),
+          : [
+              row(
+                'playRounds batch kernel (1 thread)',
+                ratePerSecond(batch.m),
+                perCpuS(batch),
+                'generated code',
+              ),
+            ]),
         row(
           'playChunk, exact sums (1 thread)',
           ratePerSecond(harness.m),
