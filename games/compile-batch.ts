@@ -192,40 +192,51 @@ function spinCode(
 }
 
 /**
- * The compact ("head") layout of a reel set's prefix table, when its numbers fit 16 bits: one
- * int32 record per prefix holding its first live entry (0, the dead state, when it has none) in the
- * low 16 bits and, when it has more, the offset in `more` of their count followed by them. A spin
- * then reads one record and steps its first entry with no branch (a dead entry steps to the
- * no-pay outcome); only prefixes with two or more live lines (21 % on jungle-twenty) branch.
- * Measured about 12 % faster than testing an "any line alive" bit first (the branch it replaces
- * goes either way on random stops). Null when an entry or an offset does not fit 16 bits.
+ * The compact ("head") layout of a reel set's prefix table, when every entry fits 15 bits:
+ *
+ * - head[p] (16 bits): prefix p's first live entry, 0 (the dead state) when it has none, with bit
+ *   15 set when it has more. A spin steps the head entry with no branch (a dead entry steps to the
+ *   no-pay outcome); only prefixes with two or more live lines (21 % on jungle-twenty) branch.
+ * - Their other entries: the k-th such prefix's are more[moreFirst[k] .. moreFirst[k + 1]), where k
+ *   is p's rank among them: a bit set of those prefixes, the count before each of its words, and a
+ *   population count of the bits below p in its word.
+ *
+ * Two bytes per prefix keeps both reel sets' tables in the L2 cache together: measured about 12 %
+ * faster than testing an "any line alive" bit first (a branch that goes either way on random stops),
+ * then about as much again from halving the per-prefix records. Null when an entry needs 16 bits.
  */
 function headRecords(
   prefix: LinePrefixTable,
   live: Int32Array,
-): { records: Int32Array; more: Uint16Array } | null {
+): {
+  head: Uint16Array;
+  multi: Int32Array;
+  multiRank: Int32Array;
+  moreFirst: Int32Array;
+  more: Int32Array;
+} | null {
   const prefixes = prefix.first.length - 1;
-  const records = new Int32Array(prefixes);
-  const more: number[] = [0]; // offset 0 means "no more entries"
+  const head = new Uint16Array(prefixes);
+  const multi = new Int32Array(Math.ceil(prefixes / 32));
+  const multiRank = new Int32Array(multi.length);
+  const moreFirst: number[] = [];
+  const more: number[] = [];
   for (let p = 0; p < prefixes; p++) {
+    if ((p & 31) === 0) multiRank[p >>> 5] = moreFirst.length;
     const start = prefix.first[p]!;
     const stop = prefix.first[p + 1]!;
     if (stop === start) continue;
-    if (live[start]! >= 1 << 16) return null;
-    let record = live[start]!;
+    for (let e = start; e < stop; e++) if (live[e]! >= 1 << 15) return null;
+    head[p] = live[start]!;
     if (stop - start > 1) {
-      if (more.length >= 1 << 16) return null;
-      record |= more.length << 16;
-      more.push(stop - start - 1);
-      for (let e = start + 1; e < stop; e++) {
-        if (live[e]! >= 1 << 16) return null;
-        more.push(live[e]!);
-      }
+      head[p]! |= 1 << 15;
+      multi[p >>> 5]! |= 1 << (p & 31);
+      moreFirst.push(more.length);
+      for (let e = start + 1; e < stop; e++) more.push(live[e]!);
     }
-    records[p] = record;
   }
-  if (more.length > 1 << 16) return null;
-  return { records, more: Uint16Array.from(more) };
+  moreFirst.push(more.length);
+  return { head, multi, multiRank, moreFirst: Int32Array.from(moreFirst), more: Int32Array.from(more) };
 }
 
 /** Prefix-table layouts: `auto` takes the compact one when it fits, `wide` always the general one. */
@@ -270,12 +281,20 @@ function linesCode(
   for (let r = prefix.depth; r < R; r++) code += `const c${r} = a${r} * ${literal(game.rows)};\n`;
   const head = layout === 'auto' ? headRecords(prefix, live) : null;
   if (head !== null) {
-    tables[`${tag}Records`] = head.records;
+    tables[`${tag}Head`] = head.head;
+    tables[`${tag}Multi`] = head.multi;
+    tables[`${tag}MultiRank`] = head.multiRank;
+    tables[`${tag}MoreFirst`] = head.moreFirst;
     tables[`${tag}More`] = head.more;
-    code += `const record = ${tag}Records[p];\n{ const entry = record & 65535;\n${step}}\n`;
-    code += 'const more = record >>> 16;\nif (more !== 0) {\n';
-    code += `const last = more + 1 + ${tag}More[more];\n`;
-    code += `for (let e = more + 1; e < last; e++) { const entry = ${tag}More[e];\n${step}}\n}\n`;
+    code += `const head = ${tag}Head[p];\n{ const entry = head & 32767;\n${step}}\n`;
+    code += 'if (head > 32767) {\n';
+    // Rank of p among the prefixes with more entries: those before its bit-set word, plus the bits
+    // below p in the word (a 32-bit population count, Hacker's Delight, figure 5-2).
+    code += `let x = ${tag}Multi[p >>> 5] & ((1 << (p & 31)) - 1);\n`;
+    code += 'x = x - ((x >>> 1) & 0x55555555);\nx = (x & 0x33333333) + ((x >>> 2) & 0x33333333);\n';
+    code += `const k = ${tag}MultiRank[p >>> 5] + (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);\n`;
+    code += `const last = ${tag}MoreFirst[k + 1];\n`;
+    code += `for (let e = ${tag}MoreFirst[k]; e < last; e++) { const entry = ${tag}More[e];\n${step}}\n}\n`;
     return code;
   }
   // General layout: an "any line alive" bit per prefix (L1-resident), then its entries.
