@@ -119,19 +119,28 @@ function packLiveRows(
 /** The tables the generated function reads, by name (it copies them into locals on entry). */
 type Tables = Record<string, unknown>;
 
-/** Source text that reads the next word into `w` (refilling the buffer when it is empty). */
-function readWord(): string {
-  return 'if (pos === end) { src.pos = pos; src.refill(); pos = src.pos; end = src.end; }\nw = words[pos++] >>> 0;\n';
+/**
+ * Source text that makes `count` words readable without further checks (the buffer moves its
+ * unread words to the front and refills when fewer are left). Once per spin, and again after any
+ * call that drew from the source itself (a rejection, a generic draw).
+ */
+function ensureWords(count: number): string {
+  if (count <= 0) return '';
+  return `if (end - pos < ${literal(count)}) { src.pos = pos; src.ensure(${literal(count)}); pos = src.pos; end = src.end; }\n`;
 }
 
-/** Source text for `target = uniformInt(n)` with the rejection threshold `reject` (both literals). */
-function uniformDraw(target: string, n: number, reject: number): string {
-  let code = readWord();
+/**
+ * Source text for `target = uniformInt(n)` with the rejection threshold `reject` (both literals);
+ * `wordsAfter` words must still be readable after it for the rest of the spin.
+ */
+function uniformDraw(target: string, n: number, reject: number, wordsAfter: number): string {
+  let code = 'w = words[pos++] >>> 0;\n';
   // floor(w × n / 2^32): w × n < 2^53 is exact and the literal divisor becomes a multiplication.
   const hit = `((w * ${literal(n)}) / 0x100000000) | 0`;
   if (reject === 0) return `${code}${target} = ${hit};\n`; // n a power of two: nothing is rejected
   code += `if ((Math.imul(w, ${literal(n)}) >>> 0) >= ${literal(reject)}) ${target} = ${hit};\n`;
-  code += `else { src.pos = pos; ${target} = rejectDraw(src, ${literal(n)}, ${literal(reject)}); pos = src.pos; end = src.end; }\n`;
+  code += `else { src.pos = pos; ${target} = rejectDraw(src, ${literal(n)}, ${literal(reject)}); pos = src.pos; end = src.end;\n`;
+  code += `${ensureWords(wordsAfter)}}\n`;
   return code;
 }
 
@@ -148,22 +157,28 @@ function spinCode(
 ): string | null {
   const R = game.reelCount;
   const draws = set.draws;
-  let code = '{\n';
+  // Words each reel's fast draw reads (a generic draw reads through the source itself), and the
+  // words reels r .. R-1 read: `wordsFrom[r]`.
+  const wordsOf = (r: number) => (draws.kind[r] === DRAW_UNIFORM ? 1 : draws.kind[r] === DRAW_ALIAS ? 2 : 0);
+  const wordsFrom = new Array<number>(R + 1).fill(0);
+  for (let r = R - 1; r >= 0; r--) wordsFrom[r] = wordsFrom[r + 1]! + wordsOf(r);
+  let code = `{\n${ensureWords(wordsFrom[0]!)}`;
   for (let r = 0; r < R; r++) {
     const kind = draws.kind[r]!;
     if (kind === DRAW_UNIFORM) {
-      code += `let s${r} = 0;\n${uniformDraw(`s${r}`, draws.bound[r]!, draws.boundReject[r]!)}`;
+      code += `let s${r} = 0;\n${uniformDraw(`s${r}`, draws.bound[r]!, draws.boundReject[r]!, wordsFrom[r + 1]!)}`;
     } else if (kind === DRAW_ALIAS) {
       const total = draws.aliasTotal[r]!;
+      if (total > 2 ** 21) return null; // a large total weight takes the generic path (the table-driven kernel)
       code += `let s${r} = 0; let u${r} = 0;\n`;
-      code += uniformDraw(`s${r}`, draws.bound[r]!, draws.boundReject[r]!);
-      if (total <= 2 ** 21) code += uniformDraw(`u${r}`, total, draws.aliasTotalReject[r]!);
-      else return null; // a large total weight takes the generic path (the table-driven kernel)
+      code += uniformDraw(`s${r}`, draws.bound[r]!, draws.boundReject[r]!, 1 + wordsFrom[r + 1]!);
+      code += uniformDraw(`u${r}`, total, draws.aliasTotalReject[r]!, wordsFrom[r + 1]!);
       const offset = literal(draws.aliasOffset[r]!);
       code += `if (u${r} >= ${tag}Threshold[${offset} + s${r}]) s${r} = ${tag}Outcome[${offset} + s${r}];\n`;
     } else {
       // Generic draws (cumulative samplers, very long strips) call the reference draw.
       code += `let s${r} = 0;\nsrc.pos = pos; s${r} = drawStop(${tag}Draws, ${literal(r)}, src); pos = src.pos; end = src.end;\n`;
+      code += ensureWords(wordsFrom[r + 1]!);
     }
     code += `const a${r} = ${literal(set.reelStopBase[r]!)} + s${r};\n`;
   }

@@ -5,7 +5,7 @@
  * demand).
  */
 import { describe, expect, it } from 'vitest';
-import { BufferedWordSource, type RandomSource } from '../rng/index.ts';
+import { BufferedWordSource, type RandomSource, WordSource } from '../rng/index.ts';
 import { compileGame } from './compile.ts';
 import { compileStopDraws, drawStop } from './compile-draw.ts';
 import { DEMO_GAME_FILES, type DemoGameName, loadDemoGame } from './demo.ts';
@@ -53,11 +53,17 @@ interface Run {
 }
 
 /** The reference evaluator's rounds, with what the tests assert on besides the tally. */
-function referenceRun(game: Game, mode: string, seed: number, rounds: number, payIds: readonly string[]) {
+function referenceRun(
+  game: Game,
+  mode: string,
+  makeSource: () => RandomSource,
+  rounds: number,
+  payIds: readonly string[],
+) {
   const payIndex = new Map(payIds.map((id, i) => [id, i]));
   const payHits = new Array<number>(payIds.length).fill(0);
   const wins = new Float64Array(rounds);
-  const source = new CountingSource(seededSource(seed));
+  const source = new CountingSource(makeSource());
   const bet = {
     coinValueMinor: game.definition.bet.coinValuesMinor[0]!,
     betLevel: game.definition.bet.betLevels[0]!,
@@ -87,9 +93,9 @@ function referenceRun(game: Game, mode: string, seed: number, rounds: number, pa
 }
 
 /** `playRound` once per round on a bare source. */
-function roundByRound(compiled: CompiledGame, seed: number, rounds: number): Run {
+function roundByRound(compiled: CompiledGame, makeSource: () => RandomSource, rounds: number): Run {
   const tally = createRoundTally(compiled.payIds.length);
-  const source = new CountingSource(seededSource(seed));
+  const source = new CountingSource(makeSource());
   const wins = new Float64Array(rounds);
   for (let i = 0; i < rounds; i++) wins[i] = compiled.playRound(source, tally);
   return { wins, ...tallyOf(tally), words: source.words };
@@ -99,9 +105,9 @@ function roundByRound(compiled: CompiledGame, seed: number, rounds: number): Run
  * `playRounds` in batches of uneven sizes, on a small word buffer (61 words: refills land inside
  * spins and inside rejections).
  */
-function inBatches(compiled: CompiledGame, seed: number, rounds: number): Run {
+function inBatches(compiled: CompiledGame, makeSource: () => RandomSource, rounds: number): Run {
   const tally = createRoundTally(compiled.payIds.length);
-  const source = new BufferedWordSource(seededSource(seed), 61);
+  const source = new BufferedWordSource(makeSource(), 61);
   const wins = new Float64Array(rounds);
   const sizes = [1, 7, 500, 3, 4096, 64];
   const batch = new Float64Array(4096);
@@ -133,17 +139,21 @@ function firstDifference(a: Float64Array, b: Float64Array): number {
  * table-driven `playRound`, and the batch `playRounds` with each prefix-table layout. Returns the
  * reference run's extra facts and whether the generated batch kernel ran.
  */
-function expectFastPathsAgree(game: Game, mode: string, seed: number, rounds: number) {
+function expectFastPathsAgree(
+  game: Game,
+  mode: string,
+  seed: number,
+  rounds: number,
+  makeSource: () => RandomSource = () => seededSource(seed),
+) {
   const compiled = compileGame(game, mode);
   expect(compiled.mathHash).toBe(game.mathHash);
-  const reference = referenceRun(game, mode, seed, rounds, compiled.payIds);
+  const reference = referenceRun(game, mode, makeSource, rounds, compiled.payIds);
+  const wide = compileGame(game, mode, { lineTableLayout: 'wide' });
   const paths: [string, Run][] = [
-    ['playRound', roundByRound(compiled, seed, rounds)],
-    ['playRounds (auto layout)', inBatches(compiled, seed, rounds)],
-    [
-      'playRounds (wide layout)',
-      inBatches(compileGame(game, mode, { lineTableLayout: 'wide' }), seed, rounds),
-    ],
+    ['playRound', roundByRound(compiled, makeSource, rounds)],
+    ['playRounds (auto layout)', inBatches(compiled, makeSource, rounds)],
+    ['playRounds (wide layout)', inBatches(wide, makeSource, rounds)],
   ];
   for (const [name, run] of paths) {
     const at = firstDifference(run.wins, reference.run.wins);
@@ -171,6 +181,31 @@ describe('compiled fast paths = reference evaluator', () => {
       }
     });
   }
+
+  it('rejected words (0 is rejected by every bound that is not a power of two), often and in runs', () => {
+    // One word in four is 0, sometimes several in a row: rejections land on every reel, inside
+    // alias draws, and across the 61-word buffer's refills.
+    class RejectingSource extends WordSource {
+      readonly id = 'rejecting';
+      private readonly inner = seededSource(4242);
+      nextUint32(): number {
+        const w = this.inner.nextUint32();
+        return (w & 3) === 0 ? 0 : w;
+      }
+    }
+    for (const name of ['jungle-twenty', 'classic-sevens', 'volcano-ways'] as const) {
+      const game = loadDemoGame(name);
+      const result = expectFastPathsAgree(
+        game,
+        game.definition.modes[0]!.id,
+        0,
+        3_000,
+        () => new RejectingSource(),
+      );
+      expect(result.generated).toBe(true);
+      expect(result.run.wins.some((w) => w > 0)).toBe(true);
+    }
+  });
 
   it('a game whose cap ends free spins early: compiled and reference agree (forced by a tiny cap)', () => {
     const json = JSON.parse(JSON.stringify(loadDemoGame('jungle-twenty').definition));

@@ -59,6 +59,29 @@ describe('BufferedWordSource', () => {
     expect(buffered.nextUint32()).toBe(bare.nextUint32());
   });
 
+  it('ensure keeps the unread words in order and refills behind them', () => {
+    for (const kind of STREAM_KINDS) {
+      const buffered = new BufferedWordSource(createStream(kind, 5n, 1), 16);
+      const bare = createStream(kind, 5n, 1);
+      const read: number[] = [];
+      const expected: number[] = [];
+      // Read 0..6 words at a time straight from the array after ensure(k), as kernels do.
+      for (let step = 0; step < 400; step++) {
+        const k = step % 7;
+        buffered.ensure(k);
+        expect(buffered.end - buffered.pos).toBeGreaterThanOrEqual(k);
+        for (let i = 0; i < k; i++) read.push(buffered.words[buffered.pos++]! >>> 0);
+        for (let i = 0; i < k; i++) expected.push(bare.nextUint32());
+      }
+      expect(read).toEqual(expected);
+      expect(buffered.wordsRead()).toBe(expected.length);
+      expect(buffered.nextUint32()).toBe(bare.nextUint32());
+    }
+    expect(() => new BufferedWordSource(createStream('xoshiro128ss', 1n, 0), 4).ensure(5)).toThrow(
+      RangeError,
+    );
+  });
+
   it('refuses to refill over unread words, and rejects bad capacities', () => {
     const buffered = new BufferedWordSource(createStream('xoshiro128ss', 1n, 0), 4);
     buffered.nextUint32();

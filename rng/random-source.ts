@@ -113,9 +113,10 @@ export const DEFAULT_WORD_BUFFER_WORDS = 4096;
  * `words[pos]` directly with `pos` held in a local: one L1 load per word instead of a generator step
  * that loads and stores its whole state through an object on every call.
  *
- * Kernel protocol: words in [pos, end) are unread; when pos === end, call `refill()` (which sets
- * pos = 0 and end = words.length) before reading; write `pos` back before calling anything else
- * that draws from this source. Unread words left in the buffer are never handed out again.
+ * Kernel protocol: words in [pos, end) are unread; call `ensure(n)` before reading n words (or, when
+ * pos === end, `refill()`); write `pos` back before calling anything else that draws from this
+ * source, and reload `pos` and `end` after. Unread words left in the buffer when the source is
+ * dropped are never handed out.
  */
 export class BufferedWordSource implements RandomSource {
   readonly id: string;
@@ -146,6 +147,27 @@ export class BufferedWordSource implements RandomSource {
     if (inner instanceof WordSource) inner.fillWords(this.words);
     else for (let i = 0; i < this.words.length; i++) this.words[i] = inner.nextUint32();
     this.filledWords += this.words.length;
+    this.pos = 0;
+    this.end = this.words.length;
+  }
+
+  /**
+   * Makes at least `count` unread words available at [pos, end): when fewer are left, moves them
+   * to the front and fills the rest of the buffer from the inner source (same words, same order).
+   * A kernel checks once per spin instead of once per word.
+   */
+  ensure(count: number): void {
+    if (this.end - this.pos >= count) return;
+    if (!Number.isInteger(count) || count > this.words.length) {
+      throw new RangeError(`ensure: ${count} words do not fit a ${this.words.length}-word buffer`);
+    }
+    const unread = this.end - this.pos;
+    this.words.copyWithin(0, this.pos, this.end);
+    const rest = this.words.subarray(unread);
+    const inner = this.inner;
+    if (inner instanceof WordSource) inner.fillWords(rest);
+    else for (let i = 0; i < rest.length; i++) rest[i] = inner.nextUint32();
+    this.filledWords += rest.length;
     this.pos = 0;
     this.end = this.words.length;
   }
