@@ -76,7 +76,7 @@ export interface BatchReelGame {
 }
 
 /** Counted symbols the packed counter word holds (8 bits each). */
-const MAX_PACKED_COUNTERS = 4;
+export const MAX_PACKED_COUNTERS = 4;
 
 /** The decimal text of a safe integer; anything else is refused (nothing else is ever emitted). */
 function literal(value: number): string {
@@ -85,7 +85,7 @@ function literal(value: number): string {
 }
 
 /** Bits needed to hold a row index in [0, rows). */
-function rowBitsFor(rows: number): number {
+export function rowBitsFor(rows: number): number {
   return rows <= 1 ? 0 : 32 - Math.clz32(rows - 1);
 }
 
@@ -95,7 +95,7 @@ function rowBitsFor(rows: number): number {
  * lowest). The line index itself is no longer needed: the state and the rows decide the outcome.
  * Null when a state does not fit above the row bits.
  */
-function packLiveRows(
+export function packLiveRows(
   prefix: LinePrefixTable,
   lineRows: Int32Array,
   reelCount: number,
@@ -220,7 +220,7 @@ function spinCode(
  * faster than testing an "any line alive" bit first (a branch that goes either way on random stops),
  * then about as much again from halving the per-prefix records. Null when an entry needs 16 bits.
  */
-function headRecords(
+export function headRecords(
   prefix: LinePrefixTable,
   live: Int32Array,
 ): {

@@ -137,7 +137,7 @@ function firstDifference(a: Float64Array, b: Float64Array): number {
 /**
  * Checks every fast path against the reference evaluator on `rounds` rounds from `seed`: the
  * table-driven `playRound`, and the batch `playRounds` with each prefix-table layout. Returns the
- * reference run's extra facts and whether the generated batch kernel ran.
+ * reference run's extra facts and which batch kernel the default compilation runs.
  */
 function expectFastPathsAgree(
   game: Game,
@@ -149,11 +149,13 @@ function expectFastPathsAgree(
   const compiled = compileGame(game, mode);
   expect(compiled.mathHash).toBe(game.mathHash);
   const reference = referenceRun(game, mode, makeSource, rounds, compiled.payIds);
-  const wide = compileGame(game, mode, { lineTableLayout: 'wide' });
+  const js = compileGame(game, mode, { batchKernel: 'js' });
+  const wide = compileGame(game, mode, { batchKernel: 'js', lineTableLayout: 'wide' });
   const paths: [string, Run][] = [
     ['playRound', roundByRound(compiled, makeSource, rounds)],
-    ['playRounds (auto layout)', inBatches(compiled, makeSource, rounds)],
-    ['playRounds (wide layout)', inBatches(wide, makeSource, rounds)],
+    ['playRounds (default kernel)', inBatches(compiled, makeSource, rounds)],
+    ['playRounds (JavaScript kernel)', inBatches(js, makeSource, rounds)],
+    ['playRounds (JavaScript kernel, wide layout)', inBatches(wide, makeSource, rounds)],
   ];
   for (const [name, run] of paths) {
     const at = firstDifference(run.wins, reference.run.wins);
@@ -162,8 +164,8 @@ function expectFastPathsAgree(
     // Same tallies, and the same number of words read: the stream stays in step.
     expect({ name, ...run, wins: undefined }).toEqual({ name, ...reference.run, wins: undefined });
   }
-  const generated = (compiled as { hasBatchKernel?: boolean }).hasBatchKernel === true;
-  return { ...reference, generated };
+  const kernelOf = (c: CompiledGame) => (c as { batchKernel?: 'wasm' | 'js' | null }).batchKernel ?? null;
+  return { ...reference, kernel: kernelOf(compiled), jsKernel: kernelOf(js) };
 }
 
 describe('compiled fast paths = reference evaluator', () => {
@@ -174,8 +176,9 @@ describe('compiled fast paths = reference evaluator', () => {
         const result = expectFastPathsAgree(game, mode.id, 12345, roundsFor(name));
         expect(result.run.wins.some((w) => w > 0)).toBe(true);
         if (game.model.type === 'reels') {
-          // Every shipped reel game runs the generated kernel, not the fallback loop.
-          expect(result.generated).toBe(true);
+          // Every shipped reel game runs the WebAssembly kernel, and has the JavaScript one too.
+          expect(result.kernel).toBe('wasm');
+          expect(result.jsKernel).toBe('js');
           if (game.model.freeSpins) expect(result.freeSpinsSeen).toBeGreaterThan(0);
         }
       }
@@ -202,8 +205,26 @@ describe('compiled fast paths = reference evaluator', () => {
         3_000,
         () => new RejectingSource(),
       );
-      expect(result.generated).toBe(true);
+      expect(result.kernel).toBe('wasm');
       expect(result.run.wins.some((w) => w > 0)).toBe(true);
+    }
+  });
+
+  it('a source stuck on a rejected word: every kernel gives up with the same error', () => {
+    class ZeroSource extends WordSource {
+      readonly id = 'zero';
+      nextUint32(): number {
+        return 0;
+      }
+    }
+    const game = loadDemoGame('jungle-twenty');
+    for (const options of [{}, { batchKernel: 'js' as const }]) {
+      const compiled = compileGame(game, 'base', options);
+      const tally = createRoundTally(compiled.payIds.length);
+      expect(() => compiled.playRound(new ZeroSource(), tally)).toThrow(/consecutive rejections/);
+      const batch = new Float64Array(16);
+      const source = new BufferedWordSource(new ZeroSource(), 61);
+      expect(() => compiled.playRounds!(source, 16, batch, tally)).toThrow(/consecutive rejections/);
     }
   });
 
@@ -231,9 +252,11 @@ describe('compiled fast paths = reference evaluator', () => {
     }
     seven.evaluation.lines = seven.evaluation.lines.map((line: number[]) => [...line, line[1], line[2]]);
     const two = expectFastPathsAgree(loadGame(doubled), 'base', 99, 20_000);
-    expect(two.generated).toBe(true);
+    // After two reels more states are alive: entries need 16 bits, the compact layout does not fit, and
+    // the JavaScript kernel with the general layout runs.
+    expect(two.kernel).toBe('js');
     const direct = expectFastPathsAgree(loadGame(seven), 'base', 99, 3_000);
-    expect(direct.generated).toBe(false);
+    expect(direct.kernel).toBe(null);
     for (const result of [two, direct]) expect(result.run.wins.some((w) => w > 0)).toBe(true);
   });
 
@@ -272,8 +295,8 @@ describe('compiled fast paths = reference evaluator', () => {
     if (game.model.type !== 'reels') throw new Error('expected a reels game');
     expect(game.model.waysSymbols.length).toBeGreaterThan(32);
     const result = expectFastPathsAgree(game, 'base', 31, 30_000);
-    // Five counted symbols: the generated kernel packs at most four, so this is the fallback loop.
-    expect(result.generated).toBe(false);
+    // Five counted symbols: the generated kernels pack at most four, so this is the fallback loop.
+    expect(result.kernel).toBe(null);
     // The new paths were exercised: a symbol of the second presence word, the 2-reel pay, a
     // scatter beyond the fourth counted symbol, and free spins.
     expect(result.run.featureTriggers).toBeGreaterThan(0);
@@ -282,7 +305,7 @@ describe('compiled fast paths = reference evaluator', () => {
     expect(result.paidSymbols.has('S4')).toBe(true);
   });
 
-  it('the same wide ways game with four counted symbols runs the generated kernel and agrees', () => {
+  it('the same wide ways game with four counted symbols runs the WebAssembly kernel and agrees', () => {
     const volcano = loadDemoGame('volcano-ways').definition;
     const wide = JSON.parse(JSON.stringify(volcano));
     const extra = Array.from({ length: 30 }, (_, i) => `X${i}`);
@@ -306,7 +329,7 @@ describe('compiled fast paths = reference evaluator', () => {
     });
     const game: Game = loadGame(wide);
     const result = expectFastPathsAgree(game, 'base', 32, 30_000);
-    expect(result.generated).toBe(true);
+    expect(result.kernel).toBe('wasm');
     expect(result.run.featureTriggers).toBeGreaterThan(0);
     expect(result.paidSymbols.has('X29')).toBe(true);
   });

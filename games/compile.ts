@@ -26,7 +26,12 @@
  * `capHits` counts rounds ended by the max-win cap (the running total reached it).
  */
 import type { BufferedWordSource, RandomSource } from '../rng/index.ts';
-import { type BatchKernel, buildReelBatchKernel, type LineTableLayout } from './compile-batch.ts';
+import {
+  type BatchKernel,
+  type BatchReelGame,
+  buildReelBatchKernel,
+  type LineTableLayout,
+} from './compile-batch.ts';
 import {
   compileStopDraws,
   DRAW_UNIFORM,
@@ -41,6 +46,7 @@ import {
   type LinePrefixTable,
   windowColumns,
 } from './compile-lines.ts';
+import { buildReelWasmKernel } from './compile-wasm.ts';
 import { MAX_FREE_SPINS_PER_ROUND } from './evaluator.ts';
 
 /**
@@ -274,8 +280,9 @@ class CompiledReelGame implements CompiledGame {
   declare private readonly freeMultiplier: number;
   /** The generated batch kernel (compile-batch.ts), or null when it does not cover this game. */
   declare private readonly batch: BatchKernel | null;
+  declare private batchKind: 'wasm' | 'js' | null;
 
-  constructor(game: Game, mode: string, model: ReelModel, layout: LineTableLayout) {
+  constructor(game: Game, mode: string, model: ReelModel, options: CompileOptions) {
     const modeDef = findMode(game, mode);
     this.gameId = game.definition.id;
     this.mathHash = game.mathHash;
@@ -318,37 +325,39 @@ class CompiledReelGame implements CompiledGame {
     this.awardByCount = Int32Array.from(fs?.awardByCount ?? [0]);
     this.retriggerByCount = Int32Array.from(fs?.retriggerByCount ?? [0]);
     this.freeMultiplier = fs?.multiplier ?? 1;
-    this.batch = buildReelBatchKernel(
-      {
-        reelCount: this.reelCount,
-        rows: this.rows,
-        isLines: this.isLines,
-        automaton: this.automaton,
-        lineRows: this.lineRows,
-        base: this.base,
-        free: this.free,
-        waysWords: this.waysWords,
-        waysMinRun: this.waysMinRun,
-        waysPay: this.waysPay,
-        waysPayIndex: this.waysPayIndex,
-        counterCount: this.counts.length,
-        scatterCounter: this.scatterCounter,
-        scatterPay: this.scatterPay,
-        scatterPayIndex: this.scatterPayIndex,
-        baseStakeUnits: this.baseStakeUnits,
-        triggerCounter: this.triggerCounter,
-        awardByCount: this.awardByCount,
-        retriggerByCount: this.retriggerByCount,
-        freeMultiplier: this.freeMultiplier,
-        cap: this.cap,
-      },
-      layout,
-    );
+    const batchGame: BatchReelGame = {
+      reelCount: this.reelCount,
+      rows: this.rows,
+      isLines: this.isLines,
+      automaton: this.automaton,
+      lineRows: this.lineRows,
+      base: this.base,
+      free: this.free,
+      waysWords: this.waysWords,
+      waysMinRun: this.waysMinRun,
+      waysPay: this.waysPay,
+      waysPayIndex: this.waysPayIndex,
+      counterCount: this.counts.length,
+      scatterCounter: this.scatterCounter,
+      scatterPay: this.scatterPay,
+      scatterPayIndex: this.scatterPayIndex,
+      baseStakeUnits: this.baseStakeUnits,
+      triggerCounter: this.triggerCounter,
+      awardByCount: this.awardByCount,
+      retriggerByCount: this.retriggerByCount,
+      freeMultiplier: this.freeMultiplier,
+      cap: this.cap,
+    };
+    const wasm =
+      (options.batchKernel ?? 'wasm') === 'wasm' ? buildReelWasmKernel(batchGame, this.payIds.length) : null;
+    this.batchKind = wasm !== null ? 'wasm' : null;
+    this.batch = wasm ?? buildReelBatchKernel(batchGame, options.lineTableLayout ?? 'auto');
+    if (this.batchKind === null && this.batch !== null) this.batchKind = 'js';
   }
 
-  /** True when `playRounds` runs the generated batch kernel (else it loops `playRound`). */
-  get hasBatchKernel(): boolean {
-    return this.batch !== null;
+  /** Which batch kernel `playRounds` runs: WebAssembly, generated JavaScript, or none (a loop of playRound). */
+  get batchKernel(): 'wasm' | 'js' | null {
+    return this.batchKind;
   }
 
   playRounds(source: BufferedWordSource, rounds: number, wins: Float64Array, tally: RoundTally): void {
@@ -634,11 +643,16 @@ export interface CompileOptions {
    * fits, the default) or `wide` (always the general one; the tests use it to cover both).
    */
   readonly lineTableLayout?: LineTableLayout;
+  /**
+   * Batch kernel to build: `wasm` (the default; the generated JavaScript when the game needs
+   * something the WebAssembly kernel does not do) or `js` (always the generated JavaScript).
+   */
+  readonly batchKernel?: 'wasm' | 'js';
 }
 
 /** Compiles a loaded game for one mode into the simulator's fast form. */
 export function compileGame(game: Game, mode: string, options: CompileOptions = {}): CompiledGame {
   findMode(game, mode);
   if (game.model.type === 'table') return new CompiledTableGame(game, mode);
-  return new CompiledReelGame(game, mode, game.model, options.lineTableLayout ?? 'auto');
+  return new CompiledReelGame(game, mode, game.model, options);
 }
