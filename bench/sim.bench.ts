@@ -186,7 +186,7 @@ export async function run(options: { quick: boolean }): Promise<void> {
                 'playRounds batch kernel (1 thread)',
                 ratePerSecond(batch.m),
                 perCpuS(batch),
-                'generated code',
+                `${(game as { batchKernel?: string }).batchKernel ?? 'playRound loop'} kernel, generated per game`,
               ),
             ]),
         row(

@@ -16,10 +16,11 @@
  * - Scatters and the free-spins trigger: per reel and stop, the count in the window (packed 8 bits
  *   per symbol into one word, summed while the stops are drawn).
  *
- * - Batch form (`playRounds`, compile-batch.ts): the same tables and the same steps generated as one
- *   straight-line function per game (reels unrolled, constants as literals, words read from a
- *   `BufferedWordSource`), which the simulator runs; `playRound` stays the table-driven form. The
- *   property tests hold both to the reference evaluator.
+ * - Batch form (`playRounds`), which the simulator runs: the same tables and the same steps
+ *   generated per game as WebAssembly (compile-wasm.ts), or as straight-line JavaScript when the
+ *   game needs something the WebAssembly kernel does not do (compile-batch.ts): reels unrolled,
+ *   constants as immediates, words read from a `BufferedWordSource`. `playRound` stays the
+ *   table-driven form. The property tests hold all of them to the reference evaluator.
  *
  * Tally: `payHits` counts every paid combination in every spin of the round (base and free spins),
  * indexed like `payIds`; `featureTriggers` counts rounds whose base spin awarded free spins;
