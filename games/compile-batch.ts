@@ -429,6 +429,60 @@ foldHits(payHits);
 };`;
 }
 
+/** Ways pays and their pay indices flattened: [sym × (R + 1) + run]. */
+export function flatWaysPays(game: BatchReelGame): { waysPay: Float64Array; waysPayIndex: Int32Array } {
+  const stride = game.reelCount + 1;
+  const waysPay = new Float64Array(game.waysPay.length * stride);
+  const waysPayIndex = new Int32Array(game.waysPay.length * stride);
+  game.waysPay.forEach((pays, sym) => {
+    for (let run = 0; run < stride; run++) {
+      waysPay[sym * stride + run] = pays[run]!;
+      waysPayIndex[sym * stride + run] = game.waysPayIndex[sym]![run]!;
+    }
+  });
+  return { waysPay, waysPayIndex };
+}
+
+/** Per scatter, its win in units for each count 0..255 (0 where it does not pay). */
+export function scatterPayUnits(game: BatchReelGame): Float64Array[] {
+  return game.scatterPay.map((pays) => {
+    const units = new Float64Array(256);
+    // The same product `playRound` forms (pay × base stake), so the same double.
+    for (let n = 0; n < pays.length; n++) units[n] = pays[n]! === 0 ? 0 : pays[n]! * game.baseStakeUnits;
+    return units;
+  });
+}
+
+/**
+ * Adds a batch's hits counted per line outcome and per (scatter, count) to the pay hits they stand
+ * for, and clears them (both batch kernels count this way: one unconditional increment per spin).
+ */
+export function foldHitCounts(
+  game: BatchReelGame,
+  payHits: Float64Array,
+  outcomeHits: Float64Array,
+  scatterHits: readonly Float64Array[],
+): void {
+  const automaton = game.automaton;
+  if (automaton !== null) {
+    for (let o = 1; o < automaton.outcomeWin.length; o++) {
+      const hits = outcomeHits[o]!;
+      if (hits === 0) continue;
+      const ltr = automaton.outcomeLtrPay[o]!;
+      const rtl = automaton.outcomeRtlPay[o]!;
+      if (ltr >= 0) payHits[ltr]! += hits;
+      if (rtl >= 0) payHits[rtl]! += hits;
+    }
+  }
+  outcomeHits.fill(0);
+  scatterHits.forEach((hits, s) => {
+    for (let n = 0; n < hits.length; n++) {
+      if (hits[n] !== 0 && game.scatterPay[s]![n]! !== 0) payHits[game.scatterPayIndex[s]![n]!]! += hits[n]!;
+    }
+    hits.fill(0);
+  });
+}
+
 /**
  * The batch kernel of a compiled reel game, or null when the game needs something the generated
  * code does not do (more than four counted symbols, a line game without a prefix table, an alias
@@ -447,23 +501,10 @@ export function buildReelBatchKernel(
   const automaton = game.automaton;
   const outcomeCount = automaton === null ? 1 : automaton.outcomeWin.length;
   const outcomeHits = new Float64Array(Math.max(outcomeCount, automaton?.next.length ?? 0));
-  const R = game.reelCount;
-  // Ways pays flattened: waysPay[sym × (R + 1) + run].
-  const waysPay = new Float64Array(game.waysPay.length * (R + 1));
-  const waysPayIndex = new Int32Array(game.waysPay.length * (R + 1));
-  game.waysPay.forEach((pays, sym) => {
-    for (let run = 0; run <= R; run++) {
-      waysPay[sym * (R + 1) + run] = pays[run]!;
-      waysPayIndex[sym * (R + 1) + run] = game.waysPayIndex[sym]![run]!;
-    }
-  });
+
+  const { waysPay, waysPayIndex } = flatWaysPays(game);
   const scatterHits = Array.from(game.scatterCounter, () => new Float64Array(256));
-  const scatterUnits = game.scatterPay.map((pays) => {
-    const units = new Float64Array(256);
-    // The same product `playRound` forms (pay × base stake), so the same double.
-    for (let n = 0; n < pays.length; n++) units[n] = pays[n]! === 0 ? 0 : pays[n]! * game.baseStakeUnits;
-    return units;
-  });
+  const scatterUnits = scatterPayUnits(game);
   const fullTables: Tables = {
     ...tables,
     next: automaton?.next ?? new Int32Array(1),
@@ -481,27 +522,7 @@ export function buildReelBatchKernel(
     fullTables[`scatterHits${s}`] = hits;
   });
 
-  /** Adds the batch's per-outcome and per-count hits to the pay hits, and clears them. */
-  function foldHits(payHits: Float64Array): void {
-    if (automaton !== null) {
-      for (let o = 1; o < automaton.outcomeWin.length; o++) {
-        const hits = outcomeHits[o]!;
-        if (hits === 0) continue;
-        const ltr = automaton.outcomeLtrPay[o]!;
-        const rtl = automaton.outcomeRtlPay[o]!;
-        if (ltr >= 0) payHits[ltr]! += hits;
-        if (rtl >= 0) payHits[rtl]! += hits;
-      }
-    }
-    outcomeHits.fill(0);
-    scatterHits.forEach((hits, s) => {
-      for (let n = 0; n < hits.length; n++) {
-        if (hits[n] !== 0 && game.scatterPay[s]![n]! !== 0)
-          payHits[game.scatterPayIndex[s]![n]!]! += hits[n]!;
-      }
-      hits.fill(0);
-    });
-  }
+  const foldHits = (payHits: Float64Array) => foldHitCounts(game, payHits, outcomeHits, scatterHits);
 
   const factory = new Function('tables', 'rejectDraw', 'drawStop', 'foldHits', source) as (
     tables: Tables,

@@ -24,10 +24,13 @@ import {
   type BatchKernel,
   type BatchReelGame,
   type BatchReelSet,
+  flatWaysPays,
+  foldHitCounts,
   headRecords,
   MAX_PACKED_COUNTERS,
   packLiveRows,
   rowBitsFor,
+  scatterPayUnits,
 } from './compile-batch.ts';
 import { DRAW_ALIAS, DRAW_UNIFORM } from './compile-draw.ts';
 import { MAX_FREE_SPINS_PER_ROUND } from './evaluator.ts';
@@ -428,19 +431,8 @@ export function buildReelWasmKernel(game: BatchReelGame, payCount: number): Batc
   const wins = plan.region(ROUNDS_PER_CALL * 8);
   const automaton = game.automaton;
   const outcomeWin = automaton?.outcomeWin ?? new Float64Array(1);
-  const waysPay = new Float64Array(game.waysPay.length * (R + 1));
-  const waysPayIndex = new Int32Array(game.waysPay.length * (R + 1));
-  game.waysPay.forEach((pays, sym) => {
-    for (let run = 0; run <= R; run++) {
-      waysPay[sym * (R + 1) + run] = pays[run]!;
-      waysPayIndex[sym * (R + 1) + run] = game.waysPayIndex[sym]![run]!;
-    }
-  });
-  const scatterUnits = game.scatterPay.map((pays) => {
-    const units = new Float64Array(256);
-    for (let n = 0; n < pays.length; n++) units[n] = pays[n]! === 0 ? 0 : pays[n]! * game.baseStakeUnits;
-    return units;
-  });
+  const { waysPay, waysPayIndex } = flatWaysPays(game);
+  const scatterUnits = scatterPayUnits(game);
   const regionsOf = {
     next: plan.table(automaton?.next ?? new Int32Array(1), 'i32'),
     outcomeWin: plan.table(outcomeWin, 'f64'),
@@ -607,26 +599,11 @@ export function buildReelWasmKernel(game: BatchReelGame, payCount: number): Batc
   const payHitCells = new Float64Array(buffer, regionsOf.payHits, Math.max(1, payCount));
   const scatterHits = regionsOf.scatterHits.map((address) => new Float64Array(buffer, address, 256));
 
-  /** Adds the call's hits to the tally and clears them (as compile-batch.ts's `foldHits`). */
+  /** Adds the call's hits and counts to the tally and clears them. */
   function fold(tally: RoundTally): void {
-    const payHits = tally.payHits;
-    if (automaton !== null) {
-      for (let o = 1; o < outcomeWin.length; o++) {
-        const hits = outcomeHits[o]!;
-        if (hits === 0) continue;
-        if (automaton.outcomeLtrPay[o]! >= 0) payHits[automaton.outcomeLtrPay[o]!]! += hits;
-        if (automaton.outcomeRtlPay[o]! >= 0) payHits[automaton.outcomeRtlPay[o]!]! += hits;
-      }
-    }
-    outcomeHits.fill(0);
-    for (let p = 0; p < payCount; p++) payHits[p]! += payHitCells[p]!;
+    foldHitCounts(game, tally.payHits, outcomeHits, scatterHits);
+    for (let p = 0; p < payCount; p++) tally.payHits[p]! += payHitCells[p]!;
     payHitCells.fill(0);
-    scatterHits.forEach((hits, s) => {
-      for (let n = 0; n < 256; n++) {
-        if (hits[n] !== 0 && game.scatterPay[s]![n]) payHits[game.scatterPayIndex[s]![n]!]! += hits[n]!;
-      }
-      hits.fill(0);
-    });
     tally.featureTriggers += cells[0]!;
     tally.capHits += cells[1]!;
   }
