@@ -126,20 +126,20 @@ export async function run(options: { quick: boolean }): Promise<void> {
   );
 
   // Worker runs: start-up measured separately (a one-spin run), then a run long enough to time
-  // (about 3 s, or 10 s in full mode, at the single-thread speed), in whole default chunks. W
+  // (about 3 s, or 5 s in full mode, at the single-thread speed), in whole default chunks. W
   // workers play W times as many spins, so every run gives each worker the same work, and JIT
   // warm-up (paid once per worker) weighs the same in each.
   const chunk = DEFAULT_CHUNK_SIZE;
-  const targetSpins = ratePerSecond(harness.m) * (options.quick ? 3 : 10);
+  const targetSpins = ratePerSecond(harness.m) * (options.quick ? 3 : 5);
   const spinsPerWorkerRun = Math.max(4, Math.round(targetSpins / chunk)) * chunk;
-  const threaded: {
+  interface WorkerRun {
     workers: number;
     ratePerS: number;
     ratePerCpuS: number;
     startupMs: number;
     elapsedMs: number;
-  }[] = [];
-  for (const workers of [1, 2]) {
+  }
+  const timeWorkers = async (workers: number): Promise<WorkerRun> => {
     const startupCpuStartMs = cpuMs();
     const startup = await runSimulation({ game: spec, spins: workers, chunkSize: 1, seed: 1n, workers });
     const startupCpuMs = cpuMs() - startupCpuStartMs;
@@ -148,14 +148,34 @@ export async function run(options: { quick: boolean }): Promise<void> {
     const r = await runSimulation({ game: spec, spins, seed: 5n, workers });
     const computeCpuMs = Math.max(1, cpuMs() - runCpuStartMs - startupCpuMs);
     const computeMs = Math.max(1, r.elapsedMs - startup.elapsedMs);
-    threaded.push({
+    return {
       workers,
       ratePerS: (spins / computeMs) * 1000,
       ratePerCpuS: (spins / computeCpuMs) * 1000,
       startupMs: startup.elapsedMs,
       elapsedMs: r.elapsedMs,
-    });
+    };
+  };
+  // 1 and 2 workers in alternating order, several times: a shared machine's slow and fast spells
+  // then fall on both, and the medians (and the median of the paired ratios) are reported.
+  const pairs = options.quick ? 1 : 3;
+  const ones: WorkerRun[] = [];
+  const twos: WorkerRun[] = [];
+  for (let k = 0; k < pairs; k++) {
+    if (k % 2 === 0) {
+      ones.push(await timeWorkers(1));
+      twos.push(await timeWorkers(2));
+    } else {
+      twos.push(await timeWorkers(2));
+      ones.push(await timeWorkers(1));
+    }
   }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const medianRun = (runs: WorkerRun[]) => {
+    const rate = median(runs.map((r) => r.ratePerS));
+    return runs.find((r) => r.ratePerS === rate)!;
+  };
+  const pairScaling = ones.map((one, k) => twos[k]!.ratePerS / one.ratePerS);
 
   const base = ratePerSecond(baseline.m);
   const perCpuS = (x: { m: { units: number }; cpuMs: number }) => (x.m.units / x.cpuMs) * 1000;
@@ -166,8 +186,8 @@ export async function run(options: { quick: boolean }): Promise<void> {
     formatRate(cpuPerS, 'spin/cpu'),
     note,
   ];
-  const one = threaded[0]!;
-  const two = threaded[1]!;
+  const one = medianRun(ones);
+  const two = medianRun(twos);
   process.stdout.write(
     formatTable(
       ['what', 'speed (wall)', 'x baseline', 'per CPU-second', 'note'],
@@ -212,9 +232,8 @@ export async function run(options: { quick: boolean }): Promise<void> {
   );
   const projectedS = 1e9 / two.ratePerS + two.startupMs / 1000;
   process.stdout.write(
-    `scaling 2 workers / 1 worker: ${(two.ratePerS / one.ratePerS).toFixed(2)}x ` +
-      `(${spinsPerWorkerRun.toExponential(0)} spins per worker; wall clock incl. start-up: ` +
-      `${((2 * one.elapsedMs) / two.elapsedMs).toFixed(2)}x)\n` +
+    `scaling 2 workers / 1 worker: ${median(pairScaling).toFixed(2)}x, median of ${pairs} alternating pair(s) ` +
+      `(${pairScaling.map((x) => x.toFixed(2)).join(', ')}; ${spinsPerWorkerRun.toExponential(0)} spins per worker)\n` +
       `projected 1e9 spins on 2 workers: ${projectedS.toFixed(1)} s ` +
       `(per-CPU-second rates are the figures to trust when other processes share the cores)\n`,
   );
