@@ -20,8 +20,9 @@
  * commitment is what `nextSeedCommitment` shows before the bet; the seed is revealed when the
  * round closes.
  *
- * Errors are values (Result); an unexpected failure (database down, broken invariant) becomes
- * ERR_GEN with a generic message and is reported to `onError`. A failed call changed nothing, except
+ * Errors are values (Result); an unexpected failure (a broken invariant, a bug) becomes ERR_GEN with
+ * a generic message, and a database that cannot be reached ERR_MAINTENANCE (503, Retry-After);
+ * both are reported to `onError`. A failed call changed nothing, except
  * that a refusal for a gambling limit is itself audited; a call whose outcome is unknown (the
  * connection died at COMMIT) is resolved by retrying it with the same requestId.
  */
@@ -45,6 +46,7 @@ import { migrate } from '../db/migrate.ts';
 import {
   createPgClient,
   createPgliteClient,
+  isDatabaseUnavailable,
   type SqlClient,
   type SqlExecutor,
   type SqlParam,
@@ -115,6 +117,8 @@ const MAX_EVENT_LENGTH = 1_000;
 const MAX_AMOUNT_MINOR = 10n ** 15n; // one billion major units
 /** Retries of one money transaction (serialization failure, deadlock, idempotency race). */
 const MONEY_TX_ATTEMPTS = 5;
+/** Retry-After of a call refused because the database is unavailable. */
+const DATABASE_RETRY_AFTER_MS = 1_000;
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 
@@ -757,6 +761,18 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       return await work();
     } catch (error) {
       options.onError?.(operation, error);
+      if (isDatabaseUnavailable(error)) {
+        // Not a fault of ours nor of the call: the database is down or restarting. 503 with a
+        // Retry-After tells a client (and a load balancer) to come back, not to give up.
+        return {
+          ok: false,
+          error: {
+            code: 'ERR_MAINTENANCE',
+            message: 'database unavailable; retry shortly with the same requestId',
+            retryAfterMs: DATABASE_RETRY_AFTER_MS,
+          },
+        };
+      }
       return fail('ERR_GEN', 'server error');
     }
   };

@@ -26,13 +26,16 @@ let database: TestDatabase;
 let core: RgsCoreService;
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-/** Retries a call that failed with ERR_GEN (server unreachable, outcome unknown); bounded. */
+/**
+ * Retries a call that failed with ERR_MAINTENANCE (database unreachable, outcome unknown); bounded.
+ * Anything else, ERR_GEN included, fails the test: an outage must be reported as retryable.
+ */
 async function untilAnswered<T>(call: () => Promise<Result<T>>, failures: { n: number }): Promise<T> {
   const deadline = Date.now() + RETRY_DEADLINE_MS;
   for (;;) {
     const result = await call();
     if (result.ok) return result.value;
-    if (result.error.code !== 'ERR_GEN' || Date.now() > deadline) {
+    if (result.error.code !== 'ERR_MAINTENANCE' || Date.now() > deadline) {
       throw new Error(`${result.error.code}: ${result.error.message}`);
     }
     failures.n++;

@@ -63,6 +63,40 @@ export function sqlState(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * True when `error` says the database cannot be reached or went away (rather than refusing the
+ * statement): a socket error, a connection the server or the pool closed, SQLSTATE class 08
+ * (connection exception), 57P01-57P03 (shutdown, crash, not accepting connections yet) or 53300
+ * (too many connections). Such a call can be retried later (with the same idempotency key: if the
+ * connection died at COMMIT, the retry finds the outcome).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const state = sqlState(error);
+  if (state !== undefined) {
+    return state.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(state);
+  }
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && SOCKET_ERROR_CODES.has(code)) return true;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' && CONNECTION_LOST.test(message);
+}
+
+/** Node socket errors of a connection attempt or a live connection. */
+const SOCKET_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+/** What node-postgres says when a connection ends under it (no code is attached to these). */
+const CONNECTION_LOST =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|terminating connection|server closed the connection)/i;
+
 export const SERIALIZATION_FAILURE = '40001';
 export const DEADLOCK_DETECTED = '40P01';
 export const UNIQUE_VIOLATION = '23505';

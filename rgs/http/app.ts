@@ -19,7 +19,8 @@
  *
  * Every handler returns a value or an ApiError; nothing a client sends can produce a 500. Throws
  * are server faults: from the session store they become 503 ERR_MAINTENANCE (Redis unavailable,
- * retry later), anything else 500 ERR_GEN with the details in the log only.
+ * retry later), anything else 500 ERR_GEN with the details in the log only. The core answers a
+ * PostgreSQL outage with 503 ERR_MAINTENANCE and Retry-After itself.
  */
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
