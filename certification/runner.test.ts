@@ -22,6 +22,40 @@ const smallPlan = (workers: number): RngTestPlan => ({
   gliOnly: ['frequency', 'serial-pairs', 'gap'],
 });
 
+describe('battery verdicts (family-wise, family-verdict.ts)', () => {
+  it('a file of biased bytes fails both batteries through the runner; a sound generator passes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'croupier-rng-family-'));
+    // Bytes with bit 0 set 55% of the time: every frequency-like row sees it.
+    let x = 12345;
+    const biased = Uint8Array.from({ length: 8 * 25_000 }, () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const byte = (x >>> 16) & 0xfe;
+      return byte | ((x >>> 8) % 100 < 55 ? 1 : 0);
+    });
+    const path = join(dir, 'biased.bin');
+    writeFileSync(path, biased);
+    const plan = (input: RngTestPlan['input']): RngTestPlan => ({
+      battery: 'all',
+      sequences: 8,
+      bitsPerSequence: 200_000,
+      drawsPerSequence: 20_000,
+      input,
+      workers: 0,
+      nistOnly: ['Frequency', 'BlockFrequency', 'Runs'],
+      gliOnly: ['frequency', 'serial-pairs'],
+    });
+    const bad = await runRngTests(plan({ kind: 'file', path, format: 'binary', range: 256 }));
+    expect(bad.nist!.family.verdict).toBe('fail');
+    expect(bad.verdict).toBe('fail');
+    const good = await runRngTests(
+      plan({ kind: 'generator', generator: 'chacha20', seedHex: SEED_HEX, range: 256 }),
+    );
+    expect(good.nist!.family.verdict).toBe('pass');
+    expect(good.gli!.family.verdict).toBe('pass');
+    expect(good.nist!.family.rows).toBe(good.nist!.secondLevel.length);
+  }, 60_000);
+});
+
 describe('runRngTests', () => {
   it('gives the same report with 0, 1 and 2 workers', async () => {
     const inline = await runRngTests(smallPlan(0));

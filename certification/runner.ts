@@ -6,6 +6,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import {
+  binomialCdf,
+  binomialUpperTail,
+  type FamilyVerdict,
+  familyVerdict,
+  type RowEvidence,
+} from './family-verdict.ts';
 import { type GliSecondLevelRow, gliSecondLevel, runGliSequence, selectGliTests } from './gli/battery.ts';
 import { ALPHA, type GliTestResult, type ScaledSourceDescription } from './gli/types.ts';
 import { type BatteryInput, InputError, type InputIdentity, type InputSpec, openInput } from './inputs.ts';
@@ -72,9 +79,15 @@ export interface RngTestReport {
   readonly nist: {
     readonly perSequence: NistTestResult[][];
     readonly secondLevel: NistSecondLevelRow[];
+    /** How the rows combine into the battery verdict (family-verdict.ts). */
+    readonly family: FamilyVerdict;
     readonly verdict: 'pass' | 'fail';
   } | null;
-  readonly gli: { readonly channels: GliChannelReport[]; readonly verdict: 'pass' | 'fail' } | null;
+  readonly gli: {
+    readonly channels: GliChannelReport[];
+    readonly family: FamilyVerdict;
+    readonly verdict: 'pass' | 'fail';
+  } | null;
   readonly verdict: 'pass' | 'fail';
   /** Wall time; the only field that depends on the machine and the worker count. */
   readonly elapsedMs: number;
@@ -238,6 +251,59 @@ function runOnWorkers(
   });
 }
 
+/** Uniformity P-values below this fail a row (SP 800-22 §4.2.2; the same threshold in both batteries). */
+const UNIFORMITY_FAILURE_PROBABILITY = 0.0001;
+/**
+ * SP 800-22 §4.2.2: "at least 55 sequences must be processed to derive statistically meaningful
+ * results for the uniformity of P-values". With fewer, the rows still report their uniformity test
+ * (as the reference does), but the battery verdict does not rest on it: with 20 sequences a P-value_T
+ * below 0.0001 is far more likely than 0.0001 (measured: it doubled the family's false alarms).
+ */
+const MIN_SEQUENCES_FOR_UNIFORMITY = 55;
+
+/** SP 800-22 rows as family evidence: exact binomial tails of the pass count (two-sided). */
+export function nistRowEvidence(rows: readonly NistSecondLevelRow[], alpha: number): RowEvidence[] {
+  return rows
+    .filter((row) => row.verdict !== 'no-data')
+    .map((row) => {
+      const m = row.sampleSize;
+      const pass = 1 - alpha;
+      const low = binomialCdf(m, pass, row.passCount);
+      const high = binomialUpperTail(m, pass, row.passCount);
+      const [lower, upper] = row.passCountBounds;
+      const uniformity = m >= MIN_SEQUENCES_FOR_UNIFORMITY ? row.uniformityPValue : null;
+      return {
+        failed: !row.proportionPassed || (uniformity !== null && row.uniformityPassed === false),
+        proportionPValue: Math.min(1, 2 * Math.min(low, high)),
+        uniformityPValue: uniformity,
+        failureProbability:
+          binomialCdf(m, pass, lower - 1) +
+          binomialUpperTail(m, pass, upper + 1) +
+          (uniformity === null ? 0 : UNIFORMITY_FAILURE_PROBABILITY),
+      };
+    });
+}
+
+/** GLI-style rows as family evidence: the binomial tail of the failing sequences. */
+export function gliRowEvidence(rows: readonly GliSecondLevelRow[], alpha: number): RowEvidence[] {
+  return rows
+    .filter((row) => row.verdict !== 'not applicable')
+    .map((row) => {
+      const failures = row.applicable - row.passed;
+      const uniformity = row.applicable >= MIN_SEQUENCES_FOR_UNIFORMITY ? row.ksPValue : null;
+      return {
+        failed:
+          failures > row.maximumFailures ||
+          (uniformity !== null && uniformity < UNIFORMITY_FAILURE_PROBABILITY),
+        proportionPValue: binomialUpperTail(row.applicable, alpha, failures),
+        uniformityPValue: uniformity,
+        failureProbability:
+          binomialUpperTail(row.applicable, alpha, row.maximumFailures + 1) +
+          (uniformity === null ? 0 : UNIFORMITY_FAILURE_PROBABILITY),
+      };
+    });
+}
+
 export function assembleReport(
   identity: InputIdentity,
   plan: RngTestPlan,
@@ -254,11 +320,8 @@ export function assembleReport(
   let nist: RngTestReport['nist'] = null;
   if (plan.battery !== 'gli') {
     const secondLevel = nistSecondLevel(nistPerSequence, ALPHA);
-    nist = {
-      perSequence: nistPerSequence,
-      secondLevel,
-      verdict: secondLevel.some((row) => row.verdict === 'fail') ? 'fail' : 'pass',
-    };
+    const family = familyVerdict(nistRowEvidence(secondLevel, ALPHA));
+    nist = { perSequence: nistPerSequence, secondLevel, family, verdict: family.verdict };
   }
   let gli: RngTestReport['gli'] = null;
   if (plan.battery !== 'nist') {
@@ -274,10 +337,13 @@ export function assembleReport(
         secondLevel: gliSecondLevel(perSequence, ALPHA),
       });
     }
-    gli = {
-      channels,
-      verdict: channels.some((ch) => ch.secondLevel.some((row) => row.verdict === 'fail')) ? 'fail' : 'pass',
-    };
+    const family = familyVerdict(
+      gliRowEvidence(
+        channels.flatMap((ch) => ch.secondLevel),
+        ALPHA,
+      ),
+    );
+    gli = { channels, family, verdict: family.verdict };
   }
   return {
     kind: 'croupier-rng-test',

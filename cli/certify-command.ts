@@ -256,13 +256,13 @@ function batteryCheck(check: string, report: RngTestReport, battery: 'nist' | 'g
     return {
       check,
       passed: report.nist?.verdict === 'pass',
-      detail: `${rows.length - failed.length}/${rows.length} P-value rows pass${failed.length ? `; failed: ${failed.map((r) => r.test).join(', ')}` : ''}`,
+      detail: `${rows.length - failed.length}/${rows.length} P-value rows pass${failed.length ? ` (failed: ${failed.map((r) => r.test).join(', ')})` : ''}; ${report.nist!.family.reason}`,
     };
   }
   const channels = report.gli?.channels ?? [];
   return {
     check,
     passed: report.gli?.verdict === 'pass',
-    detail: `${channels.length} channel(s), verdict ${report.gli?.verdict ?? 'none'}`,
+    detail: `${channels.length} channel(s): ${report.gli?.family.reason ?? 'no result'}`,
   };
 }

@@ -370,6 +370,14 @@ export function renderSummary(report: RngTestReport): string {
       );
     }
   }
-  out.push(`\nverdict: ${report.verdict.toUpperCase()} (alpha ${report.plan.alpha})\n`);
+  // Rows are judged at alpha each; a battery at the family-wise level (certification/family-verdict.ts).
+  if (report.nist)
+    out.push(`\nNIST battery: ${report.nist.verdict.toUpperCase()}: ${report.nist.family.reason}`);
+  if (report.gli)
+    out.push(`\nGLI-style battery: ${report.gli.verdict.toUpperCase()}: ${report.gli.family.reason}`);
+  const familyAlpha = (report.nist ?? report.gli)?.family.familyAlpha;
+  out.push(
+    `\nverdict: ${report.verdict.toUpperCase()} (rows at alpha ${report.plan.alpha}, each battery at family-wise ${familyAlpha})\n`,
+  );
   return out.join('');
 }
