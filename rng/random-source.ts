@@ -118,7 +118,7 @@ export const DEFAULT_WORD_BUFFER_WORDS = 4096;
  * source, and reload `pos` and `end` after. Unread words left in the buffer when the source is
  * dropped are never handed out.
  */
-export class BufferedWordSource implements RandomSource {
+export class BufferedWordSource extends WordSource {
   readonly id: string;
   readonly words: Int32Array;
   pos: number;
@@ -130,6 +130,7 @@ export class BufferedWordSource implements RandomSource {
     private readonly inner: RandomSource,
     capacityWords = DEFAULT_WORD_BUFFER_WORDS,
   ) {
+    super();
     if (!Number.isInteger(capacityWords) || capacityWords < 1 || capacityWords > 1 << 24) {
       throw new RangeError(`capacityWords must be an integer in [1, 2^24], got ${capacityWords}`);
     }
@@ -175,23 +176,6 @@ export class BufferedWordSource implements RandomSource {
   nextUint32(): number {
     if (this.pos === this.end) this.refill();
     return this.words[this.pos++]! >>> 0;
-  }
-
-  /** Same bytes as `WordSource.fillBytes` over the same words (big-endian). */
-  fillBytes(target: Uint8Array): void {
-    let i = 0;
-    const fullWordsEnd = target.length - (target.length % 4);
-    for (; i < fullWordsEnd; i += 4) {
-      const w = this.nextUint32();
-      target[i] = w >>> 24;
-      target[i + 1] = (w >>> 16) & 0xff;
-      target[i + 2] = (w >>> 8) & 0xff;
-      target[i + 3] = w & 0xff;
-    }
-    if (i < target.length) {
-      const w = this.nextUint32();
-      for (let shift = 24; i < target.length; i++, shift -= 8) target[i] = (w >>> shift) & 0xff;
-    }
   }
 
   /** Words handed out so far: the position a bare inner source would be at. */
