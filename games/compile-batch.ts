@@ -1,6 +1,8 @@
 /**
- * Batch kernels: a reel game's compiled form (compile.ts) turned into one straight-line JavaScript
- * function that plays many rounds per call, for the Monte Carlo simulator's inner loop.
+ * Batch kernels in JavaScript: a reel game's compiled form (compile.ts) turned into one straight-line
+ * function that plays many rounds per call, for the Monte Carlo simulator's inner loop. The
+ * WebAssembly kernel (compile-wasm.ts) is the default; this one runs what it does not cover, and
+ * shares its table layouts and helpers (below) with it.
  *
  * Why generated code: V8 does not unroll loops, and every per-reel constant (stop count, rejection
  * threshold, table offset) read from a typed array is a load plus a bounds check. Emitting the round
@@ -499,8 +501,8 @@ export function buildReelBatchKernel(
   if (source === null) return null;
 
   const automaton = game.automaton;
-  const outcomeCount = automaton === null ? 1 : automaton.outcomeWin.length;
-  const outcomeHits = new Float64Array(Math.max(outcomeCount, automaton?.next.length ?? 0));
+  // A line's state after its last reel is an outcome index.
+  const outcomeHits = new Float64Array(automaton === null ? 1 : automaton.outcomeWin.length);
 
   const { waysPay, waysPayIndex } = flatWaysPays(game);
   const scatterHits = Array.from(game.scatterCounter, () => new Float64Array(256));

@@ -134,7 +134,6 @@ interface SetRegions {
 /** Everything the code generator shares: locals, fixed regions, the game. */
 interface Context {
   readonly game: BatchReelGame;
-  readonly plan: MemoryPlan;
   readonly l: Record<LocalName, number>;
   /** Per reel r: stop (s), alias u, table row (a), cell row (c), ways row (wc). */
   readonly s: number[];
@@ -483,7 +482,6 @@ export function buildReelWasmKernel(game: BatchReelGame, payCount: number): Batc
   const perReel = () => Array.from({ length: R }, () => locals.add(w.I32));
   const x: Context = {
     game,
-    plan,
     l,
     s: perReel(),
     u: perReel(),
