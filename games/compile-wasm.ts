@@ -114,7 +114,8 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+/** Undefined where the runtime has no WebAssembly (node --jitless): the JavaScript kernel runs. */
+const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 /** Addresses of one reel set's tables. */
 interface SetRegions {
@@ -419,6 +420,7 @@ function planSet(plan: MemoryPlan, game: BatchReelGame, set: BatchReelSet): SetR
  * does not do (the caller then uses the JavaScript batch kernel).
  */
 export function buildReelWasmKernel(game: BatchReelGame, payCount: number): BatchKernel | null {
+  if (wasmApi === undefined) return null;
   if (game.counterCount > MAX_PACKED_COUNTERS) return null;
   if (game.free !== null && game.triggerCounter < 0) return null;
   const R = game.reelCount;
