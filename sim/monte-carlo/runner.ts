@@ -98,8 +98,16 @@ function sameGame(a: GameInfo, b: GameInfo): boolean {
 const WORKER_BOOTSTRAP_URL = new URL('./worker-bootstrap.js', import.meta.url);
 
 /**
- * Runs `chunks` on `workerCount` threads. Each worker holds at most one chunk; an idle worker takes
- * the next chunk from the queue. Returns the game description the workers agreed on.
+ * Chunks queued at each worker at once: with two, a worker starts its next chunk as soon as it
+ * finishes one instead of waiting for the main thread (which, with every core busy, the scheduler
+ * may wake late) to answer its result.
+ */
+const CHUNKS_IN_FLIGHT_PER_WORKER = 2;
+
+/**
+ * Runs `chunks` on `workerCount` threads. Each worker holds at most CHUNKS_IN_FLIGHT_PER_WORKER
+ * chunks; a worker that returns one takes the next from the queue. Returns the game description
+ * the workers agreed on.
  */
 function runOnWorkers(
   init: WorkerInit,
@@ -117,7 +125,7 @@ function runOnWorkers(
     let agreedGame: GameInfo | null = null;
     let finished = false;
     const workers: Worker[] = [];
-    const busy = new Set<Worker>();
+    const held = new Map<Worker, number>();
 
     const fail = (error: Error) => {
       if (!failure) failure = error;
@@ -135,14 +143,16 @@ function runOnWorkers(
       }, reject);
     };
     const dispatch = (worker: Worker) => {
-      if (failure || signal?.aborted || next >= chunks.length) {
-        finishIfDone();
-        return;
+      for (let k = held.get(worker) ?? 0; k < CHUNKS_IN_FLIGHT_PER_WORKER; k++) {
+        if (failure || signal?.aborted || next >= chunks.length) {
+          finishIfDone();
+          return;
+        }
+        const chunkIndex = chunks[next++]!;
+        held.set(worker, k + 1);
+        inFlight++;
+        worker.postMessage({ type: 'chunk', chunkIndex } satisfies MainToWorker);
       }
-      const chunkIndex = chunks[next++]!;
-      busy.add(worker);
-      inFlight++;
-      worker.postMessage({ type: 'chunk', chunkIndex } satisfies MainToWorker);
     };
 
     for (let i = 0; i < workerCount; i++) {
@@ -155,8 +165,12 @@ function runOnWorkers(
           settledWorkers++;
         }
       };
-      const release = () => {
-        if (busy.delete(worker)) inFlight--;
+      // One chunk answered (a result), or every chunk the worker held lost (an error or an exit).
+      const release = (all = false) => {
+        const count = held.get(worker) ?? 0;
+        const freed = all ? count : Math.min(1, count);
+        held.set(worker, count - freed);
+        inFlight -= freed;
       };
       worker.on('message', (message: WorkerToMain) => {
         if (finished) return;
@@ -183,21 +197,21 @@ function runOnWorkers(
           }
         } catch (error) {
           settle();
-          release();
+          release(true);
           fail(error instanceof Error ? error : new Error(String(error)));
           finishIfDone();
         }
       });
       worker.on('error', (error) => {
         settle();
-        release();
+        release(true);
         fail(error);
         finishIfDone();
       });
       worker.on('exit', (code) => {
         if (finished) return;
         settle();
-        release();
+        release(true);
         fail(new Error(`simulation worker exited early with code ${code}`));
         finishIfDone();
       });
