@@ -159,6 +159,21 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
   const key = operatorKey(options.operatorSecret);
   const metrics = new RgsMetrics({ defaultMetrics: options.processMetrics });
   const hub = new WsHub((count) => metrics.wsConnections.set(count));
+  // Pushes go through the session store, so a player's sockets get them whichever node served the
+  // wallet call (Redis pub/sub); every node delivers what it receives to its own sockets.
+  const unsubscribePushes = await sessions.subscribePushes((playerId, message) =>
+    hub.publish(playerId, message),
+  );
+  let pushFailureLogged = false;
+  const push = (playerId: string, message: unknown) => {
+    sessions.publishPush(playerId, message).catch((error: unknown) => {
+      // The store is down: this node's sockets still get the push; other nodes' miss it.
+      hub.publish(playerId, message);
+      if (!pushFailureLogged)
+        app.log.warn({ err: error }, 'push fan-out failed; delivering on this node only');
+      pushFailureLogged = true;
+    });
+  };
   let draining = false;
   let inFlight = 0;
 
@@ -447,8 +462,8 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
         played.round.costMinor,
         played.round.payoutMinor,
       );
-      hub.publish(session.playerId, { type: 'round', round });
-      hub.publish(session.playerId, { type: 'balance', balance });
+      push(session.playerId, { type: 'round', round });
+      push(session.playerId, { type: 'balance', balance });
       return { balance, round, ...netPosition(session, played.balance.amountMinor) };
     }),
   );
@@ -476,12 +491,12 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       if (ended instanceof ApiError) return ended;
       const balance = presentBalance(ended.balance);
       if (ended.round !== undefined) {
-        hub.publish(session.playerId, {
+        push(session.playerId, {
           type: 'round',
           round: { ...presentRound(ended.round), active: false, status: 'closed' },
         });
       }
-      hub.publish(session.playerId, { type: 'balance', balance });
+      push(session.playerId, { type: 'balance', balance });
       return { balance, ...netPosition(session, ended.balance.amountMinor) };
     }),
   );
@@ -756,6 +771,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
     async shutdown(graceMs) {
       draining = true;
       hub.closeAll();
+      await unsubscribePushes().catch(() => {});
       const deadline = now() + graceMs;
       // Bounded wait for in-flight money calls: polling a counter, at most graceMs.
       while (inFlight > 0 && now() < deadline) await sleep(10);

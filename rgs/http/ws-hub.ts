@@ -2,9 +2,10 @@
  * WebSocket push: after a play or end-round, the player's open sockets (any of their sessions on
  * this node) get `{type:"balance", balance}` and `{type:"round", round}` messages.
  *
- * In-process: a node pushes what its own HTTP requests changed. With several nodes behind a load
- * balancer a player's socket and their wallet calls may land on different nodes; that needs a Redis
- * pub/sub fan-out, which is not built yet. Bounded: sockets per player and in total.
+ * The hub holds this node's sockets. With several nodes behind a load balancer a player's socket
+ * and their wallet calls may land on different nodes, so app.ts publishes every push through the
+ * session store (Redis pub/sub) and each node hands what it receives to its hub. Bounded: sockets
+ * per player and in total.
  */
 import type { WebSocket } from 'ws';
 

@@ -4,6 +4,7 @@ export { RedisSessionStore, type RedisSessionStoreOptions } from './redis-store.
 export {
   type NewSession,
   newSessionId,
+  type PushDelivery,
   type RateDecision,
   type SessionForCall,
   type SessionRecord,

@@ -6,7 +6,14 @@
  * re-launch; their money and rounds are in the database and unaffected). Both maps are bounded:
  * expired entries are swept, and when full the oldest sessions are evicted first.
  */
-import type { NewSession, RateDecision, SessionForCall, SessionRecord, SessionStore } from './types.ts';
+import type {
+  NewSession,
+  PushDelivery,
+  RateDecision,
+  SessionForCall,
+  SessionRecord,
+  SessionStore,
+} from './types.ts';
 
 const SESSIONS_MAX = 100_000;
 const RATE_KEYS_MAX = 100_000;
@@ -22,10 +29,23 @@ export class MemorySessionStore implements SessionStore {
   private readonly rates = new Map<string, { windowStartMs: number; count: number }>();
   private readonly now: () => number;
   private readonly sessionsMax: number;
+  private readonly pushSubscribers = new Set<PushDelivery>();
 
   constructor(options: MemorySessionStoreOptions = {}) {
     this.now = options.now ?? Date.now;
     this.sessionsMax = options.sessionsMax ?? SESSIONS_MAX;
+  }
+
+  /** This process only: the memory store is single-node by definition. */
+  async publishPush(playerId: string, message: unknown): Promise<void> {
+    for (const deliver of this.pushSubscribers) deliver(playerId, message);
+  }
+
+  async subscribePushes(deliver: PushDelivery): Promise<() => Promise<void>> {
+    this.pushSubscribers.add(deliver);
+    return async () => {
+      this.pushSubscribers.delete(deliver);
+    };
   }
 
   async create(session: NewSession): Promise<void> {

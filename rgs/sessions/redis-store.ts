@@ -4,12 +4,20 @@
  * Layout (all keys under `prefix`):
  * - `<prefix>s:<sessionId>`  hash of the SessionRecord fields, PEXPIRE = the session's TTL;
  * - `<prefix>rl:<key>:<windowIndex>`  fixed-window rate counter, expires with its window.
+ * - channel `<prefix>push`: WebSocket pushes, `{playerId, message}` as JSON, to every node.
  * Multi-field updates (authenticate, play slots, rate counters) are Lua scripts, so they are atomic
  * across nodes. Commands are bounded by `commandTimeoutMs`: a Redis that stops answering makes a
  * request fail fast (503) instead of hanging it.
  */
 import { Redis } from 'ioredis';
-import type { NewSession, RateDecision, SessionForCall, SessionRecord, SessionStore } from './types.ts';
+import type {
+  NewSession,
+  PushDelivery,
+  RateDecision,
+  SessionForCall,
+  SessionRecord,
+  SessionStore,
+} from './types.ts';
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 3_000;
@@ -115,6 +123,44 @@ export class RedisSessionStore implements SessionStore {
       throw new Error(`redis does not answer: ${(error as Error).message}`);
     }
     return new RedisSessionStore(client, options);
+  }
+
+  private get pushChannel(): string {
+    return `${this.prefix}push`;
+  }
+
+  async publishPush(playerId: string, message: unknown): Promise<void> {
+    await this.client.publish(this.pushChannel, JSON.stringify({ playerId, message }));
+  }
+
+  /**
+   * A dedicated connection in subscriber mode (Redis requires one), which ioredis reconnects and
+   * resubscribes after an outage. Malformed messages are dropped.
+   */
+  async subscribePushes(deliver: PushDelivery): Promise<() => Promise<void>> {
+    const subscriber = this.client.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
+    subscriber.on('error', () => {
+      // Reconnects on its own; pushes published meanwhile are lost (they are notifications).
+    });
+    subscriber.on('message', (channel: string, text: string) => {
+      if (channel !== this.pushChannel) return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return;
+      }
+      const push = parsed as { playerId?: unknown; message?: unknown };
+      if (typeof push.playerId === 'string') deliver(push.playerId, push.message);
+    });
+    await subscriber.subscribe(this.pushChannel);
+    return async () => {
+      try {
+        await subscriber.quit();
+      } catch {
+        subscriber.disconnect();
+      }
+    };
   }
 
   private sessionKey(sessionId: string): string {

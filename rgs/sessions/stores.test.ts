@@ -43,6 +43,8 @@ function session(ttlMs: number, nowMs = Date.now()): NewSession {
   };
 }
 
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
 const opened: SessionStore[] = [];
 afterAll(async () => {
   await Promise.all(opened.map((store) => store.close()));
@@ -61,6 +63,30 @@ const kinds: Array<[string, () => Promise<SessionStore>]> = [
 ];
 
 describe.each(kinds)('%s session store', (_kind, open) => {
+  test('pushes reach every subscriber in order; an unsubscribed one gets nothing more', async () => {
+    const store = await open();
+    opened.push(store);
+    const first: unknown[] = [];
+    const second: unknown[] = [];
+    const stopFirst = await store.subscribePushes((playerId, message) => first.push([playerId, message]));
+    const stopSecond = await store.subscribePushes((playerId, message) => second.push([playerId, message]));
+    await store.publishPush('p1', { type: 'balance', n: 1 });
+    await store.publishPush('p2', { type: 'round', n: 2 });
+    const expected = [
+      ['p1', { type: 'balance', n: 1 }],
+      ['p2', { type: 'round', n: 2 }],
+    ];
+    for (let i = 0; i < 200 && (first.length < 2 || second.length < 2); i++) await sleep(5);
+    expect(first).toEqual(expected);
+    expect(second).toEqual(expected);
+    await stopFirst();
+    await store.publishPush('p1', { type: 'balance', n: 3 });
+    for (let i = 0; i < 200 && second.length < 3; i++) await sleep(5);
+    expect(second).toHaveLength(3);
+    expect(first).toHaveLength(2);
+    await stopSecond();
+  });
+
   test('create, get, authenticate (start balance kept from the first time), revoke', async () => {
     const store = await open();
     opened.push(store);

@@ -41,6 +41,9 @@ export interface SessionForCall {
   readonly rate: RateDecision | null;
 }
 
+/** Hands one push (already parsed) to this node's sockets of `playerId`. */
+export type PushDelivery = (playerId: string, message: unknown) => void;
+
 export interface SessionStore {
   /** 'redis' (shared by every node) or 'memory' (single node only: embedded mode). */
   readonly kind: 'redis' | 'memory';
@@ -65,6 +68,14 @@ export interface SessionStore {
     windowMs: number,
     nowMs: number,
   ): Promise<SessionForCall>;
+  /**
+   * Sends a WebSocket push to the player's sockets on every node: Redis pub/sub for the Redis store
+   * (a player's socket and their wallet calls may land on different nodes), this process only for
+   * the memory store. Best effort: a push is a notification, the wallet call already succeeded.
+   */
+  publishPush(playerId: string, message: unknown): Promise<void>;
+  /** Delivers the pushes of every node to `deliver` (this node's sockets); resolves to an unsubscribe. */
+  subscribePushes(deliver: PushDelivery): Promise<() => Promise<void>>;
   /** Resolves when the backing store answers (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
