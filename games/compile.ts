@@ -279,9 +279,9 @@ class CompiledReelGame implements CompiledGame {
   declare private readonly awardByCount: Int32Array;
   declare private readonly retriggerByCount: Int32Array;
   declare private readonly freeMultiplier: number;
-  /** The generated batch kernel (compile-batch.ts), or null when it does not cover this game. */
+  /** The generated batch kernel (WebAssembly, else JavaScript), or null when neither covers the game. */
   declare private readonly batch: BatchKernel | null;
-  declare private batchKind: 'wasm' | 'js' | null;
+  declare private readonly batchKind: 'wasm' | 'js' | null;
 
   constructor(game: Game, mode: string, model: ReelModel, options: CompileOptions) {
     const modeDef = findMode(game, mode);
@@ -351,9 +351,8 @@ class CompiledReelGame implements CompiledGame {
     };
     const wasm =
       (options.batchKernel ?? 'wasm') === 'wasm' ? buildReelWasmKernel(batchGame, this.payIds.length) : null;
-    this.batchKind = wasm !== null ? 'wasm' : null;
     this.batch = wasm ?? buildReelBatchKernel(batchGame, options.lineTableLayout ?? 'auto');
-    if (this.batchKind === null && this.batch !== null) this.batchKind = 'js';
+    this.batchKind = wasm !== null ? 'wasm' : this.batch !== null ? 'js' : null;
   }
 
   /** Which batch kernel `playRounds` runs: WebAssembly, generated JavaScript, or none (a loop of playRound). */
@@ -363,11 +362,8 @@ class CompiledReelGame implements CompiledGame {
 
   playRounds(source: BufferedWordSource, rounds: number, wins: Float64Array, tally: RoundTally): void {
     assertBatch(rounds, wins);
-    if (this.batch !== null) {
-      this.batch(source, rounds, wins, tally);
-      return;
-    }
-    for (let i = 0; i < rounds; i++) wins[i] = this.playRound(source, tally);
+    if (this.batch !== null) this.batch(source, rounds, wins, tally);
+    else playEach(this, source, rounds, wins, tally);
   }
 
   /**
@@ -617,7 +613,7 @@ class CompiledTableGame implements CompiledGame {
 
   playRounds(source: BufferedWordSource, rounds: number, wins: Float64Array, tally: RoundTally): void {
     assertBatch(rounds, wins);
-    for (let i = 0; i < rounds; i++) wins[i] = this.playRound(source, tally);
+    playEach(this, source, rounds, wins, tally);
   }
 
   playRound(source: RandomSource, tally: RoundTally): number {
@@ -630,6 +626,17 @@ class CompiledTableGame implements CompiledGame {
     }
     return pay;
   }
+}
+
+/** The batch form without a generated kernel: `playRound` once per round. */
+function playEach(
+  game: CompiledGame,
+  source: RandomSource,
+  rounds: number,
+  wins: Float64Array,
+  tally: RoundTally,
+): void {
+  for (let i = 0; i < rounds; i++) wins[i] = game.playRound(source, tally);
 }
 
 function assertBatch(rounds: number, wins: Float64Array): void {

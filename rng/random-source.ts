@@ -144,12 +144,7 @@ export class BufferedWordSource extends WordSource {
   /** Refills the whole buffer from the inner source; only when every buffered word was read. */
   refill(): void {
     if (this.pos !== this.end) throw new Error('BufferedWordSource.refill: unread words would be lost');
-    const inner = this.inner;
-    if (inner instanceof WordSource) inner.fillWords(this.words);
-    else for (let i = 0; i < this.words.length; i++) this.words[i] = inner.nextUint32();
-    this.filledWords += this.words.length;
-    this.pos = 0;
-    this.end = this.words.length;
+    this.ensure(this.words.length);
   }
 
   /**
@@ -163,7 +158,7 @@ export class BufferedWordSource extends WordSource {
       throw new RangeError(`ensure: ${count} words do not fit a ${this.words.length}-word buffer`);
     }
     const unread = this.end - this.pos;
-    this.words.copyWithin(0, this.pos, this.end);
+    if (unread > 0) this.words.copyWithin(0, this.pos, this.end);
     const rest = this.words.subarray(unread);
     const inner = this.inner;
     if (inner instanceof WordSource) inner.fillWords(rest);

@@ -132,8 +132,7 @@ function addLargeWin(scratch: ChunkScratch, win: number, spinIndex: number): voi
 
 /**
  * Adds `count` round wins (`wins[0 .. count)`, spins firstSpinIndex ..) to the chunk's sums. The
- * hot loop keeps its state in locals, does no allocation and branches on zero wins first (the
- * common case).
+ * hot loop keeps its state in locals and does no allocation.
  */
 function addWins(scratch: ChunkScratch, count: number, firstSpinIndex: number): void {
   const wins = scratch.wins;
