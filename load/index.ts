@@ -1,0 +1,2 @@
+// Public module of the load part: the only file other parts import from `load/`.
+export * from './history.ts';
