@@ -101,5 +101,6 @@ export interface BooksCheck {
 
 /** Throws when an API amount is not a safe integer: money is never a float. */
 export function assertApiAmount(name: string, value: number): void {
-  if (!Number.isSafeInteger(value)) throw new TypeError(`${name} must be a safe integer in API units, got ${value}`);
+  if (!Number.isSafeInteger(value))
+    throw new TypeError(`${name} must be a safe integer in API units, got ${value}`);
 }
