@@ -36,3 +36,12 @@ export {
   type SqlExecutor,
   sqlState,
 } from './db/sql-client.ts';
+// The wire (routes, bodies, error codes, API units) and the one bounded Stake-API client. As a
+// namespace because its unit constants are numbers where core/contract.ts's are bigints.
+export * as wire from './wire/index.ts';
+export {
+  StakeApiClient,
+  type StakeApiClientOptions,
+  type WireOutcome,
+  type WireResult,
+} from './wire/index.ts';
