@@ -41,6 +41,7 @@ import type {
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_SOCKETS = 64;
 export const DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
+const JSON_TYPE = 'application/json';
 
 export interface StakeApiClientOptions {
   /** `http(s)://host[:port]` of the RGS (a launch URL's `rgs_url` is a host: prefix the scheme). */
@@ -243,11 +244,11 @@ export class StakeApiClient {
       );
     }
     const bodyText = body === undefined || typeof body === 'string' ? body : JSON.stringify(body);
-    const headers: http.OutgoingHttpHeaders = { accept: 'application/json', ...options?.headers };
-    if (bodyText !== undefined) {
-      if (headers['content-type'] === undefined) headers['content-type'] = 'application/json';
-      headers['content-length'] = Buffer.byteLength(bodyText);
-    }
+    // The caller's headers win over the defaults (a hostile-input test may send another type).
+    const headers: http.OutgoingHttpHeaders =
+      bodyText === undefined ? { accept: JSON_TYPE } : { accept: JSON_TYPE, 'content-type': JSON_TYPE };
+    if (options?.headers !== undefined) Object.assign(headers, options.headers);
+    if (bodyText !== undefined) headers['content-length'] = Buffer.byteLength(bodyText);
     this.inFlightCount++;
     const done = exchange(this.target, {
       method,

@@ -1,56 +1,30 @@
 /**
- * A Stake-Engine-style front-end client, written from the public docs
- * (shared/protocols/stake-engine-rgs.md), for the RGS tests and drills.
- *
- * Like the public clients it builds every URL as `${scheme}://${rgs_url}${path}` from the launch
- * URL's `rgs_url` (a host, no scheme; https unless told otherwise), sends JSON bodies with the
- * sessionID, and treats any non-2xx as an error carrying the body's `{error, message}`. Amounts are
- * integers with 6 implied decimals. It uses node:https so a test can pass the generated CA (`ca`)
- * instead of setting NODE_EXTRA_CA_CERTS for the whole process.
+ * The RGS tests' Stake-Engine-style front-end client: a thin throwing adapter over the one wire
+ * client (`rgs/wire`, `StakeApiClient`), shaped like the public clients (ts-client throws on any
+ * non-2xx) so the tests read like a game front end. It builds the base URL as
+ * `${scheme}://${rgs_url}` from the launch URL's `rgs_url` (a host, no scheme; https unless told
+ * otherwise), like the public clients. Each call opens its own connection (no keep-alive), so a test
+ * that restarts the server never meets a stale pooled socket. The WebSocket helper (`StakeSocket`)
+ * lives here because it needs the `ws` package, which `rgs/wire` (node built-ins only) does not use.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import { WebSocket } from 'ws';
+import {
+  type CallOptions,
+  parseLaunchUrl,
+  StakeApiClient,
+  socketPath,
+  type WireBalance,
+  type WireResult,
+  type WireRound,
+} from '../../rgs/wire/index.ts';
 
-export interface StakeBalance {
-  amount: number;
-  currency: string;
-}
-
-export interface StakeRound {
-  betID: string;
-  roundID?: string;
-  amount: number;
-  payout: number;
-  payoutMultiplier: number;
-  active: boolean;
-  mode: string;
-  event: string | null;
-  state: unknown[];
-  [extra: string]: unknown;
-}
-
-export interface StakeAuthenticateResponse {
-  balance: StakeBalance;
-  config: {
-    gameID: string;
-    minBet: number;
-    maxBet: number;
-    stepBet: number;
-    defaultBetLevel: number;
-    betLevels: number[];
-    betModes: Record<string, { costMultiplier: number; rtp: string }>;
-    jurisdiction: Record<string, boolean | number>;
-  };
-  round: StakeRound | null;
-  meta?: Record<string, unknown>;
-}
-
-export interface StakePlayResponse {
-  balance: StakeBalance;
-  round: StakeRound;
-  netPosition?: number;
-}
+export type StakeBalance = WireBalance;
+export type StakeRound = WireRound;
+export type {
+  AuthenticateResponse as StakeAuthenticateResponse,
+  PlayResponse as StakePlayResponse,
+} from '../../rgs/wire/index.ts';
 
 export interface RawResponse {
   status: number;
@@ -86,10 +60,22 @@ export interface StakeClientOptions {
   timeoutMs?: number;
 }
 
-const MAX_RESPONSE_BYTES = 1 << 20;
+/** The reply as RawResponse; no reply at all (refused, reset, timeout) throws. */
+function rawOf(result: WireResult<unknown>): RawResponse {
+  if (result.raw === undefined) throw new Error(`${result.code}: ${result.message}`);
+  return { status: result.status, headers: result.raw.headers, text: result.raw.text, json: result.body };
+}
+
+/** The body of a 2xx, else a StakeApiError (a reply) or an Error (no reply). */
+function bodyOf<T>(result: WireResult<T>): T {
+  if (result.status >= 200 && result.status <= 299) return result.body as T;
+  if (result.status === 0) throw new Error(`${result.code}: ${result.message}`);
+  const code = result.code?.startsWith('HTTP_') ? undefined : result.code;
+  throw new StakeApiError(result.status, code, result.message ?? '');
+}
 
 /** Low-level request: any method, any body (a string is sent verbatim), any headers. */
-export function rawRequest(
+export async function rawRequest(
   url: string,
   options: {
     method?: string;
@@ -100,64 +86,28 @@ export function rawRequest(
   } = {},
 ): Promise<RawResponse> {
   const target = new URL(url);
-  const body =
-    options.body === undefined
-      ? undefined
-      : typeof options.body === 'string'
-        ? options.body
-        : JSON.stringify(options.body);
-  const headers: Record<string, string> = {
-    ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    ...options.headers,
-  };
-  if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-  const transport = target.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const request = transport.request(
-      target,
-      {
-        method: options.method ?? (body === undefined ? 'GET' : 'POST'),
-        headers,
-        ...(options.ca !== undefined ? { ca: options.ca } : {}),
-        timeout: options.timeoutMs ?? 10_000,
-        agent: false,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_RESPONSE_BYTES) response.destroy(new Error('response too large'));
-          else chunks.push(chunk);
-        });
-        response.on('error', reject);
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = text === '' ? undefined : JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json });
-        });
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error(`request to ${target.pathname} timed out`)));
-    request.on('error', reject);
-    if (body !== undefined) request.write(body);
-    request.end();
+  const client = new StakeApiClient({
+    baseUrl: target.origin,
+    keepAlive: false,
+    ...(options.ca !== undefined ? { ca: options.ca } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
+  const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
+  const call: CallOptions = { keepRaw: true, ...(options.headers ? { headers: options.headers } : {}) };
+  return rawOf(
+    await client.call(method, `${target.pathname}${target.search}`, undefined, options.body, call),
+  );
 }
 
 export class StakeClient {
   readonly rgsUrl: string;
   readonly sessionID: string;
   readonly scheme: 'https' | 'http';
-  private readonly ca: string | undefined;
   private readonly language: string;
   readonly currency: string | undefined;
-  private readonly timeoutMs: number;
+  /** The wire client this adapter drives (tests that want outcomes as values use it directly). */
+  readonly wire: StakeApiClient;
+  private readonly ca: string | undefined;
 
   constructor(options: StakeClientOptions) {
     this.rgsUrl = options.rgsUrl;
@@ -166,7 +116,12 @@ export class StakeClient {
     this.ca = options.ca;
     this.language = options.language ?? 'en';
     this.currency = options.currency;
-    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.wire = new StakeApiClient({
+      baseUrl: `${this.scheme}://${this.rgsUrl}`,
+      keepAlive: false,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      ...(options.ca !== undefined ? { ca: options.ca } : {}),
+    });
   }
 
   /** From a launch URL (`…?sessionID=&lang=&currency=&device=&rgs_url=`), as a game front end does. */
@@ -174,15 +129,12 @@ export class StakeClient {
     launchUrl: string,
     options: { scheme?: 'https' | 'http'; ca?: string; timeoutMs?: number } = {},
   ): StakeClient {
-    const params = new URL(launchUrl).searchParams;
-    const sessionID = params.get('sessionID');
-    const rgsUrl = params.get('rgs_url');
-    if (!sessionID || !rgsUrl) throw new Error('launch URL lacks sessionID or rgs_url');
+    const launch = parseLaunchUrl(launchUrl);
     return new StakeClient({
-      sessionID,
-      rgsUrl,
-      language: params.get('lang') ?? 'en',
-      currency: params.get('currency') ?? undefined,
+      sessionID: launch.sessionID,
+      rgsUrl: launch.rgsUrl,
+      language: launch.language,
+      currency: launch.currency,
       ...options,
     });
   }
@@ -193,71 +145,39 @@ export class StakeClient {
 
   /** POST returning the raw answer (hostile-input tests send strings and odd headers through this). */
   async raw(path: string, body: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
-    return await rawRequest(this.url(path), {
-      method: 'POST',
-      body,
-      headers,
-      ...(this.ca !== undefined ? { ca: this.ca } : {}),
-      timeoutMs: this.timeoutMs,
-    });
+    return rawOf(await this.wire.call('POST', path, undefined, body, { headers, keepRaw: true }));
   }
 
   async get(path: string): Promise<RawResponse> {
-    return await rawRequest(this.url(path), {
-      ...(this.ca !== undefined ? { ca: this.ca } : {}),
-      timeoutMs: this.timeoutMs,
-    });
+    return rawOf(await this.wire.call('GET', path, 'read', undefined, { keepRaw: true }));
   }
 
-  private async post<T>(
-    path: string,
-    body: Record<string, unknown>,
-    headers?: Record<string, string>,
-  ): Promise<T> {
-    const response = await this.raw(path, body, headers);
-    if (response.status < 200 || response.status > 299) {
-      const error = response.json as { error?: string; message?: string } | undefined;
-      throw new StakeApiError(response.status, error?.error, error?.message ?? response.text.slice(0, 200));
-    }
-    return response.json as T;
+  async authenticate() {
+    return bodyOf(await this.wire.authenticate(this.sessionID, this.language));
   }
 
-  authenticate(): Promise<StakeAuthenticateResponse> {
-    return this.post('/wallet/authenticate', { sessionID: this.sessionID, language: this.language });
+  async balance() {
+    return bodyOf(await this.wire.balance(this.sessionID));
   }
 
-  balance(): Promise<{ balance: StakeBalance; netPosition?: number }> {
-    return this.post('/wallet/balance', { sessionID: this.sessionID });
+  async play(amount: number, mode = 'base', headers?: Record<string, string>) {
+    const options = {
+      ...(this.currency !== undefined ? { currency: this.currency } : {}),
+      ...(headers !== undefined ? { headers } : {}),
+    };
+    return bodyOf(await this.wire.play(this.sessionID, amount, mode, options));
   }
 
-  play(amount: number, mode = 'base', headers?: Record<string, string>): Promise<StakePlayResponse> {
-    return this.post(
-      '/wallet/play',
-      {
-        sessionID: this.sessionID,
-        amount,
-        mode,
-        ...(this.currency !== undefined ? { currency: this.currency } : {}),
-      },
-      headers,
-    );
+  async endRound(headers?: Record<string, string>) {
+    return bodyOf(await this.wire.endRound(this.sessionID, headers !== undefined ? { headers } : {}));
   }
 
-  endRound(headers?: Record<string, string>): Promise<{ balance: StakeBalance; netPosition?: number }> {
-    return this.post('/wallet/end-round', { sessionID: this.sessionID }, headers);
-  }
-
-  event(event: string): Promise<{ event: string }> {
-    return this.post('/bet/event', { sessionID: this.sessionID, event });
+  async event(event: string) {
+    return bodyOf(await this.wire.event(this.sessionID, event));
   }
 
   async replay(game: string, version: string, mode: string, event: string): Promise<Record<string, unknown>> {
-    const response = await this.get(`/bet/replay/${game}/${version}/${mode}/${event}`);
-    if (response.status !== 200) {
-      const error = response.json as { error?: string; message?: string } | undefined;
-      throw new StakeApiError(response.status, error?.error, error?.message ?? '');
-    }
-    return response.json as Record<string, unknown>;
+    return bodyOf(await this.wire.replay(game, version, mode, event)) as unknown as Record<string, unknown>;
   }
 
   /**
@@ -265,7 +185,7 @@ export class StakeClient {
    * message of that type.
    */
   async openSocket(timeoutMs = 5_000): Promise<StakeSocket> {
-    const wsUrl = `${this.scheme === 'https' ? 'wss' : 'ws'}://${this.rgsUrl}/ws?sessionID=${encodeURIComponent(this.sessionID)}`;
+    const wsUrl = `${this.scheme === 'https' ? 'wss' : 'ws'}://${this.rgsUrl}${socketPath(this.sessionID)}`;
     const socket = new WebSocket(wsUrl, {
       ...(this.ca !== undefined ? { ca: this.ca } : {}),
       handshakeTimeout: timeoutMs,
