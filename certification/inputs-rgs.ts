@@ -21,11 +21,11 @@
  * math hash, round-id range) is what the report records.
  *
  * Bounded: rounds ≤ MAX_ROUNDS, every request has a timeout, 429s are retried at most
- * MAX_RATE_LIMIT_RETRIES times per call after the server's Retry-After (capped).
+ * MAX_RATE_LIMIT_RETRIES times per call after the server's Retry-After (capped). HTTP goes through
+ * the one wire client (rgs/wire: keep-alive, at most one connection per session).
  */
-import http from 'node:http';
-import https from 'node:https';
 import type { Game, PreparedReel } from '../games/index.ts';
+import { StakeApiClient, type WireResult } from '../rgs/wire/index.ts';
 import type { RandomSource } from '../rng/index.ts';
 import { gameReels, InputError, type ScaledChannel, stopSelectionChannels } from './inputs.ts';
 
@@ -33,7 +33,6 @@ export const MAX_ROUNDS = 1_000_000;
 const MAX_SESSIONS = 64;
 const MAX_RATE_LIMIT_RETRIES = 50;
 const MAX_RETRY_AFTER_MS = 2_000;
-const MAX_RESPONSE_BYTES = 1 << 20;
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** A starting balance no sample can exhaust at the default bet (10^8 major units, API units). */
 const SAMPLE_BALANCE = 100_000_000 * 1_000_000;
@@ -83,88 +82,23 @@ export interface LiveRgsSample {
   readonly rounds: readonly SampledRound[];
 }
 
-interface JsonAnswer {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly json: unknown;
-}
-
-function request(
-  url: string,
-  body: unknown,
-  options: { ca?: string; timeoutMs: number; authorization?: string },
-): Promise<JsonAnswer> {
-  const target = new URL(url);
-  const text = JSON.stringify(body);
-  const transport = target.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = transport.request(
-      target,
-      {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': String(Buffer.byteLength(text)),
-          ...(options.authorization ? { authorization: options.authorization } : {}),
-        },
-        ...(options.ca !== undefined ? { ca: options.ca } : {}),
-        timeout: options.timeoutMs,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_RESPONSE_BYTES) res.destroy(new Error('response too large'));
-          else chunks.push(chunk);
-        });
-        res.on('error', reject);
-        res.on('end', () => {
-          let json: unknown;
-          try {
-            json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, json });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`request to ${target.pathname} timed out`)));
-    req.on('error', reject);
-    req.end(text);
-  });
-}
-
-/** POST with bounded retries on 429 (Retry-After, capped); any other non-2xx is an InputError. */
-async function call<T>(
-  url: string,
-  body: unknown,
-  options: { ca?: string; timeoutMs: number; authorization?: string },
-): Promise<T> {
+/**
+ * One call with bounded retries on 429 (after the server's Retry-After, capped); any other answer
+ * that is not ok is an InputError naming the route, the status and the code.
+ */
+async function call<T>(path: string, send: () => Promise<WireResult<T>>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
-    const answer = await request(url, body, options);
-    if (answer.status >= 200 && answer.status < 300) return answer.json as T;
-    const error = answer.json as { error?: string; message?: string } | undefined;
-    if (answer.status === 429 && attempt < MAX_RATE_LIMIT_RETRIES) {
-      const afterS = Number(answer.headers['retry-after'] ?? '1');
-      const waitMs = Math.min(MAX_RETRY_AFTER_MS, Number.isFinite(afterS) ? afterS * 1000 : 1000);
+    const result = await send();
+    if (result.outcome === 'ok') return result.body;
+    if (result.status === 429 && attempt < MAX_RATE_LIMIT_RETRIES) {
+      const waitMs = Math.min(MAX_RETRY_AFTER_MS, result.retryAfterMs ?? 1000);
       await new Promise((done) => setTimeout(done, waitMs));
       continue;
     }
     throw new InputError(
-      `RGS ${new URL(url).pathname}: ${answer.status} ${error?.error ?? '?'} ${error?.message ?? ''}`.trim(),
+      `RGS ${path}: ${result.outcome} ${result.status || 'no reply'} ${result.code} ${result.message}`.trim(),
     );
   }
-}
-
-interface ApiRound {
-  betID: string;
-  payout: number;
-  mathHash?: string;
-  version?: string;
-  state: unknown[];
-  fairness?: unknown;
 }
 
 /** Base-game reveal stops of one round's book events. */
@@ -181,40 +115,34 @@ export function baseRevealStops(state: readonly unknown[]): { reelSet: string; s
 }
 
 async function playSession(
+  client: StakeApiClient,
   options: LiveRgsOptions,
   rounds: number,
-  timeoutMs: number,
 ): Promise<SampledRound[]> {
-  const base = options.baseUrl.replace(/\/+$/, '');
-  const tls = { ...(options.ca !== undefined ? { ca: options.ca } : {}), timeoutMs };
-  const started = await call<{ sessionID: string; playerID: string }>(
-    `${base}/session/start`,
-    { currency: options.currency ?? 'USD', balance: SAMPLE_BALANCE, gameID: options.gameId },
-    { ...tls, authorization: `Bearer ${options.operatorToken}` },
+  const started = await call('/session/start', () =>
+    client.startSession({
+      currency: options.currency ?? 'USD',
+      balance: SAMPLE_BALANCE,
+      gameID: options.gameId,
+    }),
   );
   const sessionID = started.sessionID;
-  const auth = await call<{ config: { defaultBetLevel: number }; round: ApiRound | null }>(
-    `${base}/wallet/authenticate`,
-    { sessionID },
-    tls,
-  );
+  const auth = await call('/wallet/authenticate', () => client.authenticate(sessionID));
   const mode = options.mode ?? 'base';
   const out: SampledRound[] = [];
   for (let i = 0; i < rounds; i++) {
-    const played = await call<{ round: ApiRound }>(
-      `${base}/wallet/play`,
-      { sessionID, amount: auth.config.defaultBetLevel, mode },
-      tls,
+    const played = await call('/wallet/play', () =>
+      client.play(sessionID, auth.config.defaultBetLevel, mode),
     );
     const round = played.round;
     const reveal = baseRevealStops(round.state);
     if (reveal === null)
       throw new InputError(`round ${round.betID}: no base-game reveal with stops in its state`);
-    let fairness = round.fairness;
+    let fairness: unknown = round.fairness;
     if (round.payout > 0) {
-      await call(`${base}/wallet/end-round`, { sessionID }, tls);
+      await call('/wallet/end-round', () => client.endRound(sessionID));
       // The seed is revealed once the round is closed: authenticate shows the closed round.
-      const after = await call<{ round: ApiRound | null }>(`${base}/wallet/authenticate`, { sessionID }, tls);
+      const after = await call('/wallet/authenticate', () => client.authenticate(sessionID));
       if (after.round?.betID === round.betID) fairness = after.round.fairness;
     }
     out.push({
@@ -244,9 +172,22 @@ export async function sampleRgsStops(options: LiveRgsOptions): Promise<LiveRgsSa
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const share = (k: number) =>
     Math.floor(options.rounds / sessions) + (k < options.rounds % sessions ? 1 : 0);
-  const parts = await Promise.all(
-    Array.from({ length: sessions }, (_, k) => playSession(options, share(k), timeoutMs)),
-  );
+  // One keep-alive connection per session (each session's calls are sequential).
+  const client = new StakeApiClient({
+    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    operatorToken: options.operatorToken,
+    timeoutMs,
+    maxSockets: sessions,
+    ...(options.ca !== undefined ? { ca: options.ca } : {}),
+  });
+  let parts: SampledRound[][];
+  try {
+    parts = await Promise.all(
+      Array.from({ length: sessions }, (_, k) => playSession(client, options, share(k))),
+    );
+  } finally {
+    client.close();
+  }
   const rounds = parts.flat();
   const first = rounds[0]!;
   const hashes = new Set(rounds.map((r) => r.mathHash));
