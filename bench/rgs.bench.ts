@@ -19,12 +19,12 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { formatTable } from '../cli/output.ts';
+import { StakeApiClient } from '../rgs/wire/index.ts';
 import { type RgsProcess, startRgsProcess } from '../test/support/rgs-process.ts';
 import {
   findPostgresBinDir,
@@ -66,67 +66,8 @@ function sleep(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
 }
 
-/** The fields of the API's answers this benchmark reads (absent on other answers). */
-interface ApiAnswer {
-  readonly error?: string;
-  readonly round?: { readonly payout: number };
-  readonly sessionID?: string;
-  readonly playerID?: string;
-  readonly config?: { readonly defaultBetLevel: number };
-}
-
-/** A keep-alive JSON POST client (the Stake client opens a connection per request; a load test must not). */
-function jsonClient(baseUrl: string, maxSockets: number) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
-  const target = new URL(baseUrl);
-  return {
-    agent,
-    post(
-      path: string,
-      body: unknown,
-      headers: Record<string, string> = {},
-    ): Promise<{ status: number; json: ApiAnswer }> {
-      const text = JSON.stringify(body);
-      return new Promise((resolve, reject) => {
-        const req = http.request(
-          {
-            host: target.hostname,
-            port: target.port,
-            path,
-            method: 'POST',
-            agent,
-            timeout: REQUEST_TIMEOUT_MS,
-            headers: {
-              'content-type': 'application/json',
-              'content-length': Buffer.byteLength(text),
-              ...headers,
-            },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('error', reject);
-            res.on('end', () => {
-              const raw = Buffer.concat(chunks).toString('utf8');
-              let json: unknown;
-              try {
-                json = JSON.parse(raw);
-              } catch {
-                json = undefined;
-              }
-              resolve({ status: res.statusCode ?? 0, json: (json ?? {}) as ApiAnswer });
-            });
-          },
-        );
-        req.on('timeout', () => req.destroy(new Error('timeout')));
-        req.on('error', reject);
-        req.end(text);
-      });
-    },
-  };
-}
-
-type Client = ReturnType<typeof jsonClient>;
+/** The one wire client (rgs/wire): keep-alive, bounded sockets, outcomes as values. */
+type Client = StakeApiClient;
 
 interface BenchPlayer {
   readonly sessionID: string;
@@ -136,15 +77,11 @@ interface BenchPlayer {
 
 /** One round: play, then end-round if it pays. Returns whether it paid, or throws on an error answer. */
 async function oneRound(client: Client, player: BenchPlayer): Promise<boolean> {
-  const played = await client.post('/wallet/play', {
-    sessionID: player.sessionID,
-    amount: player.bet,
-    mode: 'base',
-  });
-  if (played.status !== 200) throw new Error(`play ${played.status} ${played.json?.error}`);
-  if ((played.json.round?.payout ?? 0) > 0) {
-    const ended = await client.post('/wallet/end-round', { sessionID: player.sessionID });
-    if (ended.status !== 200) throw new Error(`end-round ${ended.status} ${ended.json?.error}`);
+  const played = await client.play(player.sessionID, player.bet, 'base');
+  if (played.outcome !== 'ok') throw new Error(`play ${played.status} ${played.code}`);
+  if (played.body.round.payout > 0) {
+    const ended = await client.endRound(player.sessionID);
+    if (ended.outcome !== 'ok') throw new Error(`end-round ${ended.status} ${ended.code}`);
     return true;
   }
   return false;
@@ -302,22 +239,17 @@ async function runPgbench(
 
 async function openPlayers(rgs: RgsProcess, client: Client, count: number): Promise<BenchPlayer[]> {
   const players: BenchPlayer[] = [];
-  const token = await rgs.operatorToken(600);
+  const authorization = `Bearer ${await rgs.operatorToken(600)}`;
   for (let i = 0; i < count; i++) {
-    const started = await client.post(
-      '/session/start',
+    const started = await client.startSession(
       { currency: 'USD', balance: PLAYER_BALANCE, gameID: GAME },
-      { authorization: `Bearer ${token}` },
+      { headers: { authorization } },
     );
-    if (started.status !== 200) throw new Error(`session/start ${started.status}`);
-    const sessionID = started.json.sessionID!;
-    const auth = await client.post('/wallet/authenticate', { sessionID });
-    if (auth.status !== 200) throw new Error(`authenticate ${auth.status}`);
-    players.push({
-      sessionID,
-      playerID: started.json.playerID!,
-      bet: auth.json.config!.defaultBetLevel,
-    });
+    if (started.outcome !== 'ok') throw new Error(`session/start ${started.status} ${started.code}`);
+    const { sessionID, playerID } = started.body;
+    const auth = await client.authenticate(sessionID);
+    if (auth.outcome !== 'ok') throw new Error(`authenticate ${auth.status} ${auth.code}`);
+    players.push({ sessionID, playerID, bet: auth.body.config.defaultBetLevel });
   }
   return players;
 }
@@ -378,7 +310,11 @@ export async function run(options: { quick: boolean }): Promise<void> {
       env: { RGS_RATE_LIMIT: '100000', RGS_LOG_LEVEL: 'error' },
     });
     const maxConcurrency = Math.max(...levels);
-    client = jsonClient(rgs.url, maxConcurrency * 2);
+    client = new StakeApiClient({
+      baseUrl: rgs.url,
+      maxSockets: maxConcurrency * 2,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    });
     const players = await openPlayers(rgs, client, maxConcurrency);
     const bet = players[0]!.bet;
     // The pgbench clients play as the same players (client k = player k + 1).
@@ -452,7 +388,7 @@ export async function run(options: { quick: boolean }): Promise<void> {
         `(target < 20 ms: ${p99 < 20 ? 'met' : 'NOT met'})\n`,
     );
   } finally {
-    client?.agent.destroy();
+    client?.close();
     await rgs?.destroy();
     await Promise.allSettled([postgres?.destroy(), redis?.destroy()]);
   }
