@@ -6,13 +6,16 @@
  * one line on stderr and exit 2. `start` runs until SIGINT/SIGTERM, then shuts down gracefully.
  */
 import type { Command } from 'commander';
-import { loadRgsConfig, type RgsConfig, type RgsFlags } from '../rgs/config.ts';
 import {
+  loadRgsConfig,
   OPERATOR_TOKEN_DEFAULT_TTL_S,
   OPERATOR_TOKEN_MAX_TTL_S,
+  type RgsConfig,
+  type RgsFlags,
+  resolveOperatorSecret,
   signOperatorToken,
-} from '../rgs/http/operator-auth.ts';
-import { resolveOperatorSecret, startRgs } from '../rgs/server.ts';
+  startRgs,
+} from '../rgs/index.ts';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
 
 function configOrThrow(flags: RgsFlags): RgsConfig {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runCroupier } from './cli-harness.ts';
+import { runCroupier } from './cli-harness.test-support.ts';
 import { gameModuleSpec } from './game-source.ts';
 import { partFromFile } from './result-file.ts';
 import { runSimulation } from './runner.ts';
@@ -113,7 +113,7 @@ describe('croupier sim on SIGINT', () => {
       process.execPath,
       [
         'bin/run-ts.js',
-        'sim/monte-carlo/cli-harness.ts',
+        'sim/monte-carlo/cli-harness.test-support.ts',
         'sim',
         TOY,
         '--spins',

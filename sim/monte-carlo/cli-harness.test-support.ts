@@ -1,8 +1,8 @@
 /**
- * Test support: runs the `croupier sim` command tree on its own (independent of the other command
+ * Test support (a `.test-support.ts` file: test code, so it may import the CLI): runs the `croupier sim` command tree on its own (independent of the other command
  * groups cli/main.ts wires in), mirroring `main()`'s error handling (one-line errors, exit codes
  * 0/1/2).
- * As a script (`node bin/run-ts.js sim/monte-carlo/cli-harness.ts sim …`) it sets the exit code.
+ * As a script (`node bin/run-ts.js sim/monte-carlo/cli-harness.test-support.ts sim …`) it sets the exit code.
  */
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT_BAD_INPUT } from '../../cli/errors.ts';
