@@ -3,9 +3,14 @@
  * outcome the load history and the chaos checker rely on (ok / failed / unknown), and the bounds
  * (sockets, calls in flight, deadline, reply size) hold.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureLoopbackTls } from '../http/tls.ts';
 import { OUTCOME_HEADER, StakeApiClient } from './index.ts';
 
 interface Seen {
@@ -243,5 +248,34 @@ describe('StakeApiClient bounds', () => {
     expect(() => new StakeApiClient({ baseUrl, timeoutMs: Number.POSITIVE_INFINITY })).toThrow(/timeoutMs/);
     expect(() => new StakeApiClient({ baseUrl: `${baseUrl}/x` })).toThrow(/no path/);
     expect(() => new StakeApiClient({ baseUrl: 'ftp://h' })).toThrow(/http/);
+  });
+});
+
+describe('StakeApiClient over https', () => {
+  it('trusts the given CA on its keep-alive agent; without it nothing is sent (failed)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'croupier-wire-tls-'));
+    const tls = await ensureLoopbackTls(dir);
+    const secure = https.createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
+      req.resume();
+      req.on('end', () => reply(res, 200, { balance: { amount: 1, currency: 'USD' } }));
+    });
+    await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
+    const secureUrl = `https://127.0.0.1:${(secure.address() as AddressInfo).port}`;
+    try {
+      const trusted = new StakeApiClient({ baseUrl: secureUrl, ca: tls.caPem, maxSockets: 1 });
+      const first = await trusted.balance('s');
+      const second = await trusted.balance('s');
+      trusted.close();
+      expect([first.outcome, second.outcome]).toEqual(['ok', 'ok']);
+      const untrusted = new StakeApiClient({ baseUrl: secureUrl });
+      const refused = await untrusted.play('s', 1, 'base');
+      untrusted.close();
+      expect(refused).toMatchObject({ outcome: 'failed', code: 'CLIENT_CONNECT' });
+      expect(refused.message).toMatch(/certificate/i);
+    } finally {
+      secure.closeAllConnections();
+      await new Promise<void>((resolve) => secure.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
