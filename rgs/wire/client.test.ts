@@ -70,6 +70,12 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, body: strin
     req.socket.destroy();
     return;
   }
+  if (path === '/partial') {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+    res.write('{"balance":');
+    setTimeout(() => req.socket.destroy(), 10);
+    return;
+  }
   if (path === '/slow') {
     setTimeout(() => reply(res, 200, { slow: true }), 30);
     return;
@@ -173,6 +179,13 @@ describe('StakeApiClient outcomes', () => {
   it('a connection reset after the request went out is unknown (CLIENT_RESET)', async () => {
     const client = new StakeApiClient({ baseUrl });
     const result = await client.call('POST', '/reset', 'money', { sessionID: 's' });
+    client.close();
+    expect(result).toMatchObject({ outcome: 'unknown', status: 0, code: 'CLIENT_RESET' });
+  });
+
+  it('a connection that breaks mid-reply is unknown (CLIENT_RESET), even after a 200 status line', async () => {
+    const client = new StakeApiClient({ baseUrl });
+    const result = await client.call('POST', '/partial', 'money', { sessionID: 's' });
     client.close();
     expect(result).toMatchObject({ outcome: 'unknown', status: 0, code: 'CLIENT_RESET' });
   });

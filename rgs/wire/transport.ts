@@ -75,6 +75,7 @@ export function exchange(target: WireTarget, call: WireExchange): Promise<WireRe
   return new Promise((resolve) => {
     let settled = false;
     let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (result: WireResult<unknown>) => {
       if (settled) return;
       settled = true;
@@ -93,7 +94,7 @@ export function exchange(target: WireTarget, call: WireExchange): Promise<WireRe
       },
       (response) => readReply(response, call, finish),
     );
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       timedOut = true;
       // Before a socket took the request, or while it was still connecting, nothing was sent.
       const socket = request.socket;
@@ -138,6 +139,8 @@ function readReply(
   });
   response.on('error', (error: NodeJS.ErrnoException) => finish(transportFailure(error)));
   response.on('end', () => finish(classifyReply(response, text, call)));
+  // A connection that closes mid-reply: 'close' without 'end' (after 'end' finish is a no-op).
+  response.on('close', () => finish(clientResult('unknown', 'CLIENT_RESET', 'connection closed mid-reply')));
 }
 
 /** The WireResult a complete reply stands for (see result.ts for the rules). */
