@@ -9,9 +9,10 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import type { HistoryOutcome } from '../../load/history.ts';
 import { ensureLoopbackTls } from '../http/tls.ts';
-import { OUTCOME_HEADER, StakeApiClient } from './index.ts';
+import { OUTCOME_HEADER, StakeApiClient, type WireOutcome } from './index.ts';
 
 interface Seen {
   readonly method: string;
@@ -113,6 +114,12 @@ afterAll(async () => {
 });
 
 describe('StakeApiClient outcomes', () => {
+  it('are the three outcomes a load or chaos History records (checked by the type checker)', () => {
+    expectTypeOf<WireOutcome>().toEqualTypeOf<HistoryOutcome>();
+    const outcomes: Record<WireOutcome, true> = { ok: true, failed: true, unknown: true };
+    expect(Object.keys(outcomes)).toHaveLength(3);
+  });
+
   it('2xx with a JSON body is ok, the body parsed; the request carries the Idempotency-Key', async () => {
     const client = new StakeApiClient({ baseUrl });
     const result = await client.play('sess-1', 1_000_000, 'base', { idempotencyKey: 'k-1', currency: 'USD' });
