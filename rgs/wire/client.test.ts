@@ -82,6 +82,7 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, body: strin
     return;
   }
   if (path === '/big') return reply(res, 200, { pad: 'x'.repeat(4096) });
+  if (path === '/multi-chunk') return reply(res, 200, { pad: 'é€'.repeat(100_000) });
   if (path === '/session/start') return reply(res, 200, { sessionID: 's', playerID: 'p', url: 'u' });
   return reply(res, 404, { error: 'ERR_NOT_FOUND', message: 'no such route' });
 }
@@ -213,6 +214,14 @@ describe('StakeApiClient outcomes', () => {
     const result = await client.call('GET', '/big', 'read');
     client.close();
     expect(result).toMatchObject({ outcome: 'unknown', code: 'CLIENT_TOO_LARGE' });
+  });
+
+  it('a reply in many chunks is decoded whole (multi-byte characters across chunk edges)', async () => {
+    const client = new StakeApiClient({ baseUrl });
+    const result = await client.call<{ pad: string }>('GET', '/multi-chunk', 'read');
+    client.close();
+    expect(result.outcome).toBe('ok');
+    if (result.outcome === 'ok') expect(result.body.pad).toBe('é€'.repeat(100_000));
   });
 
   it('operator calls carry the Bearer token; player calls do not', async () => {
