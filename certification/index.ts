@@ -55,6 +55,20 @@ export {
   sampleRgsStops,
 } from './inputs-rgs.ts';
 export {
+  RecordingSource,
+  type ServedDrbg,
+  type ServedInputIdentity,
+  type ServedInputSpec,
+  ServedSession,
+  type ServedStream,
+  servedDrbgBytes,
+  servedInput,
+  servedProvablyFairBytes,
+  servedRoundBytes,
+  servedRunSeed,
+  servedStopChannels,
+} from './inputs-served.ts';
+export {
   asciiToBits,
   bytesToBits,
   DEFAULT_NIST_PARAMS,
@@ -87,3 +101,27 @@ export {
   runRngTests,
   runTask,
 } from './runner.ts';
+export {
+  applicableDrawCount,
+  gameMappings,
+  runServedPath,
+  SERVED_PATH_STEPS,
+  type ServedGliRun,
+  type ServedNistRun,
+  type ServedPathPlan,
+  type ServedPathResult,
+} from './runner-served.ts';
+export {
+  batteryVerdictText,
+  describeInput,
+  formatPValue,
+  type GliRowSummary,
+  gliRowSummaries,
+  gliVerdictText,
+  type NistRowSummary,
+  nistRowSummaries,
+  nistVerdictText,
+  type SmallestPValue,
+  smallestGliPValue,
+  smallestNistPValue,
+} from './runner-verdicts.ts';

@@ -10,11 +10,17 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   type BatteryChoice,
   defaultWorkers,
+  describeInput,
+  formatPValue,
   freshSeedHex,
   GLI_TEST_NAMES,
+  gliRowSummaries,
+  gliVerdictText,
   InputError,
   type InputSpec,
   NIST_TESTS,
+  nistRowSummaries,
+  nistVerdictText,
   type RngTestPlan,
   type RngTestReport,
   runRngTests,
@@ -358,61 +364,51 @@ function rerunCommand(options: RngTestOptions, spec: InputSpec): string {
   return parts.join(' ');
 }
 
-const formatP = (p: number | null) => (p === null ? '-' : p < 1e-4 ? p.toExponential(2) : p.toFixed(4));
-
 /** The human summary: one table per battery, then the verdict. */
 export function renderSummary(report: RngTestReport): string {
   const out: string[] = [];
-  const input = report.input;
-  const what =
-    input.kind === 'file'
-      ? `file ${input.path} (${input.format}, sha256 ${input.sha256.slice(0, 16)}…)`
-      : input.kind === 'game'
-        ? `game ${input.gameId} reel set ${input.reelSet} via ${input.generator}, seed ${input.seedHex}`
-        : input.kind === 'rgs'
-          ? `${input.rounds} rounds of ${input.gameId} served by the RGS at ${input.baseUrl} (sample sha256 ${input.sampleSha256.slice(0, 16)}…)`
-          : `generator ${input.generator}, seed ${input.seedHex}`;
-  out.push(`RNG test of ${what}: ${report.plan.sequences} sequence(s)\n`);
+  out.push(`RNG test of ${describeInput(report.input)}: ${report.plan.sequences} sequence(s)\n`);
   if (report.nist) {
     out.push(`\nNIST SP 800-22 (${report.plan.bitsPerSequence} bits per sequence)\n`);
     out.push(
       formatTable(
-        ['test', 'passed', 'proportion', 'uniformity P', 'verdict'],
-        report.nist.secondLevel.map((row) => [
+        ['test', 'passed', 'proportion', 'uniformity P', 'smallest P', 'verdict'],
+        nistRowSummaries(report.nist).map((row) => [
           row.label ? `${row.test} ${row.label}` : row.test,
           `${row.passCount}/${row.sampleSize}`,
-          row.sampleSize > 0 ? row.proportion.toFixed(4) : '-',
-          formatP(row.uniformityPValue),
+          row.proportion === null ? '-' : row.proportion.toFixed(4),
+          formatPValue(row.uniformityPValue),
+          formatPValue(row.smallestPValue),
           row.verdict,
         ]),
       ),
     );
   }
   if (report.gli) {
+    const rows = gliRowSummaries(report.gli);
     for (const channel of report.gli.channels) {
       const draws = channel.drawsPerSequence[0] ?? 0;
       out.push(`\nGLI-style tests on ${channel.description.label} (${draws} draws per sequence)\n`);
       out.push(
         formatTable(
-          ['test', report.plan.sequences === 1 ? 'P-value' : 'passed', 'KS P', 'verdict', 'note'],
-          channel.secondLevel.map((row) => [
-            row.name,
-            report.plan.sequences === 1
-              ? formatP(channel.perSequence[0]!.find((r) => r.name === row.name)?.pValues[0] ?? null)
-              : `${row.passed}/${row.applicable}`,
-            formatP(row.ksPValue),
-            row.verdict,
-            row.reasons.join('; '),
-          ]),
+          ['test', 'passed', 'KS P', 'smallest P', 'verdict', 'note'],
+          rows
+            .filter((row) => row.channel === channel.channel)
+            .map((row) => [
+              row.test,
+              `${row.passed}/${row.applicable}`,
+              formatPValue(row.uniformityPValue),
+              formatPValue(row.smallestPValue),
+              row.verdict,
+              row.reasons.join('; '),
+            ]),
         ),
       );
     }
   }
   // Rows are judged at alpha each; a battery at the family-wise level (certification/family-verdict.ts).
-  if (report.nist)
-    out.push(`\nNIST battery: ${report.nist.verdict.toUpperCase()}: ${report.nist.family.reason}`);
-  if (report.gli)
-    out.push(`\nGLI-style battery: ${report.gli.verdict.toUpperCase()}: ${report.gli.family.reason}`);
+  if (report.nist) out.push(`\nNIST battery: ${nistVerdictText(report.nist)}`);
+  if (report.gli) out.push(`\nGLI-style battery: ${gliVerdictText(report.gli)}`);
   const familyAlpha = (report.nist ?? report.gli)?.family.familyAlpha;
   out.push(
     `\nverdict: ${report.verdict.toUpperCase()} (rows at alpha ${report.plan.alpha}, each battery at family-wise ${familyAlpha})\n`,
