@@ -124,8 +124,8 @@ export function gameMappings(game: Game): {
 
 /** Tests that cannot apply to a mapping whatever the size (by the test's design). */
 const BY_DESIGN = /weighted|uniform source/;
-/** How far the probe raises the requested size before it reports what still does not apply. */
-const MAX_SIZE_FACTOR = 16;
+/** The largest size the probe raises a mapping to (the lab scale, 10^7 draws) before it stops. */
+export const MAX_PROBED_DRAWS = 10_000_000;
 
 /**
  * The draws per sequence for a mapping: the requested size, doubled until every GLI test that can
@@ -139,7 +139,7 @@ export function applicableDrawCount(
 ): { readonly draws: number; readonly note: string } {
   if (!Number.isSafeInteger(requested) || requested < 1)
     throw new InputError('GLI draws must be a positive integer');
-  for (let draws = requested; draws <= requested * MAX_SIZE_FACTOR; draws *= 2) {
+  for (let draws = requested; ; draws = Math.min(2 * draws, MAX_PROBED_DRAWS)) {
     const probe: RandomSource = createGenerator('xoshiro128ss', new Uint8Array(16).fill(7));
     const channels = stopSelectionChannels(reels, probe, draws);
     const blocking = channels.flatMap((c) =>
@@ -154,11 +154,13 @@ export function applicableDrawCount(
             : `raised from ${requested} to ${draws} draws per sequence so every test that can apply does`,
       };
     }
+    if (draws >= MAX_PROBED_DRAWS) {
+      return {
+        draws,
+        note: `${draws} draws per sequence (the probe's limit); some tests still do not apply (reasons per row)`,
+      };
+    }
   }
-  return {
-    draws: requested * MAX_SIZE_FACTOR,
-    note: `raised to ${requested * MAX_SIZE_FACTOR} (×${MAX_SIZE_FACTOR}); some tests still do not apply (reasons per row)`,
-  };
 }
 
 function loadServedGame(path: string): Game {
