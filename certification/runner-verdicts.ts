@@ -82,7 +82,11 @@ export function batteryVerdictText(family: FamilyVerdict, smallest: SmallestPVal
     smallest === null
       ? 'no test was applicable'
       : `smallest P-value ${formatPValue(smallest.pValue)} (${where(smallest)})`;
-  const rows = `${family.failedRows} of ${family.rows} rows failed their own rule, ${family.expectedFailedRows.toFixed(2)} expected by chance (P = ${family.failedRowsPValue.toPrecision(3)})`;
+  // wip/gli's family verdict may count independent channels (groups) instead of rows; say which.
+  const grouping = family as FamilyVerdict & { groups?: number; failedGroups?: number };
+  const grouped = grouping.groups !== undefined && grouping.groups < family.rows;
+  const counted = grouped ? `; ${grouping.failedGroups} of ${grouping.groups} channels failed` : '';
+  const rows = `${family.failedRows} of ${family.rows} rows failed their own rule, ${family.expectedFailedRows.toFixed(2)} expected by chance (${grouped ? 'P <=' : 'P ='} ${family.failedRowsPValue.toPrecision(3)}${counted})`;
   const bonferroni =
     family.smallestRowPValue < family.rowThreshold
       ? `; a row's second-level P = ${family.smallestRowPValue.toExponential(2)} is below the Bonferroni bound ${family.rowThreshold.toExponential(2)}`
