@@ -52,6 +52,8 @@ export interface ServedNistRun {
   /** Where the pack should write the STS export (relative to the pack). */
   readonly stsReportPath: string;
   readonly seedHex: string;
+  /** The CLI command that reruns exactly this run (same seed, same figures). */
+  readonly rerun: string;
   readonly report: RngTestReport;
   readonly rows: NistRowSummary[];
   readonly verdictText: string;
@@ -68,6 +70,8 @@ export interface ServedGliRun {
   /** How the size was chosen. */
   readonly sizeNote: string;
   readonly seedHex: string;
+  /** The CLI command that reruns exactly this run (same seed, same figures). */
+  readonly rerun: string;
   readonly report: RngTestReport;
   readonly rows: GliRowSummary[];
   readonly verdictText: string;
@@ -163,6 +167,15 @@ export function applicableDrawCount(
   }
 }
 
+/** Quotes a shell word when it needs it (paths with spaces, client seeds). */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+function rerunCommand(parts: readonly (string | false | undefined)[]): string {
+  return ['croupier rng test', ...parts.filter((p): p is string => typeof p === 'string')].join(' ');
+}
+
 function loadServedGame(path: string): Game {
   try {
     return loadGameFile(path);
@@ -198,9 +211,16 @@ async function nistRun(
     { onProgress: (done, total) => plan.onProgress?.(label, done, total) },
   );
   const nist = report.nist!;
+  const rerun = rerunCommand([
+    `--battery nist --served ${stream} --generator ${drbg} --seed ${seedHex}`,
+    `--sequences ${plan.nist.sequences} --bits ${plan.nist.bitsPerSequence}`,
+    game !== null && `--game ${shellWord(game.path)}`,
+    plan.clientSeed !== undefined && `--client-seed ${shellWord(plan.clientSeed)}`,
+  ]);
   return {
     stream,
     gameId: game?.id ?? null,
+    rerun,
     stsReportPath: game === null ? 'nist/finalAnalysisReport.txt' : `nist/${game.id}/finalAnalysisReport.txt`,
     seedHex,
     report,
@@ -247,7 +267,14 @@ async function gliRun(
   );
   const gli = report.gli!;
   const rows = gliRowSummaries(gli);
+  const rerun = rerunCommand([
+    `--battery gli --served provably-fair --generator ${drbg} --seed ${seedHex}`,
+    `--sequences ${plan.gli.sequences} --draws ${size.draws}`,
+    `--game ${shellWord(game.path)} --reel-set ${shellWord(mapping.mapping)}`,
+    plan.clientSeed !== undefined && `--client-seed ${shellWord(plan.clientSeed)}`,
+  ]);
   return {
+    rerun,
     gameId: game.id,
     mapping: mapping.mapping,
     mappingKind: mapping.kind,

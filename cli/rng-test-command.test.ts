@@ -4,6 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runServedPath } from '../certification/index.ts';
+import { DEMO_GAME_FILES } from '../games/index.ts';
 import { REPO_ROOT } from '../test/support/paths.ts';
 
 function croupier(args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -78,5 +80,41 @@ describe('croupier rng test --sts-report', () => {
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toBe('croupier: --sts-report needs the NIST battery (--battery nist or all)');
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('croupier rng test --served', () => {
+  it('reruns a served-path run of the evidence pack from its recorded command, with the same P-values', async () => {
+    const result = await runServedPath({
+      games: [DEMO_GAME_FILES['wizard-fruit']],
+      seedHex: 'c0ffee',
+      nist: { sequences: 2, bitsPerSequence: 20_000 },
+      gli: { sequences: 2, drawsPerSequence: 3_000 },
+      workers: 0,
+    });
+    const pValuesOf = (report: { nist: unknown; gli: unknown }) =>
+      JSON.stringify([
+        (report.nist as { perSequence: { pValues: number[] }[][] } | null)?.perSequence.map((s) =>
+          s.map((r) => r.pValues),
+        ),
+        (report.gli as { channels: { perSequence: { pValues: number[] }[][] }[] } | null)?.channels.map((c) =>
+          c.perSequence.map((s) => s.map((r) => r.pValues)),
+        ),
+      ]);
+    for (const run of [result.nist[1]!, result.gli[0]!]) {
+      const args = run.rerun.replace(/^croupier /, '').split(' ');
+      const rerun = croupier([...args, '--workers', '0', '--json']);
+      expect(rerun.status).toBe(0);
+      expect(pValuesOf(run.report)).toMatch(/\[0\.\d+/);
+      expect(pValuesOf(JSON.parse(rerun.stdout))).toBe(pValuesOf(run.report));
+    }
+  }, 170_000);
+
+  it('names what a served input is missing', () => {
+    const run = croupier(['rng', 'test', '--battery', 'nist', '--served', 'provably-fair', '--seed', '00']);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      'croupier: --served provably-fair needs --game (the rounds that consume the stream)',
+    );
   });
 });

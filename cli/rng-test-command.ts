@@ -57,6 +57,8 @@ interface RngTestOptions {
   json?: boolean;
   out?: string;
   stsReport?: string;
+  served?: 'drbg' | 'provably-fair';
+  clientSeed?: string;
 }
 
 function positiveInteger(what: string, max = Number.MAX_SAFE_INTEGER) {
@@ -103,6 +105,16 @@ export function registerRngTestCommand(rng: Command): void {
     .option('--file <path>', 'test the bits of a file instead of a generator')
     .addOption(new Option('--format <format>', 'file format').choices(['binary', 'ascii']))
     .option('--game <file>', "test a game's production stop selection (one GLI channel per reel)")
+    .addOption(
+      new Option(
+        '--served <stream>',
+        'the served path, as the RGS draws it: NIST on the DRBG output or on the provably-fair stream of --game; GLI on --game --reel-set through the provably-fair stream (--generator: the DRBG, default hmac-drbg)',
+      ).choices(['drbg', 'provably-fair']),
+    )
+    .option(
+      '--client-seed <text>',
+      'with --served: the client seed the player set (default: drawn as the RGS does)',
+    )
     .option('--reel-set <name>', 'reel set of --game (default: base, else the first)')
     .option(
       '--rgs-url <url>',
@@ -146,7 +158,7 @@ export function registerRngTestCommand(rng: Command): void {
         throw new CliError('--sts-report needs the NIST battery (--battery nist or all)');
       }
       const { spec, seedGenerated } = await inputSpec(options, command);
-      if (seedGenerated && (spec.kind === 'generator' || spec.kind === 'game')) {
+      if (seedGenerated && (spec.kind === 'generator' || spec.kind === 'game' || spec.kind === 'served')) {
         process.stderr.write(`croupier: seed ${spec.seedHex}\n`);
       }
       if (spec.kind === 'rgs' && command.getOptionValueSource('draws') !== 'cli') {
@@ -207,6 +219,10 @@ function stsGeneratorName(spec: InputSpec): string {
       return `${spec.generator} seed ${spec.seedHex}`;
     case 'game':
       return `${spec.generator} seed ${spec.seedHex}`;
+    case 'served':
+      return spec.stream === 'drbg'
+        ? `served ${spec.drbg} output, seed ${spec.seedHex}`
+        : `served provably-fair stream via ${spec.drbg}, seed ${spec.seedHex}`;
     default:
       return spec.kind;
   }
@@ -288,16 +304,23 @@ async function inputSpec(
   if (options.rgsUrl !== undefined || options.rgsSample !== undefined) {
     if (options.rgsUrl !== undefined && options.rgsSample !== undefined)
       throw new CliError('choose one of --rgs-url and --rgs-sample');
-    if (options.file !== undefined || options.generator !== undefined || options.seed !== undefined) {
-      throw new CliError('--rgs-url / --rgs-sample cannot be combined with --file, --generator or --seed');
+    if (
+      options.file !== undefined ||
+      options.generator !== undefined ||
+      options.seed !== undefined ||
+      options.served !== undefined
+    ) {
+      throw new CliError(
+        '--rgs-url / --rgs-sample cannot be combined with --file, --generator, --seed or --served',
+      );
     }
     return { spec: await rgsSpec(options), seedGenerated: false };
   }
   const sources = [options.file, options.game].filter((x) => x !== undefined).length;
   if (sources > 1) throw new CliError('choose one of --file and --game');
   if (options.file !== undefined) {
-    if (options.generator !== undefined || options.seed !== undefined) {
-      throw new CliError('--file cannot be combined with --generator or --seed');
+    if (options.generator !== undefined || options.seed !== undefined || options.served !== undefined) {
+      throw new CliError('--file cannot be combined with --generator, --seed or --served');
     }
     if (!options.format) throw new CliError('--file needs --format binary|ascii');
     if (command.getOptionValueSource('draws') === 'cli') {
@@ -312,6 +335,10 @@ async function inputSpec(
   const seedGenerated = options.seed === undefined;
   const seedHex = (options.seed ?? freshSeedHex()).replace(/^0x/, '');
   if (!/^([0-9a-fA-F]{2})+$/.test(seedHex)) throw new CliError(`--seed must be an even-length hex string`);
+  if (options.clientSeed !== undefined && options.served === undefined) {
+    throw new CliError('--client-seed applies to --served only');
+  }
+  if (options.served !== undefined) return { spec: servedSpec(options, command, seedHex), seedGenerated };
   if (options.game !== undefined) {
     if (command.getOptionValueSource('range') === 'cli') {
       throw new CliError('--range does not apply to --game: each reel is tested over its own stops');
@@ -336,6 +363,32 @@ async function inputSpec(
   };
 }
 
+/** The served-path input (certification/inputs-served.ts). */
+function servedSpec(options: RngTestOptions, command: Command, seedHex: string): InputSpec {
+  const drbg = options.generator ?? 'hmac-drbg';
+  if (drbg !== 'hmac-drbg' && drbg !== 'ctr-drbg') {
+    throw new CliError(`--served draws server seeds from hmac-drbg or ctr-drbg, not '${drbg}'`);
+  }
+  if (command.getOptionValueSource('range') === 'cli') {
+    throw new CliError("--range does not apply to --served: draws are the mapping's own stops");
+  }
+  if (options.battery !== 'nist' && options.game === undefined) {
+    throw new CliError('--served with the GLI battery needs --game (its mappings are the stop selection)');
+  }
+  if (options.served === 'provably-fair' && options.game === undefined) {
+    throw new CliError('--served provably-fair needs --game (the rounds that consume the stream)');
+  }
+  return {
+    kind: 'served',
+    drbg,
+    seedHex,
+    stream: options.served!,
+    ...(options.game !== undefined ? { gamePath: options.game } : {}),
+    ...(options.reelSet !== undefined ? { reelSet: options.reelSet } : {}),
+    ...(options.clientSeed !== undefined ? { clientSeed: options.clientSeed } : {}),
+  };
+}
+
 function rerunCommand(options: RngTestOptions, spec: InputSpec): string {
   const parts = [
     'croupier rng test',
@@ -354,6 +407,14 @@ function rerunCommand(options: RngTestOptions, spec: InputSpec): string {
       `--game ${spec.path} --generator ${spec.generator} --seed ${spec.seedHex} --draws ${options.draws}`,
     );
     if (spec.reelSet) parts.push(`--reel-set ${spec.reelSet}`);
+  }
+  if (spec.kind === 'served') {
+    parts.push(
+      `--served ${spec.stream} --generator ${spec.drbg} --seed ${spec.seedHex} --draws ${options.draws}`,
+    );
+    if (spec.gamePath !== undefined) parts.push(`--game ${spec.gamePath}`);
+    if (spec.reelSet !== undefined) parts.push(`--reel-set ${spec.reelSet}`);
+    if (spec.clientSeed !== undefined) parts.push(`--client-seed ${JSON.stringify(spec.clientSeed)}`);
   }
   if (spec.kind === 'rgs') {
     parts.push(`--rgs-sample ${spec.path} --game ${spec.gamePath} --draws ${options.draws}`);
