@@ -101,6 +101,7 @@ export {
   runRngTests,
   runTask,
 } from './runner.ts';
+export { createRngWorkerPool, type RngWorkerPool } from './runner-pool.ts';
 export {
   applicableDrawCount,
   gameMappings,

@@ -15,10 +15,11 @@
 import { type Game, loadGameFile, type PreparedReel } from '../games/index.ts';
 import { createGenerator, type RandomSource } from '../rng/index.ts';
 import { runGliSequence } from './gli/battery.ts';
-import { gameReels, InputError, stopSelectionChannels } from './inputs.ts';
+import { gameReels, InputError, type ScaledChannel, stopSelectionChannels } from './inputs.ts';
 import { type ServedDrbg, type ServedStream, servedRunSeed } from './inputs-served.ts';
 import { stsFinalAnalysisReport } from './nist/sts-report.ts';
 import { type RngTestReport, runRngTests } from './runner.ts';
+import { createRngWorkerPool, MAX_POOL_WORKERS, type RngWorkerPool } from './runner-pool.ts';
 import {
   type GliRowSummary,
   gliRowSummaries,
@@ -131,6 +132,17 @@ const BY_DESIGN = /weighted|uniform source/;
 /** The largest size the probe raises a mapping to (the lab scale, 10^7 draws) before it stops. */
 export const MAX_PROBED_DRAWS = 10_000_000;
 
+/** One channel per distinct law (range and weights): reels of one law need the same size. */
+function distinctLaws(channels: readonly ScaledChannel[]): ScaledChannel[] {
+  const seen = new Set<string>();
+  return channels.filter((c) => {
+    const key = JSON.stringify([c.description.range, c.description.probabilities ?? null]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /**
  * The draws per sequence for a mapping: the requested size, doubled until every GLI test that can
  * apply to the mapping does (probed on draws of the same law from a fast seeded generator, since
@@ -145,7 +157,7 @@ export function applicableDrawCount(
     throw new InputError('GLI draws must be a positive integer');
   for (let draws = requested; ; draws = Math.min(2 * draws, MAX_PROBED_DRAWS)) {
     const probe: RandomSource = createGenerator('xoshiro128ss', new Uint8Array(16).fill(7));
-    const channels = stopSelectionChannels(reels, probe, draws);
+    const channels = distinctLaws(stopSelectionChannels(reels, probe, draws));
     const blocking = channels.flatMap((c) =>
       runGliSequence(c.draws, c.description).filter((r) => !r.applicable && !BY_DESIGN.test(r.reason ?? '')),
     );
@@ -189,6 +201,7 @@ async function nistRun(
   drbg: ServedDrbg,
   stream: ServedStream,
   game: { readonly path: string; readonly id: string } | null,
+  pool: RngWorkerPool | null,
 ): Promise<ServedNistRun> {
   const label = game === null ? 'nist/drbg' : `nist/provably-fair/${game.id}`;
   const seedHex = servedRunSeed(plan.seedHex, label);
@@ -208,7 +221,7 @@ async function nistRun(
       },
       workers: plan.workers,
     },
-    { onProgress: (done, total) => plan.onProgress?.(label, done, total) },
+    { onProgress: (done, total) => plan.onProgress?.(label, done, total), ...(pool ? { pool } : {}) },
   );
   const nist = report.nist!;
   const rerun = rerunCommand([
@@ -242,6 +255,7 @@ async function gliRun(
   drbg: ServedDrbg,
   game: { readonly path: string; readonly id: string },
   mapping: ReturnType<typeof gameMappings>[number],
+  pool: RngWorkerPool | null,
 ): Promise<ServedGliRun> {
   const label = `gli/${game.id}/${mapping.mapping}`;
   const seedHex = servedRunSeed(plan.seedHex, label);
@@ -263,7 +277,7 @@ async function gliRun(
       },
       workers: plan.workers,
     },
-    { onProgress: (done, total) => plan.onProgress?.(label, done, total) },
+    { onProgress: (done, total) => plan.onProgress?.(label, done, total), ...(pool ? { pool } : {}) },
   );
   const gli = report.gli!;
   const rows = gliRowSummaries(gli);
@@ -302,15 +316,22 @@ export async function runServedPath(plan: ServedPathPlan): Promise<ServedPathRes
   const games = plan.games.map((path) => ({ path, game: loadServedGame(path) }));
   const ids = games.map((g) => g.game.definition.id);
   if (new Set(ids).size !== ids.length) throw new InputError(`a game is listed twice: ${ids.join(', ')}`);
-  const nist: ServedNistRun[] = [await nistRun(plan, drbg, 'drbg', null)];
-  for (const { path, game } of games) {
-    nist.push(await nistRun(plan, drbg, 'provably-fair', { path, id: game.definition.id }));
-  }
+  // One pool for every run: starting worker threads costs seconds each time (runner-pool.ts).
+  const pool = plan.workers > 0 ? createRngWorkerPool(Math.min(plan.workers, MAX_POOL_WORKERS)) : null;
+  const nist: ServedNistRun[] = [];
   const gli: ServedGliRun[] = [];
-  for (const { path, game } of games) {
-    for (const mapping of gameMappings(game)) {
-      gli.push(await gliRun(plan, drbg, { path, id: game.definition.id }, mapping));
+  try {
+    nist.push(await nistRun(plan, drbg, 'drbg', null, pool));
+    for (const { path, game } of games) {
+      nist.push(await nistRun(plan, drbg, 'provably-fair', { path, id: game.definition.id }, pool));
     }
+    for (const { path, game } of games) {
+      for (const mapping of gameMappings(game)) {
+        gli.push(await gliRun(plan, drbg, { path, id: game.definition.id }, mapping, pool));
+      }
+    }
+  } finally {
+    await pool?.close();
   }
   const failed = [...nist, ...gli].some((run) => run.report.verdict === 'fail');
   return {
