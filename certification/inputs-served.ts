@@ -50,10 +50,10 @@ import {
   gameReels,
   InputError,
   parseSeed,
-  reelChannel,
   type ScaledChannel,
   SEQUENCE_SEED_DOMAIN,
   sequenceSeed,
+  stopSelectionChannels,
 } from './inputs.ts';
 import { bytesToBits } from './nist/index.ts';
 
@@ -179,6 +179,17 @@ export function servedRoundBytes(game: Game, mode: string, round: ProvablyFairRo
   return tap.recorded().slice();
 }
 
+/** A source for zero spins: never read (stopSelectionChannels with 0 spins only describes). */
+const NO_DRAWS: RandomSource = {
+  id: 'no-draws',
+  nextUint32: () => {
+    throw new Error('invariant: NO_DRAWS is never read');
+  },
+  fillBytes: () => {
+    throw new Error('invariant: NO_DRAWS is never read');
+  },
+};
+
 /** Upper bound on rounds per sequence (TIGER_STYLE): 2^26 rounds, far above any planned size. */
 const MAX_ROUNDS_PER_SEQUENCE = 1 << 26;
 
@@ -234,7 +245,9 @@ export function servedStopChannels(
     const stops = drawStops(reels, source);
     for (let r = 0; r < stops.length; r++) columns[r]![s] = stops[r]!;
   }
-  return reels.map((reel, r) => reelChannel(reel, r, columns[r]!));
+  // The channels' labels and laws exactly as stopSelectionChannels defines them (one definition).
+  const described = stopSelectionChannels(reels, NO_DRAWS, 0);
+  return described.map((channel, r) => ({ ...channel, draws: columns[r]! }));
 }
 
 /** Evaluated lazily: inputs.ts and this file import each other. */

@@ -402,17 +402,14 @@ export function stopSelectionChannels(
     const stops = drawStops(reels, source);
     for (let r = 0; r < stops.length; r++) columns[r]![s] = stops[r]!;
   }
-  return reels.map((reel, r) => reelChannel(reel, r, columns[r]!));
-}
-
-/** Channel r of a reel set: reel r's draws, with the reel's law when it is weighted. */
-export function reelChannel(reel: PreparedReel, r: number, draws: Float64Array): ScaledChannel {
-  const range = reel.stops.length;
-  const label = `reel ${r + 1} (${range} stops${reel.weights ? ', weighted' : ''})`;
-  const description: ScaledSourceDescription = reel.weights
-    ? { label, range, probabilities: reel.weights.map((w) => w / reel.totalWeight) }
-    : { label, range };
-  return { channel: label, description, draws };
+  return reels.map((reel, r) => {
+    const range = reel.stops.length;
+    const label = `reel ${r + 1} (${range} stops${reel.weights ? ', weighted' : ''})`;
+    const description: ScaledSourceDescription = reel.weights
+      ? { label, range, probabilities: reel.weights.map((w) => w / reel.totalWeight) }
+      : { label, range };
+    return { channel: label, description, draws: columns[r]! };
+  });
 }
 
 function gameInput(spec: Extract<InputSpec, { kind: 'game' }>, seedGenerated: boolean): BatteryInput {
