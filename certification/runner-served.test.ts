@@ -40,6 +40,8 @@ describe('runServedPath', () => {
       // Sizes are raised until every test that can apply does; what cannot says why.
       for (const na of run.notApplicable) expect(na.reason).toMatch(/weighted/);
     }
+    // Plain JSON (the pack's evidence model stores it as is).
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
     // The wheel's smallest weight is 1/10,000: its size was raised for runs-up.
     expect(result.gli[2]!.drawsPerSequence).toBeGreaterThan(4_000);
     expect(result.gli[2]!.notApplicable.map((n) => n.test).sort()).toEqual(['coupon-collector', 'poker']);
