@@ -67,6 +67,7 @@ export {
   servedRoundBytes,
   servedRunSeed,
   servedStopChannels,
+  servedStreamData,
 } from './inputs-served.ts';
 export {
   asciiToBits,

@@ -287,8 +287,8 @@ function openServedGame(spec: ServedInputSpec): ServedGame | null {
   return { game, mode, reelSet, reels, leadIn };
 }
 
-/** Opens a served-path input (also in worker threads). */
-export function servedInput(spec: ServedInputSpec, seedGenerated: boolean): BatteryInput {
+/** The parts of a served input both the battery input and the data export use. */
+function openServed(spec: ServedInputSpec) {
   if (spec.drbg !== 'hmac-drbg' && spec.drbg !== 'ctr-drbg') {
     throw new InputError(`the served DRBG is 'hmac-drbg' or 'ctr-drbg', not '${spec.drbg}'`);
   }
@@ -302,6 +302,42 @@ export function servedInput(spec: ServedInputSpec, seedGenerated: boolean): Batt
   }
   const session = (sequence: number) =>
     new ServedSession(spec.drbg, sequenceSeed(seed, sequence), spec.clientSeed);
+  /** The first `byteCount` bytes of sequence k's stream. */
+  const bytes = (sequence: number, byteCount: number): Uint8Array => {
+    const s = session(sequence);
+    return served === null || spec.stream === 'drbg'
+      ? servedDrbgBytes(s, byteCount)
+      : servedProvablyFairBytes(() => s.nextRound(), byteCount, served.game, served.mode);
+  };
+  return { served, session, bytes };
+}
+
+/**
+ * The NIST stream of a served input as a file's bytes: sequences 0..n-1 back to back, each
+ * `bitsPerSequence` bits (whole bytes, MSB first), exactly what the battery read. Written next to
+ * the STS export, a lab can run NIST's own `assess` on it and diff the two reports.
+ */
+export function servedStreamData(
+  spec: ServedInputSpec,
+  sequences: number,
+  bitsPerSequence: number,
+): Uint8Array {
+  if (!Number.isSafeInteger(bitsPerSequence) || bitsPerSequence < 8 || bitsPerSequence % 8 !== 0) {
+    throw new InputError(
+      `a stream file holds whole bytes per sequence: ${bitsPerSequence} bits is not a multiple of 8`,
+    );
+  }
+  if (!Number.isSafeInteger(sequences) || sequences < 1) throw new InputError('sequences must be >= 1');
+  const { bytes } = openServed(spec);
+  const perSequence = bitsPerSequence / 8;
+  const out = new Uint8Array(sequences * perSequence);
+  for (let k = 0; k < sequences; k++) out.set(bytes(k, perSequence), k * perSequence);
+  return out;
+}
+
+/** Opens a served-path input (also in worker threads). */
+export function servedInput(spec: ServedInputSpec, seedGenerated: boolean): BatteryInput {
+  const { served, session, bytes } = openServed(spec);
   const sample = session(0);
   const clientSeed = spec.clientSeed ?? `drawn by the RGS rule (sequence 0: ${sample.clientSeed})`;
   return {
@@ -324,17 +360,7 @@ export function servedInput(spec: ServedInputSpec, seedGenerated: boolean): Batt
           ? `${spec.drbg} output as the RGS draws it (server seeds, client-seed draw)`
           : `${spec.drbg} → server seed per round → HMAC-SHA256(serverSeed, "clientSeed:nonce:cursor") → bytes the evaluator consumes`,
     },
-    bits(sequence, nBits) {
-      const byteCount = Math.ceil(nBits / 8);
-      const s = session(sequence);
-      const bytes =
-        served === null
-          ? servedDrbgBytes(s, byteCount)
-          : spec.stream === 'drbg'
-            ? servedDrbgBytes(s, byteCount)
-            : servedProvablyFairBytes(() => s.nextRound(), byteCount, served.game, served.mode);
-      return bytesToBits(bytes, nBits);
-    },
+    bits: (sequence, nBits) => bytesToBits(bytes(sequence, Math.ceil(nBits / 8)), nBits),
     scaledSequence(sequence, draws) {
       if (served === null)
         throw new InputError('stop selection on the served path needs the game (gamePath)');

@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_GAME_FILES, loadGameFile } from '../games/index.ts';
 import { familyVerdict } from './family-verdict.ts';
 import { gameReels } from './inputs.ts';
-import { STS_REPORT_ROWS } from './nist/sts-report.ts';
+import { servedStreamData } from './inputs-served.ts';
+import { STS_REPORT_ROWS, stsFinalAnalysisReport } from './nist/sts-report.ts';
+import { runRngTests } from './runner.ts';
 import { applicableDrawCount, gameMappings, runServedPath } from './runner-served.ts';
 import { batteryVerdictText } from './runner-verdicts.ts';
 
@@ -39,6 +44,29 @@ describe('runServedPath', () => {
       expect(run.verdictText).toMatch(/^(PASS|FAIL): smallest P-value \S+ \(\S+ on reel/);
       // Sizes are raised until every test that can apply does; what cannot says why.
       for (const na of run.notApplicable) expect(na.reason).toMatch(/weighted/);
+    }
+    // The stream file a lab would feed NIST's assess gives the same STS report through the file input.
+    const dir = mkdtempSync(join(tmpdir(), 'croupier-served-'));
+    try {
+      for (const run of [result.nist[0]!, result.nist[2]!]) {
+        const file = join(dir, 'stream.bin');
+        writeFileSync(file, servedStreamData(run.input, 2, 20_000));
+        const again = await runRngTests({
+          battery: 'nist',
+          sequences: 2,
+          bitsPerSequence: 20_000,
+          drawsPerSequence: 1,
+          input: { kind: 'file', path: file, format: 'binary', range: 2 },
+          workers: 0,
+        });
+        const text = stsFinalAnalysisReport({
+          generator: run.dataFilePath,
+          perSequence: again.nist!.perSequence,
+        });
+        expect(text).toBe(run.stsReport);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
     // Plain JSON (the pack's evidence model stores it as is).
     expect(JSON.parse(JSON.stringify(result))).toEqual(result);

@@ -16,7 +16,7 @@ import { type Game, loadGameFile, type PreparedReel } from '../games/index.ts';
 import { createGenerator, type RandomSource } from '../rng/index.ts';
 import { runGliSequence } from './gli/battery.ts';
 import { gameReels, InputError, type ScaledChannel, stopSelectionChannels } from './inputs.ts';
-import { type ServedDrbg, type ServedStream, servedRunSeed } from './inputs-served.ts';
+import { type ServedDrbg, type ServedInputSpec, type ServedStream, servedRunSeed } from './inputs-served.ts';
 import { stsFinalAnalysisReport } from './nist/sts-report.ts';
 import { type RngTestReport, runRngTests } from './runner.ts';
 import { createRngWorkerPool, MAX_POOL_WORKERS, type RngWorkerPool } from './runner-pool.ts';
@@ -50,8 +50,15 @@ export interface ServedNistRun {
   readonly stream: ServedStream;
   /** The game whose rounds consumed the provably-fair stream (null for the DRBG stream). */
   readonly gameId: string | null;
+  /** The battery's input: `servedStreamData(input, sequences, bits)` regenerates the bits it read. */
+  readonly input: ServedInputSpec;
   /** Where the pack should write the STS export (relative to the pack). */
   readonly stsReportPath: string;
+  /**
+   * Where the pack may write the stream itself (`servedStreamData`), relative to the pack; the STS
+   * export names it on its "generator is" line, as `assess` names the file it was given.
+   */
+  readonly dataFilePath: string;
   readonly seedHex: string;
   /** The CLI command that reruns exactly this run (same seed, same figures). */
   readonly rerun: string;
@@ -205,20 +212,21 @@ async function nistRun(
 ): Promise<ServedNistRun> {
   const label = game === null ? 'nist/drbg' : `nist/provably-fair/${game.id}`;
   const seedHex = servedRunSeed(plan.seedHex, label);
+  const input: ServedInputSpec = {
+    kind: 'served',
+    drbg,
+    seedHex,
+    stream,
+    ...(game ? { gamePath: game.path } : {}),
+    ...(plan.clientSeed !== undefined ? { clientSeed: plan.clientSeed } : {}),
+  };
   const report = await runRngTests(
     {
       battery: 'nist',
       sequences: plan.nist.sequences,
       bitsPerSequence: plan.nist.bitsPerSequence,
       drawsPerSequence: 1,
-      input: {
-        kind: 'served',
-        drbg,
-        seedHex,
-        stream,
-        ...(game ? { gamePath: game.path } : {}),
-        ...(plan.clientSeed !== undefined ? { clientSeed: plan.clientSeed } : {}),
-      },
+      input,
       workers: plan.workers,
     },
     { onProgress: (done, total) => plan.onProgress?.(label, done, total), ...(pool ? { pool } : {}) },
@@ -230,20 +238,20 @@ async function nistRun(
     game !== null && `--game ${shellWord(game.path)}`,
     plan.clientSeed !== undefined && `--client-seed ${shellWord(plan.clientSeed)}`,
   ]);
+  const dataFilePath = game === null ? 'nist/drbg.bin' : `nist/${game.id}/provably-fair.bin`;
   return {
     stream,
     gameId: game?.id ?? null,
     rerun,
+    input,
     stsReportPath: game === null ? 'nist/finalAnalysisReport.txt' : `nist/${game.id}/finalAnalysisReport.txt`,
+    dataFilePath,
     seedHex,
     report,
     rows: nistRowSummaries(nist),
     verdictText: nistVerdictText(nist),
     stsReport: stsFinalAnalysisReport({
-      generator:
-        game === null
-          ? `served ${drbg} output, seed ${seedHex}`
-          : `served provably-fair stream of ${game.id} via ${drbg}, seed ${seedHex}`,
+      generator: dataFilePath,
       perSequence: nist.perSequence,
       tests: report.plan.nistTests,
     }),
