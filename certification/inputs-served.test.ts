@@ -167,6 +167,11 @@ describe('served path, offline', () => {
     expect(rounds.map((r) => r.nonce)).toEqual([0, 1, 2]);
     // The DRBG stream the NIST battery reads is the DRBG's own output.
     expect(hex(servedDrbgBytes(new ServedSession('hmac-drbg', seed), 32 * 6))).toBe(hex(reference));
+    // A long stop-selection session keeps no DRBG bytes, and says so if asked for them.
+    const unrecorded = new ServedSession('hmac-drbg', seed, undefined, false);
+    expect(hex(unrecorded.nextRound().serverSeed)).toBe(hex(reference.subarray(0, 32)));
+    expect(unrecorded.drbgTap.recorded()).toHaveLength(0);
+    expect(() => servedDrbgBytes(unrecorded, 32)).toThrow(/without recording/);
     const own = new ServedSession('hmac-drbg', seed, 'my lucky seed');
     expect(own.clientSeed).toBe('my lucky seed');
     expect(hex(own.nextRound().serverSeed)).toBe(hex(reference.subarray(0, 32)));

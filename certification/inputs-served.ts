@@ -106,7 +106,11 @@ export class RecordingSource implements RandomSource {
   readonly id: string;
   private bytes = new Uint8Array(256);
   private length = 0;
-  constructor(private readonly inner: RandomSource) {
+  /** `enabled` false: a pass-through that keeps nothing (long runs that do not need the bytes). */
+  constructor(
+    private readonly inner: RandomSource,
+    private readonly enabled = true,
+  ) {
     this.id = `recording(${inner.id})`;
   }
   private reserve(extra: number): void {
@@ -117,6 +121,7 @@ export class RecordingSource implements RandomSource {
   }
   nextUint32(): number {
     const word = this.inner.nextUint32();
+    if (!this.enabled) return word;
     this.reserve(4);
     const b = this.bytes;
     b[this.length] = word >>> 24;
@@ -128,6 +133,7 @@ export class RecordingSource implements RandomSource {
   }
   fillBytes(target: Uint8Array): void {
     this.inner.fillBytes(target);
+    if (!this.enabled) return;
     this.reserve(target.length);
     this.bytes.set(target, this.length);
     this.length += target.length;
@@ -148,12 +154,18 @@ export class RecordingSource implements RandomSource {
  */
 export class ServedSession {
   readonly drbgTap: RecordingSource;
+  readonly recordsDrbg: boolean;
   readonly clientSeed: string;
   private nextServerSeed: Uint8Array;
   private nonce = 0;
 
-  constructor(drbg: ServedDrbg, replaySeed: Uint8Array, clientSeed?: string) {
-    this.drbgTap = new RecordingSource(createGenerator(drbg, replaySeed));
+  /**
+   * `recordDrbg`: keep every DRBG byte in `drbgTap` (the DRBG stream's battery needs them; a long
+   * stop-selection run does not, and would hold 32 bytes per round).
+   */
+  constructor(drbg: ServedDrbg, replaySeed: Uint8Array, clientSeed?: string, recordDrbg = true) {
+    this.drbgTap = new RecordingSource(createGenerator(drbg, replaySeed), recordDrbg);
+    this.recordsDrbg = recordDrbg;
     // createPlayer: the first server seed, then the draw that makes the default client seed.
     this.nextServerSeed = generateServerSeed(this.drbgTap);
     const drawn = Buffer.from(generateServerSeed(this.drbgTap))
@@ -195,6 +207,7 @@ const MAX_ROUNDS_PER_SEQUENCE = 1 << 26;
 
 /** The first `byteCount` bytes the session's DRBG produced, drawing rounds as the RGS does. */
 export function servedDrbgBytes(session: ServedSession, byteCount: number): Uint8Array {
+  if (!session.recordsDrbg) throw new Error('invariant: the session was opened without recording its DRBG');
   let rounds = 0;
   // The bytes drawn at player creation come first, then one server seed per round.
   while (session.drbgTap.recorded().length < byteCount) {
@@ -300,11 +313,11 @@ function openServed(spec: ServedInputSpec) {
   if (spec.stream === 'provably-fair' && served === null) {
     throw new InputError('the provably-fair stream needs the served game (gamePath)');
   }
-  const session = (sequence: number) =>
-    new ServedSession(spec.drbg, sequenceSeed(seed, sequence), spec.clientSeed);
+  const session = (sequence: number, recordDrbg: boolean) =>
+    new ServedSession(spec.drbg, sequenceSeed(seed, sequence), spec.clientSeed, recordDrbg);
   /** The first `byteCount` bytes of sequence k's stream. */
   const bytes = (sequence: number, byteCount: number): Uint8Array => {
-    const s = session(sequence);
+    const s = session(sequence, served === null || spec.stream === 'drbg');
     return served === null || spec.stream === 'drbg'
       ? servedDrbgBytes(s, byteCount)
       : servedProvablyFairBytes(() => s.nextRound(), byteCount, served.game, served.mode);
@@ -338,7 +351,7 @@ export function servedStreamData(
 /** Opens a served-path input (also in worker threads). */
 export function servedInput(spec: ServedInputSpec, seedGenerated: boolean): BatteryInput {
   const { served, session, bytes } = openServed(spec);
-  const sample = session(0);
+  const sample = session(0, false);
   const clientSeed = spec.clientSeed ?? `drawn by the RGS rule (sequence 0: ${sample.clientSeed})`;
   return {
     spec: served === null ? spec : { ...spec, mode: served.mode, reelSet: served.reelSet },
@@ -364,7 +377,7 @@ export function servedInput(spec: ServedInputSpec, seedGenerated: boolean): Batt
     scaledSequence(sequence, draws) {
       if (served === null)
         throw new InputError('stop selection on the served path needs the game (gamePath)');
-      const s = session(sequence);
+      const s = session(sequence, false);
       return servedStopChannels(() => s.nextRound(), served.reels, served.leadIn, draws);
     },
     sequencesAvailable: () => Number.POSITIVE_INFINITY,
