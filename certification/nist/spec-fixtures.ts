@@ -1,7 +1,5 @@
-/** Test support: the SP 800-22 worked examples of shared/nist-sp800-22/spec-examples.json. */
+/** Test support: the SP 800-22 worked examples of test/fixtures/nist-sp800-22/spec-examples.json. */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { SHARED_DIR } from '../../test/support/paths.ts';
 import { asciiToBits } from './bits.ts';
 import { eBits } from './known-sequences.ts';
 
@@ -28,9 +26,12 @@ export interface SpecFile {
   };
 }
 
+/** Located from this file, so that production code here imports nothing from `test/`. */
+const SPEC_EXAMPLES_URL = new URL('../../test/fixtures/nist-sp800-22/spec-examples.json', import.meta.url);
+
 export function loadSpec(): SpecFile {
   return JSON.parse(
-    readFileSync(join(SHARED_DIR, 'nist-sp800-22', 'spec-examples.json'), 'utf8'),
+    readFileSync(SPEC_EXAMPLES_URL, 'utf8'),
   ) as SpecFile;
 }
 
