@@ -30,9 +30,7 @@ export interface SpecFile {
 const SPEC_EXAMPLES_URL = new URL('../../test/fixtures/nist-sp800-22/spec-examples.json', import.meta.url);
 
 export function loadSpec(): SpecFile {
-  return JSON.parse(
-    readFileSync(SPEC_EXAMPLES_URL, 'utf8'),
-  ) as SpecFile;
+  return JSON.parse(readFileSync(SPEC_EXAMPLES_URL, 'utf8')) as SpecFile;
 }
 
 let eCache: Uint8Array | undefined;
