@@ -39,12 +39,15 @@ export function rtpWarnings(
   rtpPercent: number,
   minimumPercent: number | null,
   where: string,
+  weightedReels = false,
 ): readonly string[] {
   const warnings: string[] = [];
   if (rtpPercent > 100) {
+    const hint = weightedReels
+      ? '; with weighted virtual reels, check the row rule: the weighted stop shows in the TOP row'
+      : '';
     warnings.push(
-      `${where}: RTP ${rtpPercent.toFixed(4)}% exceeds 100% (the player wins in the long run; for a ` +
-        'weighted virtual reel, check which row the weighted stop lands on: the top row)',
+      `${where}: RTP ${rtpPercent.toFixed(4)}% exceeds 100% (the player wins in the long run${hint})`,
     );
   }
   if (minimumPercent !== null && rtpPercent < minimumPercent) {

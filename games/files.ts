@@ -23,7 +23,8 @@ export function loadDefinitionFile(path: string): Game {
   try {
     return loadGame(json);
   } catch (error) {
-    if (error instanceof GameDefinitionError) throw new GameFileError(path, definitionProblems(error));
+    if (error instanceof GameDefinitionError)
+      throw new GameFileError(path, definitionProblems(error), 'invalid game definition');
     throw error;
   }
 }

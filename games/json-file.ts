@@ -9,9 +9,14 @@ export class GameFileError extends Error {
   readonly code = 'invalid-game-file';
   readonly file: string;
   readonly problems: readonly string[];
-  constructor(file: string, problems: readonly string[]) {
+  /** `summary` heads the list, e.g. "invalid game definition". */
+  constructor(file: string, problems: readonly string[], summary?: string) {
+    const head =
+      summary === undefined
+        ? ''
+        : ` ${summary}${problems.length > 1 ? ` (${problems.length} problems)` : ''}:`;
     const body = problems.length === 1 ? ` ${problems[0]}` : `\n${problems.map((p) => `  ${p}`).join('\n')}`;
-    super(`${file}:${body}`);
+    super(`${file}:${head}${body}`);
     this.name = 'GameFileError';
     this.file = file;
     this.problems = problems;

@@ -13,6 +13,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, normalize, resolve } from 'node:path';
 import { z } from 'zod';
 import { GameFileError, readJsonFile } from '../json-file.ts';
+import { formatPath } from '../validate.ts';
 import { type LookupTable, LookupTableError, readLookupTable } from './lookup-table.ts';
 
 export const PUBLICATION_INDEX = 'index.json';
@@ -123,18 +124,10 @@ export function loadPublication(dir: string, options: { readonly hashFiles?: boo
   const indexPath = join(dir, PUBLICATION_INDEX);
   const parsed = PublicationIndexSchema.safeParse(readJsonFile(indexPath));
   if (!parsed.success) {
-    throw new GameFileError(
-      indexPath,
-      parsed.error.issues.map(
-        (issue) =>
-          `${
-            issue.path
-              .map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`))
-              .join('')
-              .replace(/^\./, '') || '(root)'
-          }: ${issue.message}`,
-      ),
+    const problems = parsed.error.issues.map(
+      (issue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`,
     );
+    throw new GameFileError(indexPath, problems, 'invalid publication index');
   }
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -147,7 +140,7 @@ export function loadPublication(dir: string, options: { readonly hashFiles?: boo
         problems.push(`modes[${i}].${field}: missing file ${mode[field]}`);
     }
   });
-  if (problems.length > 0) throw new GameFileError(indexPath, problems);
+  if (problems.length > 0) throw new GameFileError(indexPath, problems, 'invalid publication');
   const modes: PublicationMode[] = [];
   const hash = createHash('sha256');
   if (hashFiles) hashFileInto(hash, indexPath);
@@ -168,7 +161,7 @@ export function loadPublication(dir: string, options: { readonly hashFiles?: boo
     }
     modes.push({ name: mode.name, cost: exactCost(mode.cost), eventsPath, weightsPath, table });
   }
-  if (problems.length > 0) throw new GameFileError(dir, problems);
+  if (problems.length > 0) throw new GameFileError(dir, problems, 'invalid publication');
   const id =
     basename(resolve(dir))
       .replace(/[^A-Za-z0-9_.-]/g, '-')
