@@ -147,4 +147,10 @@ describe('croupier math', () => {
     out = await run([join(PUBLICATIONS, 'bad-books'), '--no-books']);
     expect(out).toContain('books: not checked');
   });
+
+  it('every demo game declares the RTP its exact analysis gives (the figure the RGS shows)', async () => {
+    for (const name of Object.keys(DEMO_GAME_FILES)) {
+      expect(await run([name])).toMatch(/declared RTP [\d.]+%: exact rounds to [\d.]+%: MATCH/);
+    }
+  });
 });
