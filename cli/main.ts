@@ -14,6 +14,7 @@ const COMMAND_GROUPS: Readonly<Record<string, () => Promise<Register>>> = {
   math: async () => (await import('./math-command.ts')).registerMathCommand,
   sim: async () => (await import('./sim-command.ts')).registerSimCommand,
   certify: async () => (await import('./certify-command.ts')).registerCertifyCommand,
+  game: async () => (await import('./game-command.ts')).registerGameCommand,
   rgs: async () => {
     const [group, start] = await Promise.all([import('./rgs-command.ts'), import('./rgs-start.ts')]);
     return (program) => start.registerRgsStart(group.registerRgsCommand(program));
