@@ -9,6 +9,7 @@ const SUITES: Record<string, () => Promise<{ run(options: { quick: boolean }): P
   gli: () => import('./gli.bench.ts'),
   sim: () => import('./sim.bench.ts'),
   math: () => import('./math.bench.ts'),
+  publication: () => import('./publication.bench.ts'),
   'rgs-core': () => import('./rgs-core.bench.ts'),
   rgs: () => import('./rgs.bench.ts'),
 };

@@ -90,7 +90,8 @@ export function* readBooks(path: string): Generator<Book> {
       const read = readSync(fd, buffer, 0, CHUNK_BYTES, null);
       done = read === 0;
       try {
-        decompress.push(buffer.subarray(0, read), done);
+        // A copy: fzstd may keep a reference to an unfinished block's input, and `buffer` is reused.
+        decompress.push(buffer.slice(0, read), done);
       } catch (error) {
         if (error instanceof BooksError) throw error;
         throw new BooksError(path, null, `not a valid zstd stream: ${(error as Error).message}`);

@@ -37,7 +37,47 @@ export interface PublicationModeAnalysis {
   };
 }
 
-/** One pass over the table; exact sums in BigInt. */
+/** Σ weight per distinct payout, exact (see sumWeightWords: doubles per block, BigInt per block). */
+function weightByPayout(mode: PublicationMode): Map<number, bigint> {
+  const { table } = mode;
+  const words = table.weightWords;
+  const payouts = table.payouts;
+  const BLOCK = 1 << 20; // 2^20 halves below 2^32 each sum below 2^52: exact in a double
+  const groupOf = new Map<number, number>();
+  const groupPayouts: number[] = [];
+  const low: number[] = [];
+  const high: number[] = [];
+  const sums: bigint[] = [];
+  for (let from = 0; from < table.rows; from += BLOCK) {
+    const to = Math.min(table.rows, from + BLOCK);
+    for (let r = from; r < to; r++) {
+      const p = payouts[r]!;
+      let g = groupOf.get(p);
+      if (g === undefined) {
+        g = groupPayouts.length;
+        groupOf.set(p, g);
+        groupPayouts.push(p);
+        low.push(0);
+        high.push(0);
+        sums.push(0n);
+      }
+      low[g]! += words[2 * r]!;
+      high[g]! += words[2 * r + 1]!;
+    }
+    for (let g = 0; g < groupPayouts.length; g++) {
+      if (low[g] === 0 && high[g] === 0) continue;
+      sums[g]! += (BigInt(high[g]!) << 32n) + BigInt(low[g]!);
+      low[g] = 0;
+      high[g] = 0;
+    }
+  }
+  return new Map(groupPayouts.map((p, g) => [p, sums[g]!]));
+}
+
+/**
+ * One pass over the table grouping the weight by payout (few distinct payouts in practice), then
+ * exact BigInt sums over the groups.
+ */
 export function analyzePublicationMode(mode: PublicationMode): PublicationModeAnalysis {
   const { table } = mode;
   const cn = mode.cost.numerator;
@@ -48,25 +88,19 @@ export function analyzePublicationMode(mode: PublicationMode): PublicationModeAn
   let belowStakeWeight = 0n;
   let maxPayout = 0;
   let maxWeight = 0n;
-  // Win below the stake: p/100 < cn/cd  <=>  p·cd < 100·cn.
-  const stakeHundredths = Number(100n * cn);
-  const cdNumber = Number(cd);
-  for (let i = 0; i < table.rows; i++) {
-    const w = table.weights[i]!;
-    const p = table.payouts[i]!;
+  for (const [p, w] of weightByPayout(mode)) {
     if (w === 0n) continue;
+    const payout = BigInt(p);
     if (p > 0) {
-      const wp = w * BigInt(p);
-      sum1 += wp;
-      sum2 += wp * BigInt(p);
+      sum1 += w * payout;
+      sum2 += w * payout * payout;
       hitWeight += w;
     }
-    if (p * cdNumber < stakeHundredths) belowStakeWeight += w;
-    if (p > maxPayout) {
+    // Win below the stake: p/100 < cn/cd  <=>  p·cd < 100·cn.
+    if (payout * cd < 100n * cn) belowStakeWeight += w;
+    if (p > maxPayout || maxWeight === 0n) {
       maxPayout = p;
       maxWeight = w;
-    } else if (p === maxPayout) {
-      maxWeight += w;
     }
   }
   const total = table.totalWeight;
