@@ -157,4 +157,30 @@ describe('croupier sim usage', () => {
     expect(help.stdout).toContain('math-sdk publication folder');
     expect(help.stdout).toContain('merge');
   });
+
+  it('one seed format: hex as rng sample and certify take it; decimal still means decimal', async () => {
+    const rtpWith = async (seed: string) => {
+      const ran = await run([
+        join(PUBLICATIONS, 'tiny-dice'),
+        '--spins',
+        '20000',
+        '--seed',
+        seed,
+        '--workers',
+        '0',
+        '--json',
+      ]);
+      expect(ran.error).toBeNull();
+      return { rtp: JSON.parse(ran.stdout).estimate.rtp as number, stderr: ran.stderr };
+    };
+    const decimal = await rtpWith('42');
+    expect((await rtpWith('0x2a')).rtp).toBe(decimal.rtp);
+    const long = '000102030405060708090a0b0c0d0e0f';
+    const a = await rtpWith(long);
+    expect(a.stderr).toContain('is longer than 64 bits: stream seed');
+    expect((await rtpWith(`0x${long}`)).rtp).toBe(a.rtp);
+    expect(a.rtp).not.toBe(decimal.rtp);
+    const bad = await run([join(PUBLICATIONS, 'tiny-dice'), '--spins', '10', '--seed', 'xyz']);
+    expect(bad.error).toMatchObject({ exitCode: 2, message: expect.stringContaining('--seed: must be hex') });
+  });
 });

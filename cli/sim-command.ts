@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
@@ -114,6 +114,31 @@ function publicationSpec(
     mathHash: publication.mathHash,
   };
   return { spec: gameModuleSpec(PUBLICATION_KERNEL_URL, 'publicationKernel', args), publication: chosen };
+}
+
+/**
+ * The one seed format of the CLI is hex bytes, `0x`-prefixed or not, as `rng sample`, `rng test` and
+ * `certify` take it; the streams take 64 bits. A hex seed below 2^64 is that integer (so `0x2a` is
+ * 42, as before); a longer one (a certify master seed) is reduced to the first 8 bytes of its
+ * SHA-256, said on stderr. Digits only, without `0x`, keep their old meaning here: decimal.
+ */
+export function simSeed(text: string): bigint {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return parseSeed(trimmed);
+  const hex = trimmed.replace(/^0x/i, '');
+  if (!/^[0-9a-fA-F]{1,2048}$/.test(hex)) {
+    throw new RangeError(`must be hex (0x…, up to 1024 bytes) or decimal, got '${text}'`);
+  }
+  const value = BigInt(`0x${hex}`);
+  if (value < 1n << 64n) return value;
+  const digest = createHash('sha256')
+    .update(Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex'))
+    .digest();
+  const reduced = digest.readBigUInt64BE(0);
+  process.stderr.write(
+    `croupier: seed ${trimmed.slice(0, 24)}… is longer than 64 bits: stream seed ${reduced} (first 8 bytes of its SHA-256)\n`,
+  );
+  return reduced;
 }
 
 /** Worker threads beyond the cores only contend: clamp, and say so. */
@@ -242,7 +267,7 @@ async function simAction(target: string, options: SimOptions): Promise<void> {
   const seed =
     options.seed === undefined
       ? randomBytes(8).readBigUInt64BE()
-      : wrapInput('--seed', () => parseSeed(options.seed!));
+      : wrapInput('--seed', () => simSeed(options.seed!));
   const workers = workerCountOf(options.workers);
   const chunkSize =
     options.chunkSize === undefined ? undefined : parseCount(options.chunkSize, '--chunk-size', 1, 2 ** 26);
@@ -386,7 +411,10 @@ export function registerSimCommand(program: Command): void {
     .argument('<game>', 'game definition file, publication folder (or MODULE.ts#factory)')
     // Not a commander requiredOption, so that the message and exit code match the other checks.
     .option('--spins <n>', 'spins in the whole experiment, required (e.g. 1e9)')
-    .option('--seed <s>', 'seed, decimal or 0x-hex, < 2^64 (default: random, recorded)')
+    .option(
+      '--seed <s>',
+      'seed: hex (0x…, as rng sample and certify take it; beyond 64 bits reduced by SHA-256) or decimal (default: random, recorded)',
+    )
     .option(
       '--workers <w>',
       'worker threads, at most the cores (more are clamped); 0 runs in-process (default: available cores)',
