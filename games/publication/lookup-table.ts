@@ -292,7 +292,8 @@ export function sumWeightWords(words: Uint32Array, rows: number): bigint {
 }
 
 function finishTable(path: string, sink: RowSink): LookupTable {
-  if (!LITTLE_ENDIAN) throw new Error('lookup tables need a little-endian platform (weights are stored as 32-bit word pairs)');
+  if (!LITTLE_ENDIAN)
+    throw new Error('lookup tables need a little-endian platform (weights are stored as 32-bit word pairs)');
   const rows = sink.rows;
   if (rows === 0) throw new LookupTableError(path, null, 'no rows');
   const ids = sink.ids.slice(0, rows);
@@ -308,7 +309,16 @@ function finishTable(path: string, sink: RowSink): LookupTable {
     if (ids[i] !== ids[i - 1]! + 1) contiguous = false;
   }
   if (!increasing) checkDuplicateIds(path, ids);
-  return { path, rows, ids, weights, weightWords: words, payouts, totalWeight, contiguousFrom: contiguous ? ids[0]! : null };
+  return {
+    path,
+    rows,
+    ids,
+    weights,
+    weightWords: words,
+    payouts,
+    totalWeight,
+    contiguousFrom: contiguous ? ids[0]! : null,
+  };
 }
 
 /** Ids need not be sorted, but must be unique: name the first duplicate and both its lines. */

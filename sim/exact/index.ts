@@ -13,7 +13,6 @@ export {
 export { EnumerationTooLargeError, type SpinHistogram, spinHistogram } from './enumerate.ts';
 export { parSheetCsv, parSheetJson, parSheetText } from './par-sheet.ts';
 export type { PayStats, SpinPayStats } from './pays.ts';
-export { Rational } from './rational.ts';
 export {
   analyzePublicationMode,
   type BookMismatch,
@@ -21,3 +20,4 @@ export {
   checkBooksConsistency,
   type PublicationModeAnalysis,
 } from './publication.ts';
+export { Rational } from './rational.ts';
