@@ -38,8 +38,102 @@ export function lineColumnOf(text: string, offset: number): { line: number; colu
 }
 
 /**
- * JSON.parse with a syntax error located: "line L, column C: <reason>". Node reports a character
- * position (and, from Node 22, also line and column); the reason is kept, the position recomputed.
+ * Offset of the first JSON syntax error (RFC 8259), or -1: Node 20's JSON.parse names no position
+ * for an unexpected token, so the error is located here. Iterative (a stack of open containers),
+ * one pass, no allocation per character.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const n = text.length;
+  const stack: number[] = []; // 1: in an array, 2: in an object
+  const space = () => {
+    while (i < n && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  };
+  const value = (): boolean => {
+    space();
+    const c = text[i];
+    if (c === '"') return string();
+    if (c === '{' || c === '[') return true;
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
+    for (const literal of ['true', 'false', 'null']) {
+      if (text.startsWith(literal, i)) {
+        i += literal.length;
+        return true;
+      }
+    }
+    return false;
+  };
+  const string = (): boolean => {
+    i++;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return true;
+      }
+      if (c < 32) return false;
+      if (c === 92) {
+        const e = text[i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return false;
+          i += 6;
+          continue;
+        }
+        if (e === undefined || !'"\\/bfnrt'.includes(e)) return false;
+        i += 2;
+        continue;
+      }
+      i++;
+    }
+    return false;
+  };
+  const number = (): boolean => {
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (match === null) return false;
+    i += match[0].length;
+    return true;
+  };
+  // Each step reads one value (opening a container pushes it) or closes one.
+  for (let steps = 0; steps <= n + 1; steps++) {
+    space();
+    const top = stack.at(-1);
+    if (top === 2 && text[i] !== '}') {
+      if (text[i] !== '"' || !string()) return i;
+      space();
+      if (text[i] !== ':') return i;
+      i++;
+    }
+    if ((top === 1 && text[i] === ']') || (top === 2 && text[i] === '}')) {
+      // Closing after a value or an empty container (a trailing comma was caught after the comma).
+      stack.pop();
+      i++;
+    } else {
+      space();
+      const start = text[i];
+      if (!value()) return i;
+      if (start === '{' || start === '[') {
+        stack.push(start === '[' ? 1 : 2);
+        i++;
+        continue;
+      }
+    }
+    space();
+    if (stack.length === 0) return i === n ? -1 : i;
+    const closer = stack.at(-1) === 1 ? ']' : '}';
+    if (text[i] === ',') {
+      i++;
+      space();
+      if (text[i] === closer) return i;
+    } else if (text[i] !== closer) {
+      return i;
+    }
+  }
+  return i;
+}
+
+/**
+ * JSON.parse with a syntax error located: "line L, column C: <reason>". The reason is Node's (without
+ * the quoted input it may echo); the position is Node's when it gives one, else jsonErrorOffset's.
  */
 export function parseJsonText(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
   try {
@@ -48,10 +142,11 @@ export function parseJsonText(text: string): { ok: true; value: unknown } | { ok
     const raw = error instanceof Error ? error.message : String(error);
     const position = /at position (\d+)/.exec(raw);
     const reason = raw
-      .replace(/\s*in JSON at position \d+.*$/s, '')
-      .replace(/\s*\(line \d+ column \d+\)$/, '');
-    const offset = position ? Number(position[1]) : /end of JSON input/.test(raw) ? text.length : null;
-    if (offset === null) return { ok: false, message: `not valid JSON: ${reason}` };
+      .replace(/\s*(in JSON )?at position \d+.*$/s, '')
+      .replace(/\s*\(line \d+ column \d+\)$/, '')
+      .replace(/^(Unexpected token '.*?'),\s*".*" is not valid JSON$/s, '$1');
+    const offset = position ? Number(position[1]) : jsonErrorOffset(text);
+    if (offset < 0) return { ok: false, message: `not valid JSON: ${reason}` };
     const { line, column } = lineColumnOf(text, offset);
     return { ok: false, message: `line ${line}, column ${column}: not valid JSON: ${reason}` };
   }
