@@ -127,6 +127,7 @@ export function registerGameCommand(program: Command): void {
     .description('game authoring: validate definitions and publications, print the JSON Schema');
   game
     .command('validate')
+    .summary('check game files: every problem with its JSON path, declared vs exact RTP')
     .description(
       'check game definition files (or math-sdk publication folders): every problem with its JSON path,\n' +
         'JSON syntax errors with line and column; exact RTP per mode against modes[].declaredRtp;\n' +

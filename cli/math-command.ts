@@ -176,6 +176,7 @@ function publicationAction(publication: Publication, options: MathOptions, minRt
 export function registerMathCommand(program: Command): void {
   program
     .command('math')
+    .summary('exact analysis of a game or a math-sdk publication: RTP, PAR sheet, declared RTP check')
     .description(
       'exact analysis of a game: RTP as an exact fraction, PAR sheet, volatility, declared RTP check;\n' +
         'for a Stake Engine math-sdk publication folder: exact figures per mode from its lookup tables\n' +
