@@ -126,6 +126,28 @@ describe('the compiled CLI', () => {
     const summary = JSON.parse(sim.stdout) as { spinsRun: number; workers: number };
     expect(summary).toMatchObject({ spinsRun: 20_000, workers: 2 });
 
+    // A publication's kernel is loaded in each worker by module URL (rewritten to .js when compiled).
+    const publication = runCompiled([
+      'sim',
+      join(REPO_ROOT, 'test/fixtures/publications/tiny-dice'),
+      '--spins',
+      '20000',
+      '--chunk-size',
+      '5000',
+      '--seed',
+      '0x2a',
+      '--workers',
+      '2',
+      '--json',
+    ]);
+    expect(publication.stderr).not.toMatch(/worker exited/);
+    expect(publication.status).toBe(0);
+    expect(JSON.parse(publication.stdout)).toMatchObject({
+      gameId: 'tiny-dice',
+      spinsRun: 20_000,
+      workers: 2,
+    });
+
     const battery = runCompiled([
       'rng',
       'test',
