@@ -19,3 +19,9 @@ export {
   PublicationIndexSchema,
   type PublicationMode,
 } from './publication.ts';
+export {
+  DEFAULT_MAX_BOOKS_BYTES,
+  PublicationBooks,
+  type PublicationRound,
+  publicationMoney,
+} from './serve.ts';
