@@ -3,11 +3,13 @@
  * its figures beside a baseline measured in the same process.
  */
 const SUITES: Record<string, () => Promise<{ run(options: { quick: boolean }): Promise<void> }>> = {
+  cli: () => import('./cli.bench.ts'),
   rng: () => import('./rng.bench.ts'),
   nist: () => import('./nist.bench.ts'),
   gli: () => import('./gli.bench.ts'),
   sim: () => import('./sim.bench.ts'),
   math: () => import('./math.bench.ts'),
+  publication: () => import('./publication.bench.ts'),
   'rgs-core': () => import('./rgs-core.bench.ts'),
   rgs: () => import('./rgs.bench.ts'),
   wire: () => import('./wire.bench.ts'),

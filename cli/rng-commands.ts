@@ -64,15 +64,28 @@ export function registerRngCommands(program: Command): Command {
         const startedMs = performance.now();
         const chunk = new Uint8Array(Math.min(SAMPLE_CHUNK_BYTES, Math.max(1, totalBytes)));
         let writtenBytes = 0;
-        while (writtenBytes < totalBytes) {
+        // A reader that stops early (`| head`) closes the pipe: EPIPE ends the sample quietly, as
+        // for any Unix producer; other write errors still fail the command.
+        let readerGone = false;
+        const onSinkError = (error: NodeJS.ErrnoException) => {
+          if (error.code === 'EPIPE') readerGone = true;
+        };
+        sink.on('error', onSinkError);
+        while (writtenBytes < totalBytes && !readerGone) {
           const take = Math.min(chunk.length, totalBytes - writtenBytes);
           const view = take === chunk.length ? chunk : chunk.subarray(0, take);
           source.fillBytes(view);
           // Copy: the buffer is reused for the next chunk while the stream may still hold this one.
-          if (!sink.write(Buffer.from(view))) await onceDrained(sink);
+          try {
+            if (!sink.write(Buffer.from(view))) await onceDrained(sink);
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+            readerGone = true;
+          }
           writtenBytes += take;
           progress.update(writtenBytes);
         }
+        if (readerGone) return;
         progress.done();
         if (options.out)
           await new Promise<void>((resolve, reject) =>

@@ -13,4 +13,11 @@ export {
 export { EnumerationTooLargeError, type SpinHistogram, spinHistogram } from './enumerate.ts';
 export { parSheetCsv, parSheetJson, parSheetText } from './par-sheet.ts';
 export type { PayStats, SpinPayStats } from './pays.ts';
+export {
+  analyzePublicationMode,
+  type BookMismatch,
+  type BooksConsistency,
+  checkBooksConsistency,
+  type PublicationModeAnalysis,
+} from './publication.ts';
 export { Rational } from './rational.ts';
