@@ -1,4 +1,17 @@
 // Public module of the RGS: the only file other parts import from `rgs/`.
+
+// Read-only views for checkers outside the RGS (chaos/checker), and the operator token that
+// drills sign to open sessions as an operator would.
+export {
+  type AccountBalance,
+  BOOKS_VIEW_ROWS_MAX,
+  type BookedRound,
+  type BooksView,
+  type BooksViewScope,
+  type PlayerBooks,
+  readBooksView,
+  type UnbalancedTransaction,
+} from './books-view.ts';
 export * from './core/contract.ts';
 export {
   APP_ROLE,
@@ -36,3 +49,4 @@ export {
   type SqlExecutor,
   sqlState,
 } from './db/sql-client.ts';
+export { signOperatorToken } from './http/operator-auth.ts';
