@@ -57,12 +57,17 @@ interface Reply {
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
   return new Promise((done) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(timer);
       done();
-    });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      done();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -101,9 +106,12 @@ async function post(
       json = undefined;
     }
     return classify(operation, response.status, json);
-  } catch {
-    // No reply (refused, reset, timed out): nobody knows what happened.
-    return { outcome: 'unknown' };
+  } catch (error) {
+    // Refused: the request never reached a server, so it did not happen. Anything else (reset,
+    // timeout, closed mid-reply): nobody knows what happened.
+    const code = ((error as { cause?: { code?: unknown } }).cause?.code ?? '') as string;
+    if (code === 'ECONNREFUSED') return { outcome: 'failed', errorCode: 'ECONNREFUSED' };
+    return { outcome: 'unknown', ...(code !== '' ? { errorCode: code } : {}) };
   }
 }
 

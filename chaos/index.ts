@@ -1,0 +1,9 @@
+// Public module of the chaos part: the only file other parts import from `chaos/`.
+export * from './checker/index.ts';
+export { type LocalRunOptions, runLocal, scaleScenario } from './engine/local.ts';
+export * from './fault-proxy.ts';
+export { type PlayerLoopOptions, resolveByAuthenticate, runPlayerLoop } from './load/player-loop.ts';
+export { type RgsNode, type RgsNodeOptions, startRgsNode } from './local/rgs-node.ts';
+export * from './local/services.ts';
+export * from './result.ts';
+export * from './scenarios/schema.ts';
