@@ -181,3 +181,23 @@ export function timeline(
     };
   });
 }
+
+/** A drill result file failed validation; the message names the file and the field. */
+export class DrillResultError extends Error {
+  override name = 'DrillResultError';
+}
+
+export function parseDrillResult(source: string, text: string): DrillResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new DrillResultError(`${source}: not JSON`);
+  }
+  const parsed = DrillResultSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new DrillResultError(`${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data as DrillResult;
+}

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerCertifyCommand } from './certify-command.ts';
+import { registerChaosCommand } from './chaos-command.ts';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
 import { registerMathCommand } from './math-command.ts';
 import { registerRgsCommand } from './rgs-command.ts';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerSimCommand(program);
   registerCertifyCommand(program);
   registerRgsStart(registerRgsCommand(program));
+  registerChaosCommand(program);
   return program;
 }
 

@@ -24,10 +24,12 @@ import {
   isTransportError,
   timeline,
 } from '../result.ts';
-import type { Fault, Scenario } from '../scenarios/schema.ts';
+import { type Fault, type Scenario, ScenarioError } from '../scenarios/schema.ts';
 import { openRevocationProbe, type RevocationProbe } from './revoke.ts';
 
 const READY_AFTER_HEAL_MS = 30_000;
+/** How long good service must be watched after the first good reply following the heal. */
+const RECOVERY_OBSERVE_MS = 1_000;
 
 export interface LocalRunOptions {
   readonly scenario: Scenario;
@@ -153,6 +155,8 @@ async function applyFault(fault: Fault, stack: Stack, scenario: Scenario): Promi
       : fault.target === 'redis'
         ? stack.redis
         : stack.nodes[fault.target === 'rgs-a' ? 0 : 1]!;
+  if (fault.action === 'stress' || fault.action === 'io-delay')
+    throw new ScenarioError(`${fault.action} runs on Kubernetes only`);
   if (fault.action === 'pause') {
     target.pause();
     return {
@@ -259,6 +263,8 @@ function expectationVerdicts(scenario: Scenario, history: History): InvariantVer
 /** Run one scenario on the local machine; always cleans up. */
 export async function runLocal(options: LocalRunOptions): Promise<DrillResult> {
   const scenario = scaleScenario(options.scenario, options.durationMs);
+  if (!(scenario.engines ?? ['local', 'k8s']).includes('local'))
+    throw new ScenarioError(`${scenario.name} runs on Kubernetes only: use --engine k8s`);
   const log = options.log ?? (() => {});
   const seed = options.seed ?? 1;
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -269,7 +275,25 @@ export async function runLocal(options: LocalRunOptions): Promise<DrillResult> {
     const loadController = new AbortController();
     options.signal?.addEventListener('abort', () => loadController.abort());
     const t0 = performance.now();
+    // The load goes on past its duration until every fault is healed and a reply has come back
+    // good after that (or the recovery bound has passed): recovery is observed, not guessed.
+    const progress = { healedAtMs: null as number | null, goodAfterHealMs: null as number | null };
+    const extendUntilMs = () => {
+      if (progress.healedAtMs === null) return Number.POSITIVE_INFINITY;
+      if (progress.goodAfterHealMs !== null) return progress.goodAfterHealMs + RECOVERY_OBSERVE_MS;
+      return progress.healedAtMs + scenario.expect.recoveryWithinMs + RECOVERY_OBSERVE_MS;
+    };
     const loop = runPlayerLoop({
+      extendUntilMs,
+      onEntry: (entry) => {
+        if (
+          progress.healedAtMs !== null &&
+          progress.goodAfterHealMs === null &&
+          entry.outcome === 'ok' &&
+          entry.sentMs >= progress.healedAtMs
+        )
+          progress.goodAfterHealMs = entry.endMs;
+      },
       nodes,
       operatorSecret: stack.operatorSecret,
       players: scenario.load.players,
@@ -282,6 +306,9 @@ export async function runLocal(options: LocalRunOptions): Promise<DrillResult> {
       signal: loadController.signal,
     });
     const faults = scheduleFaults(scenario, stack, t0, log);
+    void faults.done.then(() => {
+      progress.healedAtMs = performance.now() - t0;
+    });
     options.signal?.addEventListener('abort', faults.cancel);
     const history = await loop;
     const { windows, verdicts: faultVerdicts } = await faults.done;

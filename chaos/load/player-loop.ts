@@ -41,11 +41,19 @@ export interface PlayerLoopOptions {
   readonly runId?: string;
   /** Called for every entry as it is recorded (live progress); must not throw. */
   readonly onEntry?: (entry: HistoryEntry) => void;
+  /**
+   * Run-relative ms until which the load must go on past durationMs (a drill keeps load running
+   * until its faults are healed and service is seen back); asked before each round, capped by
+   * EXTENSION_MAX_MS.
+   */
+  readonly extendUntilMs?: () => number;
   /** Resolves early when aborted (Ctrl-C). */
   readonly signal?: AbortSignal;
 }
 
 const ITERATIONS_MAX_PER_PLAYER = 100_000;
+/** Bound on how far extendUntilMs may push the load past its duration. */
+export const EXTENSION_MAX_MS = 120_000;
 const BACKOFF_BASE_MS = 100;
 const BACKOFF_MAX_MS = 2_000;
 
@@ -248,9 +256,14 @@ class Player {
     return ended.outcome === 'ok';
   }
 
+  private deadline(durationEndMs: number): number {
+    const extended = this.options.extendUntilMs?.() ?? 0;
+    return Math.max(durationEndMs, Math.min(extended, durationEndMs + EXTENSION_MAX_MS));
+  }
+
   async run(deadlineMs: number): Promise<void> {
     let resync = true;
-    for (let i = 0; i < ITERATIONS_MAX_PER_PLAYER && nowMs(this.recorder) < deadlineMs; i++) {
+    for (let i = 0; i < ITERATIONS_MAX_PER_PLAYER && nowMs(this.recorder) < this.deadline(deadlineMs); i++) {
       if (this.options.signal?.aborted) return;
       if (resync) {
         if (!(await this.resync())) {

@@ -43,11 +43,24 @@ export const FaultSchema = z
      * durationMs. revoke-session: a session with an open WebSocket is revoked (durationMs: how long
      * the socket may stay open after it).
      */
-    action: z.enum(['kill', 'pause', 'terminate', 'link', 'revoke-session']),
+    action: z.enum(['kill', 'pause', 'terminate', 'link', 'revoke-session', 'stress', 'io-delay']),
     target: FaultTargetSchema,
     startMs: Ms,
     durationMs: Ms,
     link: LinkFaultSchema.optional(),
+    /** stress (Kubernetes only): CPU stressors in the target's pods. */
+    stress: z
+      .object({
+        cpuWorkers: z.number().int().min(1).max(64),
+        cpuLoadPercent: z.number().int().min(1).max(100),
+      })
+      .strict()
+      .optional(),
+    /** io-delay (Kubernetes only): latency on the target's data volume. */
+    io: z
+      .object({ delayMs: z.number().int().min(1).max(60_000), percent: z.number().int().min(1).max(100) })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((fault, ctx) => {
@@ -99,15 +112,22 @@ export const ScenarioSchema = z
         minAcknowledgedBets: z.number().int().min(1),
       })
       .strict(),
-    /** Chaos Mesh rendering: the `mode`/`value` pod selection (default one pod). */
-    k8s: z
-      .object({ mode: z.enum(['one', 'all', 'fixed', 'fixed-percent']).optional() })
-      .strict()
+    /** Where the scenario can run (default both); stress and io-delay need Kubernetes. */
+    engines: z
+      .array(z.enum(['local', 'k8s']))
+      .min(1)
       .optional(),
   })
   .strict()
   .superRefine((scenario, ctx) => {
+    const engines = scenario.engines ?? ['local', 'k8s'];
     scenario.faults.forEach((fault, index) => {
+      if ((fault.action === 'stress' || fault.action === 'io-delay') && engines.includes('local'))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['engines'],
+          message: `${fault.action} runs on Kubernetes only: set "engines": ["k8s"]`,
+        });
       if (fault.startMs + fault.durationMs > scenario.load.durationMs)
         ctx.addIssue({
           code: 'custom',
