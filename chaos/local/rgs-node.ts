@@ -21,7 +21,7 @@ import { freeLoopbackPort } from './services.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 const CROUPIER_BIN = join(REPO_ROOT, 'bin', 'croupier.js');
-const DEFAULT_START_TIMEOUT_MS = 30_000;
+const DEFAULT_START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 const KILL_TIMEOUT_MS = 5_000;
 const READY_POLL_INTERVAL_MS = 100;
