@@ -10,22 +10,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import {
-  type DrillResult,
-  DrillResultError,
-  findScenario,
-  loadScenarios,
-  parseDrillResult,
-  renderHtml,
-  renderScenarioYaml,
-  renderText,
-  renderTimelineSvg,
-  runK8s,
-  runLocal,
-  ScenarioError,
-} from '../chaos/index.ts';
+// The chaos part (ECharts, the Kubernetes client) loads only when a chaos command runs, so the rest
+// of the CLI starts as fast as before.
+import type { DrillResult } from '../chaos/index.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from './errors.ts';
 import { formatTable, printJson } from './output.ts';
+
+const chaosPart = () => import('../chaos/index.ts');
 
 /** "8s", "1500ms", "2m" or a bare number of seconds → milliseconds. */
 export function parseDurationMs(value: string): number {
@@ -37,7 +28,8 @@ export function parseDurationMs(value: string): number {
   return Math.round(ms);
 }
 
-function scenarioOrExit(name: string) {
+async function scenarioOrExit(name: string) {
+  const { findScenario, ScenarioError } = await chaosPart();
   try {
     return findScenario(name);
   } catch (error) {
@@ -46,7 +38,8 @@ function scenarioOrExit(name: string) {
   }
 }
 
-export function readDrillResult(file: string): DrillResult {
+export async function readDrillResult(file: string): Promise<DrillResult> {
+  const { DrillResultError, parseDrillResult } = await chaosPart();
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -93,7 +86,8 @@ function k8sLoad(options: RunOptions) {
 async function runCommand(name: string, options: RunOptions): Promise<void> {
   if (options.engine !== 'local' && options.engine !== 'k8s')
     throw new CliError('--engine must be local or k8s');
-  const scenario = scenarioOrExit(name);
+  const { runK8s, runLocal, renderText, ScenarioError } = await chaosPart();
+  const scenario = await scenarioOrExit(name);
   const durationMs = options.duration === undefined ? undefined : parseDurationMs(options.duration);
   const seed = options.seed === undefined ? 1 : Number(options.seed);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new CliError('--seed must be a non-negative integer');
@@ -147,8 +141,8 @@ export function registerChaosCommand(program: Command): void {
     .command('list')
     .description('the scenarios shipped in chaos/scenarios')
     .option('--json', 'machine-readable output')
-    .action((options: { json?: boolean }) => {
-      const scenarios = loadScenarios();
+    .action(async (options: { json?: boolean }) => {
+      const scenarios = (await chaosPart()).loadScenarios();
       if (options.json) {
         printJson(scenarios);
         return;
@@ -184,8 +178,9 @@ export function registerChaosCommand(program: Command): void {
     .description('print the Chaos Mesh resources of a scenario as YAML')
     .argument('<scenario>', 'scenario name or path')
     .option('--namespace <ns>', 'namespace', 'croupier')
-    .action((name: string, options: { namespace: string }) => {
-      process.stdout.write(renderScenarioYaml(scenarioOrExit(name), options.namespace));
+    .action(async (name: string, options: { namespace: string }) => {
+      const { renderScenarioYaml } = await chaosPart();
+      process.stdout.write(renderScenarioYaml(await scenarioOrExit(name), options.namespace));
     });
   chaos
     .command('report')
@@ -193,8 +188,9 @@ export function registerChaosCommand(program: Command): void {
     .argument('<file>', 'drill result JSON (chaos run --out)')
     .option('--html <file>', 'write the report as one HTML page')
     .option('--svg <file>', 'write the timeline chart as SVG')
-    .action((file: string, options: { html?: string; svg?: string }) => {
-      const result = readDrillResult(file);
+    .action(async (file: string, options: { html?: string; svg?: string }) => {
+      const { renderHtml, renderText, renderTimelineSvg } = await chaosPart();
+      const result = await readDrillResult(file);
       if (options.html !== undefined) writeFileSync(options.html, renderHtml(result));
       if (options.svg !== undefined) writeFileSync(options.svg, renderTimelineSvg(result));
       process.stdout.write(renderText(result));

@@ -13,7 +13,7 @@ const STEP_TIMEOUT_MS = 5_000;
 async function postJson(url: string, body: unknown, headers: Record<string, string> = {}, method = 'POST') {
   const response = await fetch(url, {
     method,
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: method === 'DELETE' ? headers : { 'content-type': 'application/json', ...headers },
     ...(method === 'DELETE' ? {} : { body: JSON.stringify(body) }),
     signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
   });
