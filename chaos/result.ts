@@ -201,3 +201,37 @@ export function parseDrillResult(source: string, text: string): DrillResult {
   }
   return parsed.data as DrillResult;
 }
+
+/** The part of a drill an evidence pack cites (`croupier certify --chaos FILE`). */
+export interface DrillEvidence {
+  readonly scenario: string;
+  readonly engine: 'local' | 'k8s';
+  readonly startedAt: string;
+  readonly ok: boolean;
+  readonly requests: number;
+  readonly faults: readonly string[];
+  readonly acknowledgedBets: number | null;
+  readonly lost: number | null;
+  readonly doubled: number | null;
+  readonly unrequested: number | null;
+  readonly recoverySeconds: number | null;
+  readonly verdicts: readonly { readonly name: string; readonly ok: boolean }[];
+}
+
+export function drillEvidence(result: DrillResult): DrillEvidence {
+  const books = result.books;
+  return {
+    scenario: result.scenario,
+    engine: result.engine,
+    startedAt: result.startedAt,
+    ok: result.ok,
+    requests: result.requests.total,
+    faults: result.faults.map((f) => `${f.action} ${f.target}`),
+    acknowledgedBets: books?.acknowledgedBets ?? null,
+    lost: books?.lost ?? null,
+    doubled: books?.doubled ?? null,
+    unrequested: books?.unrequested ?? null,
+    recoverySeconds: result.recoveryMs === null ? null : Math.round(result.recoveryMs) / 1000,
+    verdicts: [...(books?.invariants ?? []), ...result.expectations].map((v) => ({ name: v.name, ok: v.ok })),
+  };
+}
