@@ -53,12 +53,16 @@ describe('link and session drills (local engine)', () => {
       expect(result.expectations.find((e) => e.name === 'revoked-session-refused')).toMatchObject({
         ok: true,
       });
-      // Today's RGS keeps the revoked session's WebSocket open (rgs/http/app.ts: DELETE /session
-      // does not close the player's sockets; issue 9 fixes it). The drill must say so: when the fix
-      // lands this assertion fails, and the line becomes `expect(failures(result)).toEqual([])`.
-      expect(failures(result)).toEqual([
-        'revoked-socket-closed: the WebSocket of the revoked session is still open',
-      ]);
+      // This branch's RGS keeps the revoked session's WebSocket open (DELETE /session does not close
+      // the player's sockets); wip/rgs-core fixes it (a1c0b61: closed with 4001 on every node). Until
+      // that merge the drill must report exactly that defect; after it, nothing. Once merged, this
+      // becomes `expect(failures(result)).toEqual([])`.
+      const knownDefect = ['revoked-socket-closed: the WebSocket of the revoked session is still open'];
+      const found = failures(result);
+      expect(
+        found.length === 0 || JSON.stringify(found) === JSON.stringify(knownDefect),
+        found.join('\n'),
+      ).toBe(true);
     },
     DRILL_TIMEOUT_MS,
   );
