@@ -183,11 +183,19 @@ function scheduleFaults(
   log: (line: string) => void,
 ): { done: Promise<{ windows: FaultWindow[]; verdicts: InvariantVerdict[] }>; cancel: () => void } {
   let cancelled = false;
-  const timers: NodeJS.Timeout[] = [];
+  // Pending waits, so that cancel() ends them at once (a cleared timer alone would leave its
+  // promise pending forever, and the drill with it).
+  const waits = new Set<() => void>();
   const sleepUntil = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.max(0, ms - (performance.now() - t0)));
-      timers.push(timer);
+      if (cancelled) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        waits.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms - (performance.now() - t0)));
+      waits.add(done);
     });
   const runOne = async (fault: Fault): Promise<{ window: FaultWindow; verdicts: InvariantVerdict[] }> => {
     await sleepUntil(fault.startMs);
@@ -221,7 +229,7 @@ function scheduleFaults(
     done,
     cancel: () => {
       cancelled = true;
-      for (const timer of timers) clearTimeout(timer);
+      for (const done of [...waits]) done();
     },
   };
 }

@@ -62,6 +62,7 @@ export interface RgsNode {
 }
 
 const liveChildren = new Set<ChildProcess>();
+const liveDataDirs = new Set<string>();
 let hooksInstalled = false;
 
 function killAllSync(): void {
@@ -74,6 +75,8 @@ function killAllSync(): void {
     }
   }
   liveChildren.clear();
+  for (const dir of liveDataDirs) rmSync(dir, { recursive: true, force: true });
+  liveDataDirs.clear();
 }
 
 function installHooks(): void {
@@ -112,6 +115,7 @@ export async function httpStatus(url: string, timeoutMs = READY_PROBE_TIMEOUT_MS
 export async function startRgsNode(options: RgsNodeOptions): Promise<RgsNode> {
   installHooks();
   const dataDir = mkdtempSync(join(tmpdir(), 'croupier-chaos-rgs-'));
+  liveDataDirs.add(dataDir);
   const port = await freeLoopbackPort();
   const url = `http://127.0.0.1:${port}`;
   const operatorSecret = options.operatorSecret ?? randomBytes(32).toString('base64url');
@@ -194,6 +198,7 @@ export async function startRgsNode(options: RgsNodeOptions): Promise<RgsNode> {
   } catch (error) {
     await kill9().catch(() => {});
     rmSync(dataDir, { recursive: true, force: true });
+    liveDataDirs.delete(dataDir);
     throw error;
   }
 
@@ -226,6 +231,7 @@ export async function startRgsNode(options: RgsNodeOptions): Promise<RgsNode> {
     async destroy() {
       await stop().catch(() => kill9());
       rmSync(dataDir, { recursive: true, force: true });
+      liveDataDirs.delete(dataDir);
     },
   };
   return node;
