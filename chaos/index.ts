@@ -1,6 +1,6 @@
 // Public module of the chaos part: the only file other parts import from `chaos/`.
 export * from './checker/index.ts';
-export { type LocalRunOptions, runLocal, scaleScenario } from './engine/local.ts';
+export { DrillInterruptedError, type LocalRunOptions, runLocal, scaleScenario } from './engine/local.ts';
 export * from './fault-proxy.ts';
 export {
   CHAOS_GROUP,

@@ -86,7 +86,7 @@ function k8sLoad(options: RunOptions) {
 async function runCommand(name: string, options: RunOptions): Promise<void> {
   if (options.engine !== 'local' && options.engine !== 'k8s')
     throw new CliError('--engine must be local or k8s');
-  const { runK8s, runLocal, renderText, ScenarioError } = await chaosPart();
+  const { DrillInterruptedError, runK8s, runLocal, renderText, ScenarioError } = await chaosPart();
   const scenario = await scenarioOrExit(name);
   const durationMs = options.duration === undefined ? undefined : parseDurationMs(options.duration);
   const seed = options.seed === undefined ? 1 : Number(options.seed);
@@ -121,6 +121,9 @@ async function runCommand(name: string, options: RunOptions): Promise<void> {
           });
   } catch (error) {
     if (error instanceof ScenarioError) throw new CliError(error.message);
+    if (error instanceof DrillInterruptedError) throw new CliError(error.message, EXIT_CHECK_FAILED);
+    if (controller.signal.aborted)
+      throw new CliError(`interrupted: ${(error as Error).message}`, EXIT_CHECK_FAILED);
     throw error;
   } finally {
     process.off('SIGINT', onSignal);

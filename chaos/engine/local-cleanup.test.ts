@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { expect, it } from 'vitest';
 import { findScenario } from '../scenarios/schema.ts';
-import { runLocal } from './local.ts';
+import { DrillInterruptedError, runLocal } from './local.ts';
 
 function descendants(root: number): number[] {
   const parents = new Map<number, number>();
@@ -49,9 +49,8 @@ it('an interrupted drill heals, stops within bounds and removes every process an
       }
     },
   });
-  const result = await run;
+  await expect(run).rejects.toThrow(DrillInterruptedError);
   expect(sawRunning).toBe(true);
-  expect(result.faults[0]!.endMs).toBeLessThan(result.durationMs);
   expect(ours()).toEqual([]);
   const nodeDirsAfter = readdirSync(tmpdir()).filter(
     (n) => n.startsWith('croupier-chaos-rgs-') && !nodeDirsBefore.has(n),

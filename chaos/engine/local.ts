@@ -49,6 +49,11 @@ interface Stack {
   operatorSecret: string;
 }
 
+/** The drill was interrupted (Ctrl-C): it stopped early, cleaned up and has no verdict. */
+export class DrillInterruptedError extends Error {
+  override name = 'DrillInterruptedError';
+}
+
 /** The scenario with its load duration (and fault times) scaled to `durationMs`. */
 export function scaleScenario(scenario: Scenario, durationMs: number | undefined): Scenario {
   if (durationMs === undefined || durationMs === scenario.load.durationMs) return scenario;
@@ -326,6 +331,10 @@ export async function runLocal(options: LocalRunOptions): Promise<DrillResult> {
       startMs: Math.round(w.startMs),
       endMs: Math.round(w.endMs),
     }));
+    if (options.signal?.aborted)
+      throw new DrillInterruptedError(
+        'interrupted: faults healed, every process and file of the drill removed; books not checked',
+      );
     log('healed; waiting for every node to be ready, then checking the books');
     for (const node of stack.nodes) await node.waitReady(READY_AFTER_HEAL_MS).catch(() => {});
     const resolutions = await resolveByAuthenticate(history, nodes, scenario.load.requestTimeoutMs);
