@@ -214,7 +214,7 @@ function kubeConfigOf(options: K8sRunOptions): KubeConfig {
 export async function runK8s(options: K8sRunOptions): Promise<DrillResult> {
   const scenario = scaleScenario(options.scenario, options.durationMs);
   if (!(scenario.engines ?? ['local', 'k8s']).includes('k8s'))
-    throw new ScenarioError(`${scenario.name} does not run on Kubernetes`);
+    throw new ScenarioError(`${scenario.name} does not run on Kubernetes: use --engine local`);
   const timedChaos = renderTimedChaos(scenario, options.namespace);
   const experiments = new Experiments(
     kubeConfigOf(options).makeApiClient(CustomObjectsApi),
