@@ -1,9 +1,14 @@
 /**
- * The RGS node drills: two nodes behind the players (who fail over), kill -9 of one, and a graceful
- * SIGTERM restart of one under load. See drill-support.test-support.ts for what every drill shows.
+ * The RGS node drills: two nodes behind the players (who fail over), kill -9 of one, a graceful
+ * SIGTERM restart of one under load, and a real network partition of one (its own network
+ * namespace, link cut; needs root and iproute2, skipped with the reason otherwise). See drill-support.test-support.ts for what every drill shows.
  */
 import { describe, expect, it } from 'vitest';
 import { drill, failures } from './drill-support.test-support.ts';
+import { netnsSupport } from './local/netns.ts';
+
+const netns = netnsSupport();
+if (!netns.ok) process.stderr.write(`partition-rgs-node drill skipped: ${netns.reason}\n`);
 
 const DRILL_TIMEOUT_MS = 240_000;
 
@@ -29,6 +34,15 @@ describe('RGS node drills (local engine)', () => {
         expect(failure).toMatch(
           /^no-transport-errors: .*no reply \((UND_ERR_SOCKET|ECONNRESET|UND_ERR_CLOSED)\)/,
         );
+    },
+    DRILL_TIMEOUT_MS,
+  );
+
+  it.skipIf(!netns.ok)(
+    'partition-rgs-node (its own network namespace, link cut)',
+    async () => {
+      const result = await drill('partition-rgs-node', 5_000);
+      expect(failures(result)).toEqual([]);
     },
     DRILL_TIMEOUT_MS,
   );

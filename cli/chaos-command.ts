@@ -86,7 +86,8 @@ function k8sLoad(options: RunOptions) {
 async function runCommand(name: string, options: RunOptions): Promise<void> {
   if (options.engine !== 'local' && options.engine !== 'k8s')
     throw new CliError('--engine must be local or k8s');
-  const { DrillInterruptedError, runK8s, runLocal, renderText, ScenarioError } = await chaosPart();
+  const { DrillInterruptedError, DrillSkippedError, runK8s, runLocal, renderText, ScenarioError } =
+    await chaosPart();
   const scenario = await scenarioOrExit(name);
   const durationMs = options.duration === undefined ? undefined : parseDurationMs(options.duration);
   const seed = options.seed === undefined ? 1 : Number(options.seed);
@@ -122,6 +123,10 @@ async function runCommand(name: string, options: RunOptions): Promise<void> {
   } catch (error) {
     if (error instanceof ScenarioError) throw new CliError(error.message);
     if (error instanceof DrillInterruptedError) throw new CliError(error.message, EXIT_CHECK_FAILED);
+    if (error instanceof DrillSkippedError) {
+      process.stderr.write(`croupier chaos: ${error.message}\n`);
+      return;
+    }
     if (controller.signal.aborted)
       throw new CliError(`interrupted: ${(error as Error).message}`, EXIT_CHECK_FAILED);
     throw error;

@@ -14,6 +14,7 @@ import { openRgsDatabase } from '../../rgs/index.ts';
 import { checkBooks, recoveryAfter } from '../checker/index.ts';
 import { type FaultProxy, startFaultProxy } from '../fault-proxy.ts';
 import { resolveByAuthenticate, runPlayerLoop } from '../load/player-loop.ts';
+import { createNetns, type Netns, netnsSupport } from '../local/netns.ts';
 import { type RgsNode, startRgsNode } from '../local/rgs-node.ts';
 import { type ServerHandle, startPostgres, startRedis } from '../local/services.ts';
 import {
@@ -47,6 +48,13 @@ interface Stack {
   proxies: Map<'postgres-link' | 'redis-link', FaultProxy>;
   nodes: RgsNode[];
   operatorSecret: string;
+  /** rgs-b's network namespace, when a partition is scheduled. */
+  netns: Netns | undefined;
+}
+
+/** The machine cannot run this drill (no root or no iproute2 for a partition); the message says why. */
+export class DrillSkippedError extends Error {
+  override name = 'DrillSkippedError';
 }
 
 /** The drill was interrupted (Ctrl-C): it stopped early, cleaned up and has no verdict. */
@@ -109,18 +117,34 @@ async function startStack(
   }
   const nodes: RgsNode[] = [];
   let operatorSecret: string | undefined;
+  let netns: Netns | undefined;
+  if (scenario.faults.some((f) => f.action === 'partition')) {
+    const support = netnsSupport();
+    if (!support.ok) throw new DrillSkippedError(`${scenario.name} skipped: ${support.reason}`);
+    const created = await createNetns('b');
+    netns = created;
+    cleanups.push(() => created.destroy());
+  }
   for (const name of ['rgs-a', 'rgs-b'].slice(0, scenario.topology.rgsNodes)) {
+    const isolated = name === 'rgs-b' ? netns : undefined;
+    const viaRelay = async (url: string, port: number) => {
+      const relayed = new URL(url);
+      relayed.hostname = isolated!.hostAddress;
+      relayed.port = String(await isolated!.relay(port));
+      return relayed.toString();
+    };
     const node = await startRgsNode({
-      databaseUrl,
-      redisUrl,
+      databaseUrl: isolated ? await viaRelay(databaseUrl, Number(new URL(databaseUrl).port)) : databaseUrl,
+      redisUrl: isolated ? await viaRelay(redisUrl, Number(new URL(redisUrl).port)) : redisUrl,
       name,
+      ...(isolated ? { host: isolated.nsAddress, execPrefix: isolated.execPrefix } : {}),
       ...(operatorSecret !== undefined ? { operatorSecret } : {}),
     });
     cleanups.push(() => node.destroy());
     operatorSecret = node.operatorSecret;
     nodes.push(node);
   }
-  return { pg, redis, proxies, nodes, operatorSecret: operatorSecret! };
+  return { pg, redis, proxies, nodes, operatorSecret: operatorSecret!, netns };
 }
 
 interface Applied {
@@ -151,6 +175,16 @@ async function applyFault(fault: Fault, stack: Stack, scenario: Scenario): Promi
         const verdicts = await probe.verdicts();
         probe.close();
         return verdicts;
+      },
+    };
+  }
+  if (fault.action === 'partition') {
+    const netns = stack.netns!;
+    netns.partition();
+    return {
+      heal: async () => {
+        netns.heal();
+        return [];
       },
     };
   }

@@ -16,6 +16,7 @@
  * |                                 | client never hears it); Chaos Mesh has no PostgreSQL-aware fault |
  * | stress                          | StressChaos cpu                                                 |
  * | io-delay                        | IOChaos latency on the data volume                              |
+ * | partition (rgs-b)               | NetworkChaos partition of one RGS pod from postgres and redis   |
  * | revoke-session                  | none: an operator action, local engine only                     |
  *
  * The whole scenario is also rendered as a Workflow (each fault a Serial of a Suspend for its start
@@ -142,6 +143,19 @@ function faultSpecs(namespace: string, fault: Fault): { kind: ChaosKind; spec: R
       ];
     case 'link':
       return linkSpecs(namespace, fault);
+    case 'partition':
+      // One RGS pod cut off from PostgreSQL and from Redis (both directions).
+      return (['postgres', 'redis'] as const).map((other) => ({
+        kind: 'NetworkChaos' as const,
+        spec: {
+          action: 'partition',
+          mode: 'one',
+          selector: selector(namespace, 'rgs'),
+          direction: 'both',
+          target: { mode: 'all', selector: selector(namespace, other) },
+          duration: seconds(fault.durationMs),
+        },
+      }));
   }
 }
 

@@ -38,6 +38,10 @@ export interface RgsNodeOptions {
   readonly operatorSecret?: string;
   /** A name for messages ("rgs-a"). */
   readonly name?: string;
+  /** Listen address and URL host (default 127.0.0.1); a network namespace's address for partitions. */
+  readonly host?: string;
+  /** Run the node through this prefix (`ip netns exec NAME`); the prefix execs, so the pid is the node's. */
+  readonly execPrefix?: readonly string[];
 }
 
 export interface RgsNode {
@@ -117,7 +121,8 @@ export async function startRgsNode(options: RgsNodeOptions): Promise<RgsNode> {
   const dataDir = mkdtempSync(join(tmpdir(), 'croupier-chaos-rgs-'));
   liveDataDirs.add(dataDir);
   const port = await freeLoopbackPort();
-  const url = `http://127.0.0.1:${port}`;
+  const host = options.host ?? '127.0.0.1';
+  const url = `http://${host}:${port}`;
   const operatorSecret = options.operatorSecret ?? randomBytes(32).toString('base64url');
   const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const name = options.name ?? `rgs-${port}`;
@@ -147,9 +152,11 @@ export async function startRgsNode(options: RgsNodeOptions): Promise<RgsNode> {
   };
 
   const spawnServer = async (): Promise<void> => {
-    const args = [CROUPIER_BIN, 'rgs', 'start', '--port', String(port), '--host', '127.0.0.1'];
+    const args = [CROUPIER_BIN, 'rgs', 'start', '--port', String(port), '--host', host];
     args.push('--database-url', options.databaseUrl, '--redis-url', options.redisUrl, '--data-dir', dataDir);
-    const started = spawn(process.execPath, args, {
+    const prefix = options.execPrefix ?? [];
+    const [command, ...commandArgs] = [...prefix, process.execPath, ...args] as [string, ...string[]];
+    const started = spawn(command, commandArgs, {
       cwd: REPO_ROOT,
       env: {
         ...process.env,

@@ -43,7 +43,16 @@ export const FaultSchema = z
      * durationMs. revoke-session: a session with an open WebSocket is revoked (durationMs: how long
      * the socket may stay open after it).
      */
-    action: z.enum(['kill', 'pause', 'terminate', 'link', 'revoke-session', 'stress', 'io-delay']),
+    action: z.enum([
+      'kill',
+      'pause',
+      'terminate',
+      'link',
+      'revoke-session',
+      'stress',
+      'io-delay',
+      'partition',
+    ]),
     target: FaultTargetSchema,
     startMs: Ms,
     durationMs: Ms,
@@ -73,6 +82,30 @@ export const FaultSchema = z
       ctx.addIssue({
         code: 'custom',
         message: 'action "revoke-session" goes with target "session", and only with it',
+      });
+    if ((fault.action === 'stress') !== (fault.stress !== undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stress'],
+        message: 'action "stress" needs its "stress" settings, and only it',
+      });
+    if ((fault.action === 'io-delay') !== (fault.io !== undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['io'],
+        message: 'action "io-delay" needs its "io" settings, and only it',
+      });
+    if (fault.action === 'io-delay' && fault.target !== 'postgres' && fault.target !== 'redis')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target'],
+        message: 'io-delay targets postgres or redis (their data volume)',
+      });
+    if (fault.action === 'partition' && fault.target !== 'rgs-b')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target'],
+        message: 'partition cuts rgs-b (in its own network namespace) off',
       });
   });
 export type Fault = z.infer<typeof FaultSchema>;
