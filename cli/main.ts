@@ -15,6 +15,7 @@ const COMMAND_GROUPS: Readonly<Record<string, () => Promise<Register>>> = {
   sim: async () => (await import('./sim-command.ts')).registerSimCommand,
   certify: async () => (await import('./certify-command.ts')).registerCertifyCommand,
   game: async () => (await import('./game-command.ts')).registerGameCommand,
+  chaos: async () => (await import('./chaos-command.ts')).registerChaosCommand,
   rgs: async () => {
     const [group, start] = await Promise.all([import('./rgs-command.ts'), import('./rgs-start.ts')]);
     return (program) => start.registerRgsStart(group.registerRgsCommand(program));

@@ -1,5 +1,17 @@
 // Public module of the RGS: the only file other parts import from `rgs/`.
 
+// Read-only views for checkers outside the RGS (chaos/checker), and the operator token that
+// drills sign to open sessions as an operator would.
+export {
+  type AccountBalance,
+  BOOKS_VIEW_ROWS_MAX,
+  type BookedRound,
+  type BooksView,
+  type BooksViewScope,
+  type PlayerBooks,
+  readBooksView,
+  type UnbalancedTransaction,
+} from './books-view.ts';
 // What `croupier rgs start|token` needs: the configuration, the server and the operator token.
 export { loadRgsConfig, type RgsConfig, type RgsFlags } from './config.ts';
 export * from './core/contract.ts';
