@@ -1,4 +1,17 @@
 // Public module of the RGS: the only file other parts import from `rgs/`.
+
+// Read-only views for checkers outside the RGS (chaos/checker), and the operator token that
+// drills sign to open sessions as an operator would.
+export {
+  type AccountBalance,
+  BOOKS_VIEW_ROWS_MAX,
+  type BookedRound,
+  type BooksView,
+  type BooksViewScope,
+  type PlayerBooks,
+  readBooksView,
+  type UnbalancedTransaction,
+} from './books-view.ts';
 export * from './core/contract.ts';
 export {
   APP_ROLE,
@@ -28,6 +41,9 @@ export {
   openRgsDatabase,
   verifyRgsDatabase,
 } from './core/verify.ts';
+// Starting and stopping a whole RGS (the load runner's embedded target), as `croupier rgs start` does.
+export { loadRgsConfig, type RgsConfig, type RgsFlags } from './config.ts';
+export { type RunningRgs, startRgs } from './server.ts';
 export { loadMigrations, MigrationError, type MigrationResult, migrate } from './db/migrate.ts';
 export {
   createPgClient,
@@ -36,3 +52,4 @@ export {
   type SqlExecutor,
   sqlState,
 } from './db/sql-client.ts';
+export { signOperatorToken } from './http/operator-auth.ts';

@@ -12,11 +12,14 @@ export {
 export type { PlayerProfile } from './player.ts';
 export { seededRandom } from './random.ts';
 export {
+  type CallEffect,
   classifyReply,
+  ENDPOINT_EFFECT,
   errorCodeOf,
   field,
   isApiAmount,
   type JourneyReply,
+  outcomeOf,
   parseRetryAfterMs,
   type ReplyKind,
 } from './replies.ts';

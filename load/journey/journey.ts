@@ -128,7 +128,12 @@ async function sendWithRetries(
     const reply = await port.send(make(attempt));
     const kind = classifyReply(reply);
     port.check('reply is accepted or shed with Retry-After', kind === 'ok' || kind === 'shed');
-    const retryable = kind === 'shed' || (kind === 'unknown' && retryUnknown);
+    // A refusal that names a time to come back (ERR_GLE: minimum round duration) did not happen
+    // either: it is resent after the pause, like shedding.
+    const retryable =
+      kind === 'shed' ||
+      (kind === 'failed' && reply.retryAfterMs !== null) ||
+      (kind === 'unknown' && retryUnknown);
     if (!retryable || attempt >= visit.journey.maxAttempts) return { reply, kind };
     await port.pause(backoffMs(port, visit.journey, attempt, reply.retryAfterMs));
     attempt += 1;
@@ -266,9 +271,11 @@ async function playRound(
     };
   };
   while (sent < visit.journey.maxAttempts) {
-    state.lastPlayAtMs = port.nowMs();
     // Shed replies are resent by sendWithRetries; an unknown outcome comes back here.
     const { reply, kind } = await sendWithRetries(port, visit, make, false);
+    // The server started the round somewhere before its reply: count the minimum round duration
+    // from the reply, so the next play is never early.
+    state.lastPlayAtMs = port.nowMs();
     if (kind === 'ok') return adoptPlayedRound(port, state, reply, amount * state.game.costByMode[mode]!);
     if (kind === 'shed') return 'skipped';
     if (kind === 'failed') return (await resync(port, visit, state)) ? 'skipped' : 'stop';

@@ -10,6 +10,8 @@
  *
  * Plain TypeScript, no imports from Node or k6: both executors use it.
  */
+import type { Endpoint } from '../scenarios/model.ts';
+
 export interface JourneyReply {
   /** HTTP status; 0 when no reply came (timeout, connection reset). */
   readonly status: number;
@@ -17,15 +19,46 @@ export interface JourneyReply {
   readonly body: unknown;
   /** Retry-After in milliseconds, when the reply carried one. */
   readonly retryAfterMs: number | null;
+  /** What the reply says about the operation, by the rules of `outcomeOf`. */
+  readonly outcome: 'ok' | 'failed' | 'unknown';
 }
 
 export type ReplyKind = 'ok' | 'shed' | 'failed' | 'unknown';
 
+/** What a call may change (as rgs/wire's routes say): it decides what an ambiguous 5xx means. */
+export type CallEffect = 'money' | 'state' | 'read';
+export const ENDPOINT_EFFECT: Readonly<Record<Endpoint, CallEffect>> = {
+  'session-start': 'state',
+  authenticate: 'state',
+  balance: 'read',
+  play: 'money',
+  'end-round': 'money',
+  event: 'state',
+};
+
+/**
+ * The same rules as rgs/wire's client: a 2xx with a JSON object happened; a 4xx did not; a 5xx
+ * did not when the server says `Croupier-Outcome: not-applied` or the call only reads; any other
+ * 5xx, and no reply at all, is unknown.
+ */
+export function outcomeOf(
+  status: number,
+  body: unknown,
+  effect: CallEffect,
+  outcomeHeader: string | null | undefined,
+): JourneyReply['outcome'] {
+  if (status >= 200 && status <= 299) return body !== null && typeof body === 'object' ? 'ok' : 'unknown';
+  if (status >= 400 && status < 500) return 'failed';
+  if (status === 0) return 'unknown';
+  if (outcomeHeader === 'not-applied') return 'failed';
+  if (outcomeHeader === 'unknown') return 'unknown';
+  return effect === 'read' ? 'failed' : 'unknown';
+}
+
 export function classifyReply(reply: JourneyReply): ReplyKind {
-  if (reply.status >= 200 && reply.status < 300) return 'ok';
-  if ((reply.status === 429 || reply.status === 503) && reply.retryAfterMs !== null) return 'shed';
-  if (reply.status >= 400 && reply.status < 500) return 'failed';
-  return 'unknown';
+  if (reply.outcome !== 'failed') return reply.outcome;
+  const overload = reply.status === 429 || reply.status === 503;
+  return overload && reply.retryAfterMs !== null ? 'shed' : 'failed';
 }
 
 /** The `error` code of an error body (ERR_IPB, ERR_BE, …), if any. */

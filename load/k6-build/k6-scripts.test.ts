@@ -70,7 +70,11 @@ function fakeRgs(faults: { shedFirstPlay?: boolean; loseFirstPlayReply?: boolean
       case '/wallet/play': {
         if (faults.shedFirstPlay && plays === 0) {
           faults.shedFirstPlay = false;
-          return reply(503, { error: 'ERR_MAINTENANCE' }, { 'Retry-After': '1' });
+          return reply(
+            503,
+            { error: 'ERR_MAINTENANCE' },
+            { 'Retry-After': '1', 'Croupier-Outcome': 'not-applied' },
+          );
         }
         plays += 1;
         const amount = body.amount as number;

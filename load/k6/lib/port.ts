@@ -10,7 +10,13 @@ import { check, sleep } from 'k6';
 import http from 'k6/http';
 import { Rate } from 'k6/metrics';
 import type { JourneyCall, JourneyPort } from '../../journey/journey.ts';
-import { classifyReply, type JourneyReply, parseRetryAfterMs } from '../../journey/replies.ts';
+import {
+  classifyReply,
+  ENDPOINT_EFFECT,
+  type JourneyReply,
+  outcomeOf,
+  parseRetryAfterMs,
+} from '../../journey/replies.ts';
 import { K6_ERRORS_METRIC, K6_SHED_METRIC } from '../../scenarios/k6-options.ts';
 
 const journeyErrors = new Rate(K6_ERRORS_METRIC);
@@ -37,6 +43,13 @@ export function k6Port(baseUrl: string, requestTimeoutMs: number, random: () => 
         status: response.status,
         body,
         retryAfterMs: parseRetryAfterMs(response.headers['Retry-After'], Date.now()),
+        // k6 reports no reply (timeout, reset) as status 0: unknown, as a careful client must.
+        outcome: outcomeOf(
+          response.status,
+          body,
+          ENDPOINT_EFFECT[call.endpoint],
+          response.headers['Croupier-Outcome'],
+        ),
       };
       const kind = classifyReply(reply);
       journeyErrors.add(kind === 'failed' || kind === 'unknown', { endpoint: call.endpoint });

@@ -1,0 +1,98 @@
+import Fastify from 'fastify';
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { admissionOptionsFromEnv, registerAdmission } from './admission.ts';
+
+const apps: { close(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+/** A server whose /wallet/play and /wallet/end-round wait until the test lets them go. */
+async function slowServer(maxInFlight: number) {
+  const app = Fastify();
+  const registry = new Registry();
+  registerAdmission(app, registry, { maxInFlight, retryAfterS: 1 });
+  const waiting: (() => void)[] = [];
+  let handled = 0;
+  const slow = async () => {
+    handled += 1;
+    await new Promise<void>((resolve) => waiting.push(resolve));
+    return { ok: true };
+  };
+  app.post('/wallet/play', slow);
+  app.post('/wallet/end-round', slow);
+  app.get('/health', async () => ({ status: 'ok' }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  apps.push(app);
+  const address = app.server.address() as { port: number };
+  const url = (path: string) => `http://127.0.0.1:${address.port}${path}`;
+  const post = (path: string) =>
+    fetch(url(path), { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+  const until = async (predicate: () => boolean) => {
+    for (let i = 0; i < 200 && !predicate(); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(predicate()).toBe(true);
+  };
+  return { app, registry, waiting, handled: () => handled, post, url, until };
+}
+
+describe('admission control', () => {
+  it('sheds past the bound at once, with Retry-After and not-applied, and admits again after', async () => {
+    const server = await slowServer(2);
+    const first = [server.post('/wallet/play'), server.post('/wallet/play')];
+    await server.until(() => server.waiting.length === 2);
+    const started = performance.now();
+    const shed = await server.post('/wallet/play');
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(shed.status).toBe(503);
+    expect(shed.headers.get('retry-after')).toBe('1');
+    expect(shed.headers.get('croupier-outcome')).toBe('not-applied');
+    expect(await shed.json()).toMatchObject({ error: 'ERR_MAINTENANCE' });
+    // The shed request never reached a handler.
+    expect(server.handled()).toBe(2);
+    // Operations endpoints are never shed.
+    expect((await fetch(server.url('/health'))).status).toBe(200);
+    // End-round has a quarter more room (2 × 1.25 = 2.5 > 2): it is admitted while plays are shed.
+    const ending = server.post('/wallet/end-round');
+    await server.until(() => server.waiting.length === 3);
+    for (const resolve of server.waiting.splice(0)) resolve();
+    for (const response of await Promise.all([...first, ending])) expect(response.status).toBe(200);
+    const again = server.post('/wallet/play');
+    await server.until(() => server.waiting.length === 1);
+    server.waiting.splice(0)[0]!();
+    expect((await again).status).toBe(200);
+    const metrics = await server.registry.metrics();
+    expect(metrics).toMatch(/rgs_admission_shed_total\{route="\/wallet\/play"\} 1/);
+    expect(metrics).toMatch(/rgs_admission_in_flight 0/);
+  });
+
+  it('a client that leaves mid-handler keeps the slot until the handler replies', async () => {
+    const server = await slowServer(1);
+    const controller = new AbortController();
+    const gone = fetch(server.url('/wallet/play'), {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+      signal: controller.signal,
+    }).catch(() => null);
+    await server.until(() => server.waiting.length === 1);
+    controller.abort();
+    await gone;
+    // The money work is still running: the bound holds.
+    expect((await server.post('/wallet/play')).status).toBe(503);
+    server.waiting.splice(0)[0]!();
+    // Its reply goes nowhere, but handing it over frees the slot.
+    for (let i = 0; i < 200 && !/rgs_admission_in_flight 0/.test(await server.registry.metrics()); i++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    const next = server.post('/wallet/play');
+    await server.until(() => server.waiting.length === 1);
+    server.waiting.splice(0)[0]!();
+    expect((await next).status).toBe(200);
+  });
+
+  it('reads RGS_MAX_IN_FLIGHT and refuses a bad value by name', () => {
+    expect(admissionOptionsFromEnv({}).maxInFlight).toBe(32);
+    expect(admissionOptionsFromEnv({ RGS_MAX_IN_FLIGHT: '0' }).maxInFlight).toBe(0);
+    expect(() => admissionOptionsFromEnv({ RGS_MAX_IN_FLIGHT: 'lots' })).toThrow(/RGS_MAX_IN_FLIGHT/);
+  });
+});
