@@ -12,6 +12,8 @@ export {
   readBooksView,
   type UnbalancedTransaction,
 } from './books-view.ts';
+// Starting and stopping a whole RGS (the load runner's embedded target), as `croupier rgs start` does.
+export { loadRgsConfig, type RgsConfig, type RgsFlags } from './config.ts';
 export * from './core/contract.ts';
 export {
   APP_ROLE,
@@ -41,9 +43,6 @@ export {
   openRgsDatabase,
   verifyRgsDatabase,
 } from './core/verify.ts';
-// Starting and stopping a whole RGS (the load runner's embedded target), as `croupier rgs start` does.
-export { loadRgsConfig, type RgsConfig, type RgsFlags } from './config.ts';
-export { type RunningRgs, startRgs } from './server.ts';
 export { loadMigrations, MigrationError, type MigrationResult, migrate } from './db/migrate.ts';
 export {
   createPgClient,
@@ -53,3 +52,4 @@ export {
   sqlState,
 } from './db/sql-client.ts';
 export { signOperatorToken } from './http/operator-auth.ts';
+export { type RunningRgs, startRgs } from './server.ts';
