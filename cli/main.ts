@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCertifyCommand } from './certify-command.ts';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
+import { registerLoadCommand } from './load-command.ts';
 import { registerMathCommand } from './math-command.ts';
 import { registerRgsCommand } from './rgs-command.ts';
 import { registerRgsStart } from './rgs-start.ts';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerSimCommand(program);
   registerCertifyCommand(program);
   registerRgsStart(registerRgsCommand(program));
+  registerLoadCommand(program);
   return program;
 }
 
