@@ -84,7 +84,7 @@ export async function runLoadCommand(name: string, flags: LoadRunFlags): Promise
     await target.embedded?.stop().catch(() => {});
   }
   try {
-    run.result.books = await booksCheck(run.history, target.ledger);
+    run.result.books = await booksCheck(run.history, target.ledger, run.resolutions);
   } finally {
     target.embedded?.dispose();
   }
@@ -144,7 +144,11 @@ async function resolveTarget(flags: LoadRunFlags, maxInFlight: number | undefine
 }
 
 /** The history against the ledger (chaos/checker); without ledger access, says so. */
-export async function booksCheck(history: History, ledger: DatabaseTarget | null): Promise<BooksSection> {
+export async function booksCheck(
+  history: History,
+  ledger: DatabaseTarget | null,
+  resolutions: ReadonlyMap<string, { balance: number | null; activeBetID: string | null }>,
+): Promise<BooksSection> {
   if (ledger === null) {
     return {
       available: false,
@@ -153,7 +157,8 @@ export async function booksCheck(history: History, ledger: DatabaseTarget | null
   }
   const db = await openRgsDatabase(ledger);
   try {
-    if (typeof checkBooks === 'function') return { available: true, ...(await checkBooks(history, db)) };
+    if (typeof checkBooks === 'function')
+      return { available: true, ...(await checkBooks(history, db, { resolutions })) };
     // Fallback while the history checker is not merged: the ledger's own verification only.
     const verification = await verifyRgsDatabase(db);
     return {

@@ -2,6 +2,7 @@
 export { type EmbeddedRgs, type EmbeddedRgsOptions, startEmbeddedRgs } from './embedded-rgs.ts';
 export { type Engine, type OpenModelResult, runOpenModel, type StopReason } from './open-model.ts';
 export { newHistogram } from './recorder.ts';
+export { resolveUnknownSessions, type SessionResolution } from './resolve.ts';
 export {
   type BooksSection,
   type BurstFigures,

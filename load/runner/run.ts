@@ -14,6 +14,7 @@ import { arrivalTimesMs, plannedRatePerS, toRunnerPlan } from '../scenarios/plan
 import { runOpenModel } from './open-model.ts';
 import { type RunContext, RunnerPort } from './port.ts';
 import { Recorder } from './recorder.ts';
+import { resolveUnknownSessions, type SessionResolution } from './resolve.ts';
 import {
   burstFigures,
   endpointSummaries,
@@ -55,6 +56,8 @@ export interface RunScenarioOptions {
 export interface ScenarioRun {
   readonly result: LoadResult;
   readonly history: History;
+  /** Sessions with an unknown play, as re-authentication showed them after the run. */
+  readonly resolutions: ReadonlyMap<string, SessionResolution>;
 }
 
 const PROGRESS_INTERVAL_MS = 1_000;
@@ -179,7 +182,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       target: options.target,
       entries: recorder.entries,
     };
-    return { result, history };
+    const resolutions = await resolveUnknownSessions(history, client);
+    return { result, history, resolutions };
   } finally {
     if (progressTimer !== null) clearInterval(progressTimer);
     await scraper.stop().catch(() => {});

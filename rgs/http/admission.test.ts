@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import Fastify from 'fastify';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ afterEach(async () => {
 async function slowServer(maxInFlight: number) {
   const app = Fastify();
   const registry = new Registry();
-  registerAdmission(app, registry, { maxInFlight, retryAfterS: 1 });
+  registerAdmission(app, registry, { maxInFlight, retryAfterS: 1, maxEventLoopLagMs: 0 });
   const waiting: (() => void)[] = [];
   let handled = 0;
   const slow = async () => {
@@ -90,8 +91,59 @@ describe('admission control', () => {
     expect((await next).status).toBe(200);
   });
 
+  it('sheds new work, not end-round, while the event loop runs late, and admits again once it catches up', async () => {
+    const app = Fastify();
+    registerAdmission(app, new Registry(), { maxInFlight: 1_000, retryAfterS: 1, maxEventLoopLagMs: 50 });
+    app.post('/block', async () => {
+      // Synchronous work (as embedded PGlite's queries are): nothing else runs meanwhile.
+      const until = performance.now() + 1_500;
+      while (performance.now() < until) {}
+      return { ok: true };
+    });
+    app.post('/wallet/play', async () => ({ ok: true }));
+    app.post('/wallet/end-round', async () => ({ ok: true }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    apps.push(app);
+    const { port } = app.server.address() as { port: number };
+    const base = `http://127.0.0.1:${port}`;
+    // The clients run in another process, so their requests arrive while this loop is blocked.
+    const script = `
+      const post = (p) => fetch('${base}' + p, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
+        .then((r) => r.status + ':' + (r.headers.get('croupier-outcome') || ''));
+      console.log('ready');
+      setTimeout(async () => {
+        console.log(JSON.stringify(await Promise.all([post('/wallet/play'), post('/wallet/play'), post('/wallet/end-round')])));
+      }, 300);`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    const ready = new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('ready')) resolve();
+      }),
+    );
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await ready;
+    const post = (path: string) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      });
+    expect((await post('/block')).status).toBe(200);
+    await exited;
+    const statuses = JSON.parse(output.trim().split('\n').at(-1)!) as string[];
+    expect(statuses).toEqual(['503:not-applied', '503:not-applied', '200:']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await post('/wallet/play')).status).toBe(200);
+  });
+
   it('reads RGS_MAX_IN_FLIGHT and refuses a bad value by name', () => {
     expect(admissionOptionsFromEnv({}).maxInFlight).toBe(32);
+    expect(admissionOptionsFromEnv({ RGS_MAX_EVENT_LOOP_LAG_MS: '250' }).maxEventLoopLagMs).toBe(250);
+    expect(() => admissionOptionsFromEnv({ RGS_MAX_EVENT_LOOP_LAG_MS: '-1' })).toThrow(
+      /RGS_MAX_EVENT_LOOP_LAG_MS/,
+    );
     expect(admissionOptionsFromEnv({ RGS_MAX_IN_FLIGHT: '0' }).maxInFlight).toBe(0);
     expect(() => admissionOptionsFromEnv({ RGS_MAX_IN_FLIGHT: 'lots' })).toThrow(/RGS_MAX_IN_FLIGHT/);
   });

@@ -15,7 +15,16 @@
  * leaves before its request reached a handler (`onRequestAbort`); a handler still working after
  * the client left keeps its slot until it replies.
  *
- * Environment: RGS_MAX_IN_FLIGHT (default 32; 0 turns admission control off).
+ * A second signal covers the case the in-flight count cannot see: a server starved of CPU (or
+ * blocked in synchronous work such as embedded PGlite's queries) accepts requests late, so few are
+ * "in flight" while many wait in the socket backlog. A timer measures how late the event loop
+ * runs; while that lag is above `maxEventLoopLagMs`, new work is shed the same way (end-round
+ * still gets in), so the backlog drains in cheap refusals instead of in seconds-late answers.
+ * (The same idea as @fastify/under-pressure's maxEventLoopDelay, kept here so end-round and the
+ * Stake error body get the treatment above.)
+ *
+ * Environment: RGS_MAX_IN_FLIGHT (default 32; 0 turns admission control off),
+ * RGS_MAX_EVENT_LOOP_LAG_MS (default 100; 0 turns the lag check off).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -26,9 +35,18 @@ export interface AdmissionOptions {
   readonly maxInFlight: number;
   /** Retry-After of a shed reply, in seconds (the header's unit). */
   readonly retryAfterS: number;
+  /** Shed new work while the event loop runs this late (ms); 0: never. */
+  readonly maxEventLoopLagMs: number;
 }
 
-export const DEFAULT_ADMISSION: AdmissionOptions = { maxInFlight: 32, retryAfterS: 1 };
+export const DEFAULT_ADMISSION: AdmissionOptions = {
+  maxInFlight: 32,
+  retryAfterS: 1,
+  maxEventLoopLagMs: 100,
+};
+const LAG_SAMPLE_MS = 20;
+/** Each sample halves the remembered lag: one late tick sheds for about 100 ms, not longer. */
+const LAG_DECAY = 0.5;
 const MAX_IN_FLIGHT_LIMIT = 100_000;
 const EXEMPT_ROUTES = new Set(['/health', '/ready', '/metrics', '/ws']);
 const FINISHING_ROUTES = new Set(['/wallet/end-round']);
@@ -36,13 +54,36 @@ const FINISHING_HEADROOM = 1.25;
 
 /** RGS_MAX_IN_FLIGHT, or the default; a bad value is one clear error naming the variable. */
 export function admissionOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): AdmissionOptions {
-  const raw = env.RGS_MAX_IN_FLIGHT;
-  if (raw === undefined || raw === '') return DEFAULT_ADMISSION;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > MAX_IN_FLIGHT_LIMIT) {
-    throw new RangeError(`RGS_MAX_IN_FLIGHT must be a whole number in 0..${MAX_IN_FLIGHT_LIMIT}, got ${raw}`);
-  }
-  return { ...DEFAULT_ADMISSION, maxInFlight: value };
+  const read = (name: string, fallback: number, max: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0 || value > max)
+      throw new RangeError(`${name} must be a whole number in 0..${max}, got ${raw}`);
+    return value;
+  };
+  return {
+    ...DEFAULT_ADMISSION,
+    maxInFlight: read('RGS_MAX_IN_FLIGHT', DEFAULT_ADMISSION.maxInFlight, MAX_IN_FLIGHT_LIMIT),
+    maxEventLoopLagMs: read('RGS_MAX_EVENT_LOOP_LAG_MS', DEFAULT_ADMISSION.maxEventLoopLagMs, 60_000),
+  };
+}
+
+/** How late the event loop runs, sampled by a timer; `stop` clears the timer. */
+function eventLoopLag(): { lagMs(): number; stop(): void } {
+  let expectedMs = performance.now() + LAG_SAMPLE_MS;
+  let recentMs = 0;
+  const timer = setInterval(() => {
+    const nowMs = performance.now();
+    recentMs = Math.max(nowMs - expectedMs, recentMs * LAG_DECAY);
+    expectedMs = nowMs + LAG_SAMPLE_MS;
+  }, LAG_SAMPLE_MS);
+  timer.unref();
+  return {
+    // A timer that has not fired yet is late too: count the time since it was due.
+    lagMs: () => Math.max(recentMs, performance.now() - expectedMs),
+    stop: () => clearInterval(timer),
+  };
 }
 
 declare module 'fastify' {
@@ -58,7 +99,7 @@ export function registerAdmission(
   registry: Registry,
   options: AdmissionOptions = admissionOptionsFromEnv(process.env),
 ): void {
-  if (options.maxInFlight === 0) return;
+  if (options.maxInFlight === 0 && options.maxEventLoopLagMs === 0) return;
   const shed = new Counter({
     name: 'rgs_admission_shed_total',
     help: 'Requests refused before any work because the in-flight bound was reached',
@@ -70,6 +111,9 @@ export function registerAdmission(
     help: 'Requests being worked on',
     registers: [registry],
   });
+  const lag = options.maxEventLoopLagMs > 0 ? eventLoopLag() : null;
+  app.addHook('onClose', async () => lag?.stop());
+  const maxInFlight = options.maxInFlight === 0 ? Number.POSITIVE_INFINITY : options.maxInFlight;
   let inFlight = 0;
   const release = (request: FastifyRequest) => {
     if (request.admissionSlot !== 'held') return;
@@ -81,10 +125,10 @@ export function registerAdmission(
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions?.url ?? 'unmatched';
     if (EXEMPT_ROUTES.has(route)) return;
-    const bound = FINISHING_ROUTES.has(route)
-      ? options.maxInFlight * FINISHING_HEADROOM
-      : options.maxInFlight;
-    if (inFlight >= bound) {
+    const finishing = FINISHING_ROUTES.has(route);
+    const bound = finishing ? maxInFlight * FINISHING_HEADROOM : maxInFlight;
+    const late = !finishing && lag !== null && lag.lagMs() > options.maxEventLoopLagMs;
+    if (inFlight >= bound || late) {
       shed.inc({ route });
       return reply
         .code(503)
