@@ -208,13 +208,9 @@ export function burstFigures(
     elapsedMs += durationMs;
     if (plan.ratesPerS[index + 1] === peak) peakEndMs = elapsedMs;
   });
-  const scheduleEndS = Math.floor(plan.scheduleMs / 1_000);
   let recoveredAtS: number | null = null;
-  for (
-    let second = Math.min(scheduleEndS, rows.length) - 1;
-    second >= Math.floor(peakEndMs / 1_000);
-    second--
-  ) {
+  // From the last second backwards while each is healthy: the earliest of that run is recovery.
+  for (let second = rows.length - 1; second >= Math.floor(peakEndMs / 1_000); second--) {
     const row = rows[second]!;
     const healthy = row.shed === 0 && row.unknown === 0 && (row.acceptedP99Ms ?? 0) <= playSloP99Ms;
     if (!healthy) break;
