@@ -226,6 +226,13 @@ function finish(result: LoadResult, history: History, out: string, report: boole
     );
   }
   print(`wrote ${out}, ${historyFile}${report ? `, ${htmlFile}` : ''}`);
-  if (books.available ? !books.ok : books.ledgerVerified === false) return EXIT_CHECK_FAILED;
+  return exitCodeOf(result);
+}
+
+/** 1 when the books do not balance (it outranks everything), else 99 when an SLO failed, else 0. */
+export function exitCodeOf(result: Pick<LoadResult, 'books' | 'sloOk'>): number {
+  const books = result.books;
+  if (books !== null && (books.available ? !books.ok : books.ledgerVerified === false))
+    return EXIT_CHECK_FAILED;
   return result.sloOk ? EXIT_OK : EXIT_THRESHOLD_CROSSED;
 }
