@@ -10,6 +10,7 @@ const SUITES: Record<string, () => Promise<{ run(options: { quick: boolean }): P
   math: () => import('./math.bench.ts'),
   'rgs-core': () => import('./rgs-core.bench.ts'),
   rgs: () => import('./rgs.bench.ts'),
+  load: () => import('./load.bench.ts'),
 };
 
 const args = process.argv.slice(2);
