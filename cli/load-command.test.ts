@@ -3,7 +3,7 @@
  * 2 for bad input and the loopback guard), and a short friday-night against the embedded RGS that
  * must end with balanced books.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -83,6 +83,18 @@ describe('croupier load run exit codes', () => {
       const result = JSON.parse(readFileSync(out, 'utf8')) as LoadResult;
       expect(result.sloOk).toBe(true);
       expect(result.totals.requests).toBeGreaterThan(0);
+      // The report of that result: HTML with SVG plots, and the evidence JSON certify --load takes.
+      const report = await croupier('load', 'report', out);
+      expect(report.code).toBe(0);
+      expect(readFileSync(join(scratch, 'fast.html'), 'utf8')).toMatch(/<svg[\s\S]*Offered versus achieved/);
+      const evidence = JSON.parse(readFileSync(join(scratch, 'fast.evidence.json'), 'utf8'));
+      expect(evidence).toMatchObject({ kind: 'croupier-load-evidence', scenario: 'baseline', sloOk: true });
+      expect(evidence.verdicts.length).toBe(result.verdicts.length);
+      const notResult = join(scratch, 'not-a-result.json');
+      writeFileSync(notResult, '{"kind":"something-else"}');
+      const refused = await croupier('load', 'report', notResult);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/not a croupier load result/);
       await fake.close();
       fake = await startFakeStake();
       fake.stallWindow(500, 1_500);
