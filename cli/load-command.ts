@@ -57,7 +57,7 @@ export function registerLoadCommand(program: Command): Command {
       "the RGS's PostgreSQL: the embedded RGS runs on it; with --target, the books check reads it",
     )
     .option('--redis-url <url>', 'Redis for the embedded RGS sessions')
-    .option('--max-in-flight <n>', "embedded RGS admission bound (RGS_MAX_IN_FLIGHT; default the RGS's)")
+    .option('--max-in-flight <n>', 'embedded RGS admission bound (RGS_MAX_IN_FLIGHT, default 32 here)')
     .option('--no-report', 'do not write the HTML report')
     .action(async (scenario: string, flags: LoadRunFlags) => {
       process.exitCode = await runLoadCommand(scenario, flags);

@@ -40,7 +40,15 @@ export async function startEmbeddedRgs(options: EmbeddedRgsOptions = {}): Promis
   const dataDir = mkdtempSync(join(tmpdir(), 'croupier-load-rgs-'));
   const operatorSecret = randomBytes(32).toString('base64url');
   const init: EmbeddedRgsInit = {
-    env: { RGS_LOG_LEVEL: 'warn', ...options.env, RGS_OPERATOR_SECRET: operatorSecret },
+    env: {
+      RGS_LOG_LEVEL: 'warn',
+      // PGlite runs every query on the server's thread, one at a time: a tight in-flight bound and
+      // the event-loop lag check keep accepted requests fast when a burst exceeds it.
+      RGS_MAX_IN_FLIGHT: '32',
+      RGS_MAX_EVENT_LOOP_LAG_MS: '100',
+      ...options.env,
+      RGS_OPERATOR_SECRET: operatorSecret,
+    },
     flags: {
       dataDir,
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),

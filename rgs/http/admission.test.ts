@@ -139,7 +139,7 @@ describe('admission control', () => {
   });
 
   it('reads RGS_MAX_IN_FLIGHT and refuses a bad value by name', () => {
-    expect(admissionOptionsFromEnv({}).maxInFlight).toBe(32);
+    expect(admissionOptionsFromEnv({})).toMatchObject({ maxInFlight: 128, maxEventLoopLagMs: 0 });
     expect(admissionOptionsFromEnv({ RGS_MAX_EVENT_LOOP_LAG_MS: '250' }).maxEventLoopLagMs).toBe(250);
     expect(() => admissionOptionsFromEnv({ RGS_MAX_EVENT_LOOP_LAG_MS: '-1' })).toThrow(
       /RGS_MAX_EVENT_LOOP_LAG_MS/,
