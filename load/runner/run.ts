@@ -14,7 +14,7 @@ import { arrivalTimesMs, plannedRatePerS, toRunnerPlan } from '../scenarios/plan
 import { runOpenModel } from './open-model.ts';
 import { type RunContext, RunnerPort } from './port.ts';
 import { Recorder } from './recorder.ts';
-import { resolveUnknownSessions, type SessionResolution } from './resolve.ts';
+import { resolveUnknownSessions, type SessionResolution, waitUntilQuiet } from './resolve.ts';
 import {
   burstFigures,
   endpointSummaries,
@@ -182,8 +182,19 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       target: options.target,
       entries: recorder.entries,
     };
-    const resolutions = await resolveUnknownSessions(history, client);
-    return { result, history, resolutions };
+    // Drop the run's connections, let the target finish what it still holds, then read the rounds.
+    client.close();
+    await waitUntilQuiet(options.target, plan.journey.requestTimeoutMs);
+    const resolver = new StakeApiClient({
+      baseUrl: options.target,
+      maxSockets: 8,
+      ...(options.ca !== undefined ? { ca: options.ca } : {}),
+    });
+    try {
+      return { result, history, resolutions: await resolveUnknownSessions(history, resolver) };
+    } finally {
+      resolver.close();
+    }
   } finally {
     if (progressTimer !== null) clearInterval(progressTimer);
     await scraper.stop().catch(() => {});
