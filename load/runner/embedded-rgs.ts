@@ -55,7 +55,8 @@ export async function startEmbeddedRgs(options: EmbeddedRgsOptions = {}): Promis
       ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
     },
   };
-  const worker = new Worker(BOOTSTRAP, { workerData: init });
+  // The thread's own process.env too: parts of the server (admission control) read it directly.
+  const worker = new Worker(BOOTSTRAP, { workerData: init, env: { ...process.env, ...init.env } });
   let ready: Extract<EmbeddedRgsMessage, { type: 'ready' }>;
   try {
     ready = await nextMessage(worker, 'ready', START_TIMEOUT_MS);
