@@ -3,10 +3,16 @@
  * outcome the load history and the chaos checker rely on (ok / failed / unknown), and the bounds
  * (sockets, calls in flight, deadline, reply size) hold.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUTCOME_HEADER, StakeApiClient } from './index.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import type { HistoryOutcome } from '../../load/history.ts';
+import { ensureLoopbackTls } from '../http/tls.ts';
+import { OUTCOME_HEADER, StakeApiClient, type WireOutcome } from './index.ts';
 
 interface Seen {
   readonly method: string;
@@ -65,11 +71,18 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, body: strin
     req.socket.destroy();
     return;
   }
+  if (path === '/partial') {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+    res.write('{"balance":');
+    setTimeout(() => req.socket.destroy(), 10);
+    return;
+  }
   if (path === '/slow') {
     setTimeout(() => reply(res, 200, { slow: true }), 30);
     return;
   }
   if (path === '/big') return reply(res, 200, { pad: 'x'.repeat(4096) });
+  if (path === '/multi-chunk') return reply(res, 200, { pad: 'é€'.repeat(100_000) });
   if (path === '/session/start') return reply(res, 200, { sessionID: 's', playerID: 'p', url: 'u' });
   return reply(res, 404, { error: 'ERR_NOT_FOUND', message: 'no such route' });
 }
@@ -102,6 +115,12 @@ afterAll(async () => {
 });
 
 describe('StakeApiClient outcomes', () => {
+  it('are the three outcomes a load or chaos History records (checked by the type checker)', () => {
+    expectTypeOf<WireOutcome>().toEqualTypeOf<HistoryOutcome>();
+    const outcomes: Record<WireOutcome, true> = { ok: true, failed: true, unknown: true };
+    expect(Object.keys(outcomes)).toHaveLength(3);
+  });
+
   it('2xx with a JSON body is ok, the body parsed; the request carries the Idempotency-Key', async () => {
     const client = new StakeApiClient({ baseUrl });
     const result = await client.play('sess-1', 1_000_000, 'base', { idempotencyKey: 'k-1', currency: 'USD' });
@@ -172,6 +191,13 @@ describe('StakeApiClient outcomes', () => {
     expect(result).toMatchObject({ outcome: 'unknown', status: 0, code: 'CLIENT_RESET' });
   });
 
+  it('a connection that breaks mid-reply is unknown (CLIENT_RESET), even after a 200 status line', async () => {
+    const client = new StakeApiClient({ baseUrl });
+    const result = await client.call('POST', '/partial', 'money', { sessionID: 's' });
+    client.close();
+    expect(result).toMatchObject({ outcome: 'unknown', status: 0, code: 'CLIENT_RESET' });
+  });
+
   it('a refused connection is failed (CLIENT_CONNECT): nothing was sent', async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
@@ -188,6 +214,14 @@ describe('StakeApiClient outcomes', () => {
     const result = await client.call('GET', '/big', 'read');
     client.close();
     expect(result).toMatchObject({ outcome: 'unknown', code: 'CLIENT_TOO_LARGE' });
+  });
+
+  it('a reply in many chunks is decoded whole (multi-byte characters across chunk edges)', async () => {
+    const client = new StakeApiClient({ baseUrl });
+    const result = await client.call<{ pad: string }>('GET', '/multi-chunk', 'read');
+    client.close();
+    expect(result.outcome).toBe('ok');
+    if (result.outcome === 'ok') expect(result.body.pad).toBe('é€'.repeat(100_000));
   });
 
   it('operator calls carry the Bearer token; player calls do not', async () => {
@@ -243,5 +277,34 @@ describe('StakeApiClient bounds', () => {
     expect(() => new StakeApiClient({ baseUrl, timeoutMs: Number.POSITIVE_INFINITY })).toThrow(/timeoutMs/);
     expect(() => new StakeApiClient({ baseUrl: `${baseUrl}/x` })).toThrow(/no path/);
     expect(() => new StakeApiClient({ baseUrl: 'ftp://h' })).toThrow(/http/);
+  });
+});
+
+describe('StakeApiClient over https', () => {
+  it('trusts the given CA on its keep-alive agent; without it nothing is sent (failed)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'croupier-wire-tls-'));
+    const tls = await ensureLoopbackTls(dir);
+    const secure = https.createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
+      req.resume();
+      req.on('end', () => reply(res, 200, { balance: { amount: 1, currency: 'USD' } }));
+    });
+    await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
+    const secureUrl = `https://127.0.0.1:${(secure.address() as AddressInfo).port}`;
+    try {
+      const trusted = new StakeApiClient({ baseUrl: secureUrl, ca: tls.caPem, maxSockets: 1 });
+      const first = await trusted.balance('s');
+      const second = await trusted.balance('s');
+      trusted.close();
+      expect([first.outcome, second.outcome]).toEqual(['ok', 'ok']);
+      const untrusted = new StakeApiClient({ baseUrl: secureUrl });
+      const refused = await untrusted.play('s', 1, 'base');
+      untrusted.close();
+      expect(refused).toMatchObject({ outcome: 'failed', code: 'CLIENT_CONNECT' });
+      expect(refused.message).toMatch(/certificate/i);
+    } finally {
+      secure.closeAllConnections();
+      await new Promise<void>((resolve) => secure.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

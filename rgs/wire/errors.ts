@@ -50,7 +50,11 @@ export const WIRE_ERRORS: Readonly<Record<WireErrorCode, WireErrorSpec>> = Objec
   ERR_TOO_LARGE: { status: 413, stake: false, meaning: 'request body over the limit' },
   ERR_MEDIA_TYPE: { status: 415, stake: false, meaning: 'request body is not application/json' },
   ERR_RATE_LIMITED: { status: 429, stake: false, meaning: 'rate limited: retry after Retry-After seconds' },
-  ERR_GEN: { status: 500, stake: true, meaning: 'server fault (never a client mistake)' },
+  ERR_GEN: {
+    status: 500,
+    stake: true,
+    meaning: 'server fault (never a client mistake); to a money call: outcome unknown, read the round',
+  },
   ERR_MAINTENANCE: {
     status: 503,
     stake: true,
