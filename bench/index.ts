@@ -13,6 +13,7 @@ const SUITES: Record<string, () => Promise<{ run(options: { quick: boolean }): P
   'rgs-core': () => import('./rgs-core.bench.ts'),
   rgs: () => import('./rgs.bench.ts'),
   wire: () => import('./wire.bench.ts'),
+  load: () => import('./load.bench.ts'),
 };
 
 const args = process.argv.slice(2);

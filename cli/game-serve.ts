@@ -5,8 +5,7 @@
  * under its file name.
  */
 import { resolve } from 'node:path';
-import { GameConfigError, prepareServedGame, type ServedGameSpec } from '../rgs/index.ts';
-import type { CoreFactory } from '../rgs/server.ts';
+import { type CoreFactory, GameConfigError, prepareServedGame, type ServedGameSpec } from '../rgs/index.ts';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
 import { gameInputsOrThrow } from './game-input.ts';
 

@@ -15,6 +15,7 @@ const COMMAND_GROUPS: Readonly<Record<string, () => Promise<Register>>> = {
   sim: async () => (await import('./sim-command.ts')).registerSimCommand,
   certify: async () => (await import('./certify-command.ts')).registerCertifyCommand,
   game: async () => (await import('./game-command.ts')).registerGameCommand,
+  load: async () => (await import('./load-command.ts')).registerLoadCommand,
   chaos: async () => (await import('./chaos-command.ts')).registerChaosCommand,
   rgs: async () => {
     const [group, start] = await Promise.all([import('./rgs-command.ts'), import('./rgs-start.ts')]);

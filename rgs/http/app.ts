@@ -34,6 +34,7 @@ import Fastify, {
 } from 'fastify';
 import type { Result, RgsCore } from '../core/contract.ts';
 import { newSessionId, type SessionRecord, type SessionStore } from '../sessions/index.ts';
+import { registerAdmission } from './admission.ts';
 import { ApiError, INTERNAL_ERROR, oneLine } from './errors.ts';
 import { endRoundRequestBase, playRequestBase } from './idempotency.ts';
 import { RgsMetrics } from './metrics.ts';
@@ -256,6 +257,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
     maxAge: 600,
   });
   await app.register(websocket, { options: { maxPayload: 1_024 } });
+  registerAdmission(app, metrics.registry);
 
   // ------------------------------------------------------------------------------------------
   // Helpers shared by handlers

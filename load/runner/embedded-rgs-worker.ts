@@ -1,0 +1,52 @@
+/**
+ * The embedded RGS's thread: starts a whole RGS through the RGS's public module (as `croupier rgs
+ * start` does) and stops it gracefully when asked. It runs on its own thread so the load generator
+ * and the server do not share one event loop: a busy server cannot delay the offered load, and the
+ * runner's own work does not show up as server latency.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadRgsConfig, startRgs } from '../../rgs/index.ts';
+
+export interface EmbeddedRgsInit {
+  readonly env: Readonly<Record<string, string>>;
+  readonly flags: { readonly dataDir: string; readonly databaseUrl?: string; readonly redisUrl?: string };
+}
+
+export type EmbeddedRgsMessage =
+  | {
+      readonly type: 'ready';
+      readonly baseUrl: string;
+      readonly databaseKind: string;
+      readonly sessionsKind: string;
+    }
+  | { readonly type: 'error'; readonly message: string }
+  | { readonly type: 'stopped'; readonly abandoned: number };
+
+const port = parentPort;
+if (port === null) throw new Error('embedded-rgs-worker runs as a worker thread');
+const init = workerData as EmbeddedRgsInit;
+
+try {
+  const loaded = loadRgsConfig(init.env, { ...init.flags, port: 0, host: '127.0.0.1' });
+  if (!loaded.ok) throw new Error(loaded.message);
+  const running = await startRgs(loaded.config);
+  port.on('message', (message: { type: string }) => {
+    if (message.type !== 'stop') return;
+    void running.stop().then(
+      ({ abandoned }) => port.postMessage({ type: 'stopped', abandoned } satisfies EmbeddedRgsMessage),
+      (error: unknown) =>
+        port.postMessage({ type: 'error', message: String(error) } satisfies EmbeddedRgsMessage),
+    );
+  });
+  port.postMessage({
+    type: 'ready',
+    baseUrl: running.baseUrl,
+    databaseKind: running.databaseKind,
+    sessionsKind: running.sessionsKind,
+  } satisfies EmbeddedRgsMessage);
+} catch (error) {
+  port.postMessage({
+    type: 'error',
+    message: error instanceof Error ? error.message : String(error),
+  } satisfies EmbeddedRgsMessage);
+}
