@@ -105,6 +105,7 @@ import {
   verifyLedgerBooks,
   writeLedgerTransaction,
 } from './ledger.ts';
+import { unstorableText } from './text.ts';
 
 /** The least-privilege role the core runs as when the database has it (004_app_role.sql). */
 export const APP_ROLE = 'croupier_app';
@@ -952,7 +953,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
 
   // ----- play
 
-  type PlayValue = { readonly balance: Balance; readonly round: RoundDetail };
+  type PlayValue = { readonly balance: Balance; readonly round: RoundDetail; readonly replayed?: boolean };
 
   const play: RgsCore['play'] = (request: PlayRequest) =>
     guard('play', async () => {
@@ -1011,12 +1012,15 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
         );
         const pinned = pin.value;
         if (ctx === undefined) return fail('ERR_VAL', 'unknown player');
-        if (pinned?.round?.status === 'active') return fail('ERR_BE', ACTIVE_ROUND_MESSAGE);
         const requestId = pinned?.requestId ?? request.requestId;
         const betKey = `bet:${requestId}`;
+        // The stored answer first: a resend of a play whose round is still active (a win awaiting
+        // end-round) is that play, not a new one (issue 9, #8). A key derived from the view can
+        // only match a play made after the viewed round, so this never hides an ERR_BE.
         const prior = priorOf(ctx, 'play', hash);
-        if (prior.outcome === 'replay') return ok(prior.response as PlayValue);
+        if (prior.outcome === 'replay') return ok({ ...(prior.response as PlayValue), replayed: true });
         if (prior.outcome === 'conflict') return fail('ERR_IDEM', IDEM_MESSAGE);
+        if (pinned?.round?.status === 'active') return fail('ERR_BE', ACTIVE_ROUND_MESSAGE);
         if (ctx.currency !== request.currency) {
           return fail('ERR_VAL', `the player's currency is ${ctx.currency}`);
         }
@@ -1405,7 +1409,11 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
         const prior = priorOf(ctx, 'end-round', hash);
         if (prior.outcome === 'replay') return ok({ ...(prior.response as BalanceValue), ...viewRound });
         if (prior.outcome === 'conflict') return fail('ERR_IDEM', IDEM_MESSAGE);
-        if (ctx.active_id === null) return fail('ERR_BNF', 'no active round');
+        // Scoped to the caller's game: a session of game A never ends the round of game B (#5).
+        const gameId = view?.gameId ?? request.gameId;
+        if (ctx.active_id === null || (gameId !== undefined && ctx.active_game_id !== gameId)) {
+          return fail('ERR_BNF', 'no active round');
+        }
         const roundId = ctx.active_id;
         const payoutMinor = ctx.active_payout_minor!;
         if (payoutMinor <= 0n) throw new Error(`invariant: active round ${roundId} pays nothing`);
@@ -1467,15 +1475,19 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       });
     });
 
-  const setEvent: RgsCore['setEvent'] = (playerId, event) =>
+  const setEvent: RgsCore['setEvent'] = (playerId, event, gameId) =>
     guard('setEvent', async () => {
       const bad = checkPlayerId(playerId);
       if (bad) return { ok: false, error: bad };
       if (typeof event !== 'string' || event.length > MAX_EVENT_LENGTH)
         return fail('ERR_VAL', 'invalid event');
+      const unstorable = unstorableText(event);
+      if (unstorable !== null) return fail('ERR_VAL', `invalid event: ${unstorable}`);
+      if (gameId !== undefined && typeof gameId !== 'string') return fail('ERR_VAL', 'invalid gameId');
       const rows = await db.query<{ id: string }>(
-        `UPDATE rgs.rounds SET event = $2 WHERE player_id = $1 AND status = 'active' RETURNING id`,
-        [playerId, event],
+        `UPDATE rgs.rounds SET event = $2
+          WHERE player_id = $1 AND status = 'active' AND ($3::text IS NULL OR game_id = $3) RETURNING id`,
+        [playerId, event, gameId ?? null],
       );
       return rows.length === 0 ? fail('ERR_BNF', 'no active round') : ok({ event });
     });

@@ -456,14 +456,17 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       if (played instanceof ApiError) return played;
       const round = presentRound(played.round);
       const balance = presentBalance(played.balance);
-      metrics.recordRound(
-        played.round.gameId,
-        played.round.mode,
-        played.round.costMinor,
-        played.round.payoutMinor,
-      );
-      push(session.playerId, { type: 'round', round });
-      push(session.playerId, { type: 'balance', balance });
+      // A replayed answer (same Idempotency-Key) booked nothing: no metrics, no pushes.
+      if (played.replayed !== true) {
+        metrics.recordRound(
+          played.round.gameId,
+          played.round.mode,
+          played.round.costMinor,
+          played.round.payoutMinor,
+        );
+        push(session.playerId, { type: 'round', round });
+        push(session.playerId, { type: 'balance', balance });
+      }
       return { balance, round, ...netPosition(session, played.balance.amountMinor) };
     }),
   );
@@ -508,7 +511,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       if (body instanceof ApiError) return body;
       const session = await playerSession(body.sessionID, { requireAuthenticated: true });
       if (session instanceof ApiError) return session;
-      const stored = unwrap(await core.setEvent(session.playerId, body.event));
+      const stored = unwrap(await core.setEvent(session.playerId, body.event, session.gameId));
       if (stored instanceof ApiError) return stored;
       return { event: stored.event };
     }),

@@ -34,7 +34,7 @@ export function presentRound(round: RoundDetail) {
     status: round.status,
     mode: round.mode,
     event: round.event,
-    state: round.state,
+    state: sortKeysDeep(round.state),
     gameID: round.gameId,
     version: round.gameVersion,
     mathHash: round.mathHash,
@@ -42,8 +42,29 @@ export function presentRound(round: RoundDetail) {
     balanceAfter: round.balanceAfterMinor === null ? null : minorToApiAmount(round.balanceAfterMinor),
     startedAt: round.startedAt,
     endedAt: round.endedAt,
-    fairness: round.fairness,
+    fairness: {
+      serverSeedCommitment: round.fairness.serverSeedCommitment,
+      serverSeed: round.fairness.serverSeed,
+      clientSeed: round.fairness.clientSeed,
+      nonce: round.fairness.nonce,
+    },
   };
+}
+
+/**
+ * The value with every object's keys in code-point order. A round's state comes from the evaluator
+ * (its own key order) or from jsonb (PostgreSQL's order); sorted, the same round is the same bytes
+ * on every path (a replayed Idempotency-Key answer is byte for byte the original).
+ */
+export function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    const sorted: Record<string, unknown> = {};
+    for (const key of keys) sorted[key] = sortKeysDeep((value as Record<string, unknown>)[key]);
+    return sorted;
+  }
+  return value;
 }
 
 export function presentJurisdiction(flags: JurisdictionFlags) {

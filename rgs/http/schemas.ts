@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { API_UNITS_PER_MAJOR } from '../core/contract.ts';
+import { unstorableText } from '../core/text.ts';
 import { ApiError } from './errors.ts';
 
 /** 10^9 major units: far above any bet or balance, far below 2^53 (exact in a double). */
@@ -59,9 +60,20 @@ export const PlayBody = z.object({
   mode: ModeSchema,
   currency: CurrencySchema.optional(),
 });
+/**
+ * Free text that is stored: PostgreSQL text refuses NUL, and a lone UTF-16 surrogate has no UTF-8
+ * form (it would be stored altered, as U+FFFD). Both are a client's mistake: 400 ERR_VAL.
+ */
+function storableText(schema: z.ZodString) {
+  return schema.superRefine((text, context) => {
+    const why = unstorableText(text);
+    if (why !== null) context.addIssue({ code: 'custom', message: why });
+  });
+}
+
 export const EventBody = z.object({
   sessionID: SessionIdSchema,
-  event: z.string().min(1, 'event is empty').max(256, 'event is longer than 256 characters'),
+  event: storableText(z.string().min(1, 'event is empty').max(256, 'event is longer than 256 characters')),
 });
 export const ReplayParams = z.object({
   game: GameIdSchema,

@@ -1,0 +1,133 @@
+/**
+ * Issue 9, §1: defects found by fault injection and fuzzing at the HTTP API, each pinned by a test
+ * that failed before its fix. The real core on the run's PostgreSQL (a fresh database for this
+ * file), sessions in the run's Redis (own key prefix).
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../rgs/db/testing.ts';
+import { type Harness, startHarness } from '../../rgs/http/harness.test-support.ts';
+import { createRgsCore, type RgsCoreService } from '../../rgs/index.ts';
+import { RedisSessionStore } from '../../rgs/sessions/index.ts';
+import type { StakeClient } from '../support/stake-client.ts';
+
+const GAME_A = 'jungle-twenty';
+const GAME_B = 'lucky-wheel';
+const START_BALANCE = 1_000_000_000;
+const WIN_SEARCH_MAX_ROUNDS = 300;
+
+let database: TestDatabase;
+let core: RgsCoreService;
+let h: Harness;
+
+beforeAll(async () => {
+  database = await createTestDatabase(inject('databaseUrl'), 'rgs_hostile');
+  core = await createRgsCore({ db: { url: database.url } });
+  const sessions = await RedisSessionStore.connect({
+    url: inject('redisUrl'),
+    prefix: `test:${randomBytes(4).toString('hex')}:`,
+  });
+  h = await startHarness({ core, sessions, options: { defaultGameId: GAME_A, rateLimitPerWindow: 1_000 } });
+});
+
+afterAll(async () => {
+  await h?.close();
+  await database?.drop();
+});
+
+type Played = { round: { betID: string; active: boolean; payout: number } };
+
+async function newPlayer(extra: Record<string, unknown> = {}) {
+  const client = await h.startSession({ currency: 'USD', balance: START_BALANCE, gameID: GAME_A, ...extra });
+  const auth = await client.authenticate();
+  return { client, bet: auth.config.defaultBetLevel };
+}
+
+/** Plays (with the given headers per attempt) until a round stays active; bounded. */
+async function playUntilActive(client: StakeClient, bet: number, headers: () => Record<string, string>) {
+  for (let i = 0; i < WIN_SEARCH_MAX_ROUNDS; i++) {
+    const response = await client.raw(
+      '/wallet/play',
+      { sessionID: client.sessionID, amount: bet, mode: 'base' },
+      headers(),
+    );
+    expect(response.status).toBe(200);
+    if ((response.json as Played).round.active) return response;
+  }
+  throw new Error(`no winning round in ${WIN_SEARCH_MAX_ROUNDS} plays`);
+}
+
+describe('#8 Idempotency-Key', () => {
+  test('a resend of a winning play with the same key and body gets the original answer, byte for byte', async () => {
+    const { client, bet } = await newPlayer();
+    let key = '';
+    const first = await playUntilActive(client, bet, () => {
+      key = `win-${randomBytes(6).toString('hex')}`;
+      return { 'Idempotency-Key': key };
+    });
+    const body = { sessionID: client.sessionID, amount: bet, mode: 'base' };
+    const resent = await client.raw('/wallet/play', body, { 'Idempotency-Key': key });
+    expect(resent.status).toBe(200);
+    expect(resent.text).toBe(first.text);
+    // Still exact after the round was ended.
+    const ended = await client.endRound();
+    const late = await client.raw('/wallet/play', body, { 'Idempotency-Key': key });
+    expect(late.status).toBe(200);
+    expect(late.text).toBe(first.text);
+    expect((await client.balance()).balance).toEqual(ended.balance);
+    // Negative control: the same key with another body is still a conflict.
+    const other = await client.raw('/wallet/play', { ...body, amount: bet * 2 }, { 'Idempotency-Key': key });
+    expect(other.status).toBe(409);
+    expect(other.json).toMatchObject({ error: 'ERR_IDEM' });
+  });
+});
+
+describe('#5 rounds are scoped to the session game', () => {
+  test("end-round and bet/event from game A's session leave the player's active round in game B alone", async () => {
+    const { client: a, bet } = await newPlayer();
+    // Game A has a closed round, so the end-round has a round to key on.
+    const closedA = await a.play(bet);
+    if (closedA.round.active) await a.endRound();
+    const b = await h.startSession({ currency: 'USD', gameID: GAME_B, playerID: a.playerID });
+    const authB = await b.authenticate();
+    const activeB = await playUntilActive(b, authB.config.defaultBetLevel, () => ({}));
+    const roundB = (activeB.json as Played).round;
+    const balanceBefore = (await a.balance()).balance.amount;
+
+    const ended = await a.raw('/wallet/end-round', { sessionID: a.sessionID });
+    expect(ended.status).toBe(404);
+    expect(ended.json).toMatchObject({ error: 'ERR_BNF' });
+    const marked = await a.raw('/bet/event', { sessionID: a.sessionID, event: 'from-A' });
+    expect(marked.status).toBe(404);
+    expect(marked.json).toMatchObject({ error: 'ERR_BNF' });
+
+    expect((await a.balance()).balance.amount).toBe(balanceBefore);
+    const resumedB = await b.authenticate();
+    expect(resumedB.round?.betID).toBe(roundB.betID);
+    expect(resumedB.round?.active).toBe(true);
+    expect(resumedB.round?.event ?? null).toBeNull();
+    // Positive control: B's own session ends it.
+    const endedB = await b.endRound();
+    expect(endedB.balance.amount).toBe(balanceBefore + roundB.payout);
+  });
+});
+
+describe('#3 strings the database cannot store', () => {
+  test('a NUL or a lone surrogate in /bet/event is 400 ERR_VAL; nothing stored', async () => {
+    const { client, bet } = await newPlayer();
+    await playUntilActive(client, bet, () => ({}));
+    for (const event of ['a\u0000b', 'x\ud800y', '\udfff']) {
+      const response = await client.raw('/bet/event', JSON.stringify({ sessionID: client.sessionID, event }));
+      expect(response.status, JSON.stringify(event)).toBe(400);
+      expect(response.json).toMatchObject({ error: 'ERR_VAL' });
+    }
+    // Raw escapes in the JSON text, as a fuzzer sends them.
+    const escaped = await client.raw('/bet/event', `{"sessionID":"${client.sessionID}","event":"\\ud83d"}`);
+    expect(escaped.status).toBe(400);
+    const auth = await client.authenticate();
+    expect(auth.round?.event ?? null).toBeNull();
+    // Positive control: a valid surrogate pair is stored unaltered.
+    expect(await client.event('step \ud83c\udfb0 3')).toEqual({ event: 'step \ud83c\udfb0 3' });
+    expect((await client.authenticate()).round?.event).toBe('step \ud83c\udfb0 3');
+  });
+});
