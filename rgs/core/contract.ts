@@ -30,6 +30,12 @@ export interface RgsError {
   readonly message: string;
   /** When retrying makes sense only later (minimum round duration): after this many ms. */
   readonly retryAfterMs?: number;
+  /**
+   * ERR_MAINTENANCE only: the reply to the call's COMMIT was lost and its status could not be read
+   * back in time, so it may have taken effect. A retry with the same requestId finds the outcome;
+   * a caller without its own key (HTTP without Idempotency-Key) must read the state instead.
+   */
+  readonly outcomeUnknown?: boolean;
 }
 
 export type Result<T> =

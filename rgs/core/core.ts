@@ -44,6 +44,7 @@ import {
 } from '../../rng/index.ts';
 import { migrate } from '../db/migrate.ts';
 import {
+  CommitOutcomeUnknownError,
   createPgClient,
   createPgliteClient,
   isDatabaseUnavailable,
@@ -145,7 +146,19 @@ export interface RgsCoreOptions {
   readonly houseShards?: number;
   /** Unexpected failures (they reach clients only as ERR_GEN). */
   readonly onError?: (operation: string, error: unknown) => void;
+  /**
+   * Budget of one call's database work (default 6 s; PostgreSQL): the wait for a pooled
+   * connection, every statement, and the lock waits are bounded by it, and no COMMIT is sent after
+   * it (503, nothing booked). The server-side statement, lock and idle-in-transaction timeouts
+   * are set to it as well. Keep it plus `commitResolveMs` under the clients' timeout (10 s).
+   */
+  readonly requestDeadlineMs?: number;
+  /** Bound on resolving a COMMIT whose reply was lost (default 2 s; see sql-client.ts). */
+  readonly commitResolveMs?: number;
 }
+
+export const DEFAULT_REQUEST_DEADLINE_MS = 6_000;
+export const DEFAULT_COMMIT_RESOLVE_MS = 2_000;
 
 export interface PlayerLimits {
   /** Net loss (cost − payout) allowed over the rolling window; null removes the limit. */
@@ -677,7 +690,7 @@ interface OpenedDatabase {
   readonly role: string | null;
 }
 
-async function openDatabase(db: RgsDatabase): Promise<OpenedDatabase> {
+async function openDatabase(db: RgsDatabase, requestDeadlineMs: number): Promise<OpenedDatabase> {
   if ('client' in db) {
     await migrate(db.client);
     return { client: db.client, owned: false, role: null };
@@ -704,6 +717,11 @@ async function openDatabase(db: RgsDatabase): Promise<OpenedDatabase> {
       client: createPgClient(db.url, {
         maxConnections: db.maxConnections ?? 10,
         role: useRole,
+        // The server gives up when the client has: locks and connections are freed.
+        statementTimeoutMs: requestDeadlineMs,
+        lockTimeoutMs: requestDeadlineMs,
+        idleInTransactionTimeoutMs: requestDeadlineMs,
+        connectionTimeoutMs: requestDeadlineMs,
       }),
       owned: true,
       role: useRole,
@@ -732,6 +750,29 @@ async function openDatabase(db: RgsDatabase): Promise<OpenedDatabase> {
   return { client, owned: true, role: useRole };
 }
 
+/** A money call whose COMMIT reply was lost and whose status could not be read back in time. */
+const OUTCOME_UNKNOWN_MESSAGE =
+  'the outcome of this call is unknown (the database connection was lost at commit): retry with the ' +
+  'same requestId, which finds it';
+
+/** Every statement and transaction of `client` bounded by a deadline from its start. */
+function withDeadlines(client: SqlClient, requestDeadlineMs: number, commitResolveMs: number): SqlClient {
+  if (client.kind !== 'pg') return client;
+  return {
+    kind: client.kind,
+    query: (text, params, options) =>
+      client.query(text, params, { ...options, deadlineAtMs: Date.now() + requestDeadlineMs }),
+    exec: (script) => client.exec(script),
+    transaction: (fn, options) =>
+      client.transaction(fn, {
+        commitResolveMs,
+        ...options,
+        deadlineAtMs: options?.deadlineAtMs ?? Date.now() + requestDeadlineMs,
+      }),
+    close: () => client.close(),
+  };
+}
+
 export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreService> {
   const clock = options.clock ?? (() => new Date());
   const jurisdictions = options.jurisdictions ?? DEFAULT_JURISDICTIONS;
@@ -753,7 +794,18 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
     const seed = generateServerSeed(drbg);
     return { hex: bytesToHex(seed), commitment: commitServerSeed(seed) };
   };
-  const { client: db, owned, role: databaseRole } = await openDatabase(options.db);
+  const requestDeadlineMs = options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
+  const commitResolveMs = options.commitResolveMs ?? DEFAULT_COMMIT_RESOLVE_MS;
+  for (const [name, ms] of [
+    ['requestDeadlineMs', requestDeadlineMs],
+    ['commitResolveMs', commitResolveMs],
+  ] as const) {
+    if (!(Number.isSafeInteger(ms) && ms > 0)) throw new RangeError(`${name} must be a positive integer`);
+  }
+  const opened = await openDatabase(options.db, requestDeadlineMs);
+  const { owned, role: databaseRole } = opened;
+  /** The client with every call's deadline (verification, which may scan for long, uses `opened`). */
+  const db = withDeadlines(opened.client, requestDeadlineMs, commitResolveMs);
   const currenciesReady = new Set<string>();
 
   /** Every public call: unexpected throws become ERR_GEN (never a stack trace to a client). */
@@ -762,14 +814,28 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       return await work();
     } catch (error) {
       options.onError?.(operation, error);
-      if (isDatabaseUnavailable(error)) {
-        // Not a fault of ours nor of the call: the database is down or restarting. 503 with a
-        // Retry-After tells a client (and a load balancer) to come back, not to give up.
+      if (error instanceof CommitOutcomeUnknownError) {
+        // The one case where the server cannot tell whether the call took effect (issue 9, #1):
+        // with the same requestId a retry is exact; the HTTP layer answers keyless calls otherwise.
         return {
           ok: false,
           error: {
             code: 'ERR_MAINTENANCE',
-            message: 'database unavailable; retry shortly with the same requestId',
+            message: OUTCOME_UNKNOWN_MESSAGE,
+            retryAfterMs: DATABASE_RETRY_AFTER_MS,
+            outcomeUnknown: true,
+          },
+        };
+      }
+      if (isDatabaseUnavailable(error)) {
+        // Not a fault of ours nor of the call: the database is down, restarting or too slow for
+        // the deadline, and nothing was committed (a lost COMMIT reply is resolved before this).
+        // 503 with a Retry-After tells a client (and a load balancer) to come back.
+        return {
+          ok: false,
+          error: {
+            code: 'ERR_MAINTENANCE',
+            message: 'database unavailable; nothing was booked: retry shortly',
             retryAfterMs: DATABASE_RETRY_AFTER_MS,
           },
         };
@@ -1988,14 +2054,14 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
       return ok(actions);
     });
 
-  const verifyLedger = async (): Promise<VerifyReport> => await verifyLedgerBooks(db);
-  const verifyAudit = async (): Promise<VerifyReport> => await verifyAuditLog(db);
+  const verifyLedger = async (): Promise<VerifyReport> => await verifyLedgerBooks(opened.client);
+  const verifyAudit = async (): Promise<VerifyReport> => await verifyAuditLog(opened.client);
 
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    if (owned) await db.close();
+    if (owned) await opened.client.close();
   };
 
   return {

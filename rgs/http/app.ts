@@ -34,7 +34,7 @@ import Fastify, {
 } from 'fastify';
 import type { Result, RgsCore } from '../core/contract.ts';
 import { newSessionId, type SessionRecord, type SessionStore } from '../sessions/index.ts';
-import { ApiError, INTERNAL_ERROR, oneLine } from './errors.ts';
+import { ApiError, INTERNAL_ERROR, oneLine, outcomeUnknownError } from './errors.ts';
 import { endRoundRequestBase, playRequestBase } from './idempotency.ts';
 import { RgsMetrics } from './metrics.ts';
 import { operatorKey, verifyOperatorAuthorization } from './operator-auth.ts';
@@ -334,6 +334,9 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
 
   const unwrap = <T>(result: Result<T>): T | ApiError =>
     result.ok ? result.value : ApiError.fromCore(result.error);
+  /** A money call's result; an unresolved outcome is told apart by whether the client keyed it. */
+  const unwrapMoney = <T>(result: Result<T>, clientKeyed: boolean): T | ApiError =>
+    !result.ok && result.error.outcomeUnknown === true ? outcomeUnknownError(clientKeyed) : unwrap(result);
 
   const netPosition = (session: SessionRecord, balanceMinor: bigint) =>
     session.flags.displayNetPosition && session.startBalanceMinor !== null
@@ -441,7 +444,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
         currency: session.currency,
         header,
       });
-      const played = unwrap(
+      const played = unwrapMoney(
         await core.play({
           requestId: key.requestId,
           latestRoundView: { gameId: session.gameId, keyed: key.keyed },
@@ -452,6 +455,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
           mode: body.mode,
           amountMinor,
         }),
+        header !== undefined,
       );
       if (played instanceof ApiError) return played;
       const round = presentRound(played.round);
@@ -483,13 +487,15 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       // The round to end (and the derived key) is read by the core (latestRoundView): ERR_BNF
       // when this game has none.
       const key = endRoundRequestBase(session.playerId, header);
-      const ended = unwrap(
+      const ended = unwrapMoney(
         await core.endRound({
           requestId: key.requestId,
           latestRoundView: { gameId: session.gameId, keyed: key.keyed },
           playerId: session.playerId,
           sessionId: session.sessionId,
         }),
+        // Exact on resend even without a header: the derived key names the round it ends.
+        true,
       );
       if (ended instanceof ApiError) return ended;
       const balance = presentBalance(ended.balance);

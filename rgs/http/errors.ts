@@ -84,3 +84,24 @@ export function oneLine(message: string, maxChars = 300): string {
 }
 
 export const INTERNAL_ERROR = (): ApiError => new ApiError('ERR_GEN', 'internal server error');
+
+/**
+ * A money call whose outcome the server could not resolve (the database connection was lost at
+ * COMMIT and the transaction's status could not be read back before the deadline; issue 9, #1).
+ * Without an Idempotency-Key a resend is a new bet, so this is never a 503 (clients resend those):
+ * it is 500 ERR_GEN, telling the client to read the state first. With an Idempotency-Key the
+ * resend is exact, so it stays 503 ERR_MAINTENANCE.
+ */
+export function outcomeUnknownError(keyed: boolean): ApiError {
+  if (keyed) {
+    return new ApiError(
+      'ERR_MAINTENANCE',
+      'the outcome of this call is unknown (database connection lost at commit): resend it with the same Idempotency-Key, which finds it',
+      { 'Retry-After': '1' },
+    );
+  }
+  return new ApiError(
+    'ERR_GEN',
+    'the outcome of this call is unknown (database connection lost at commit): call /wallet/authenticate and read the round and balance; do not resend the call',
+  );
+}
