@@ -158,12 +158,15 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
   const now = deps.now ?? Date.now;
   const key = operatorKey(options.operatorSecret);
   const metrics = new RgsMetrics({ defaultMetrics: options.processMetrics });
-  const hub = new WsHub((count) => metrics.wsConnections.set(count));
+  const hub = new WsHub((count) => metrics.wsConnections.set(count), now);
   // Pushes go through the session store, so a player's sockets get them whichever node served the
-  // wallet call (Redis pub/sub); every node delivers what it receives to its own sockets.
-  const unsubscribePushes = await sessions.subscribePushes((playerId, message) =>
-    hub.publish(playerId, message),
-  );
+  // wallet call (Redis pub/sub); every node delivers what it receives to its own sockets. A
+  // revocation travels the same way, as a control message no socket receives.
+  const unsubscribePushes = await sessions.subscribePushes((playerId, message) => {
+    const revokedSession = revokedSessionOf(message);
+    if (revokedSession !== null) hub.closeSession(revokedSession);
+    else hub.publish(playerId, message);
+  });
   let pushFailureLogged = false;
   const push = (playerId: string, message: unknown) => {
     sessions.publishPush(playerId, message).catch((error: unknown) => {
@@ -700,8 +703,12 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       if (denied) return denied;
       const params = parseInput(SessionIdParams, request.params, 'session path');
       if (params instanceof ApiError) return params;
+      const live = await store(sessions.get(params.id));
       const revoked = await store(sessions.revoke(params.id));
       if (!revoked) return new ApiError('ERR_IS', 'session is unknown, expired or already revoked');
+      // Its sockets close at once: here, and on every other node through the push channel.
+      hub.closeSession(params.id);
+      if (live !== null) push(live.playerId, { [REVOKED_SESSION_KEY]: params.id });
       return { revoked: true };
     }),
   );
@@ -727,7 +734,8 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
     },
     (socket, request) => {
       const session = request.rgsSession!;
-      if (draining || !hub.add(session.playerId, socket)) {
+      const ofSession = { sessionId: session.sessionId, expiresAtMs: session.expiresAtMs };
+      if (draining || !hub.add(session.playerId, socket, ofSession)) {
         socket.close(1013, 'try again later');
         return;
       }
@@ -821,6 +829,15 @@ function mapFrameworkError(error: FastifyError): ApiError {
     );
   }
   return INTERNAL_ERROR();
+}
+
+/** The push-channel control message of a revocation: `{[REVOKED_SESSION_KEY]: sessionId}`. */
+const REVOKED_SESSION_KEY = '$revokedSession';
+
+function revokedSessionOf(message: unknown): string | null {
+  if (typeof message !== 'object' || message === null) return null;
+  const sessionId = (message as Record<string, unknown>)[REVOKED_SESSION_KEY];
+  return typeof sessionId === 'string' ? sessionId : null;
 }
 
 function routeOf(request: FastifyRequest): string {

@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../../rgs/db/testing.ts';
 import { type Harness, startHarness } from '../../rgs/http/harness.test-support.ts';
 import { createRgsCore, type RgsCoreService } from '../../rgs/index.ts';
 import { RedisSessionStore } from '../../rgs/sessions/index.ts';
-import type { StakeClient } from '../support/stake-client.ts';
+import { rawRequest, type StakeClient, type StakeSocket } from '../support/stake-client.ts';
 
 const GAME_A = 'jungle-twenty';
 const GAME_B = 'lucky-wheel';
@@ -131,3 +131,71 @@ describe('#3 strings the database cannot store', () => {
     expect((await client.authenticate()).round?.event).toBe('step \ud83c\udfb0 3');
   });
 });
+
+/** Resolves with the close code when the socket closes within timeoutMs, else null. */
+function closedWithin(socket: StakeSocket, timeoutMs: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (socket.socket.readyState === socket.socket.CLOSED) return resolve(-1);
+    const timer = setTimeout(() => resolve(null), timeoutMs);
+    socket.socket.once('close', (code: number) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+describe('#4 WebSockets end with their session', () => {
+  test('revocation closes the socket at once; the player pushes stop reaching it', async () => {
+    const { client, bet } = await newPlayer();
+    const socket = await client.openSocket();
+    const other = await h.startSession({ currency: 'USD', gameID: GAME_A, playerID: client.playerID });
+    await other.authenticate();
+    const token = await h.operatorToken();
+    const revoked = await rawRequest(`${h.baseUrl}/session/${client.sessionID}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(revoked.status).toBe(200);
+    expect(await closedWithin(socket, 2_000)).toBe(4001);
+    // Negative control: the player's other session still plays and has its own socket.
+    const otherSocket = await other.openSocket();
+    try {
+      await other.play(bet);
+      expect(await otherSocket.next('balance')).toHaveProperty('balance');
+    } finally {
+      otherSocket.close();
+    }
+  });
+
+  test('expiry closes the socket when the session expires', async () => {
+    const sessions = await RedisSessionStore.connect({
+      url: inject('redisUrl'),
+      prefix: `test:${randomBytes(4).toString('hex')}:`,
+    });
+    const shortLived = await startHarness({
+      core: borrowedCore(),
+      sessions,
+      options: { defaultGameId: GAME_A, sessionTtlMs: 1_500 },
+    });
+    try {
+      const client = await shortLived.startSession({ currency: 'USD', balance: START_BALANCE });
+      await client.authenticate();
+      const socket = await client.openSocket();
+      expect(await closedWithin(socket, 300)).toBeNull(); // alive while the session is
+      expect(await closedWithin(socket, 3_000)).toBe(4001);
+    } finally {
+      await shortLived.close();
+    }
+  });
+});
+
+/** The file's core, lent to a second server (closing that server leaves it open). */
+function borrowedCore(): RgsCoreService {
+  return new Proxy(core, {
+    get(target, property, receiver) {
+      if (property === 'close') return async () => {};
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
