@@ -204,8 +204,15 @@ export async function startRgs(
     await core.close().catch(() => {});
     throw oneLineError('cannot connect to Redis', error);
   }
+  // Through the core's pool (a flood of /ready must not open connections), else a probe.
   const readiness: ReadinessCheck[] =
-    config.databaseUrl !== null ? [postgresReadiness(config.databaseUrl)] : [];
+    config.databaseUrl === null
+      ? []
+      : [
+          typeof core.ping === 'function'
+            ? { name: 'postgres', check: () => core.ping!() }
+            : postgresReadiness(config.databaseUrl),
+        ];
   let http: RgsHttpServer;
   let port: number;
   try {

@@ -244,5 +244,7 @@ export interface RgsCore {
   }): Promise<Result<SessionStatus & { readonly acknowledged: boolean }>>;
   verifyLedger(): Promise<VerifyReport>;
   verifyAudit(): Promise<VerifyReport>;
+  /** Resolves when the database answers a trivial statement on the core's own pool (readiness). */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -2057,6 +2057,10 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
   const verifyLedger = async (): Promise<VerifyReport> => await verifyLedgerBooks(opened.client);
   const verifyAudit = async (): Promise<VerifyReport> => await verifyAuditLog(opened.client);
 
+  const ping = async (): Promise<void> => {
+    await db.query('SELECT 1 AS one', [], { prepare: 'rgs-ping' });
+  };
+
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -2084,6 +2088,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
     realityCheck,
     verifyLedger,
     verifyAudit,
+    ping,
     close,
     deposit,
     rollbackBet,

@@ -93,6 +93,11 @@ export interface RgsHttpOptions {
   /** pino level, or false for no logs (tests). */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | false;
   readonly readinessTimeoutMs: number;
+  /**
+   * A passing /ready is reused this long (0: every call checks). Checks never run concurrently:
+   * callers during a check share its result, so a flood of /ready costs one check at a time.
+   */
+  readonly readinessCacheMs: number;
   /** Collect Node process metrics (off in tests that run many servers in one process). */
   readonly processMetrics: boolean;
 }
@@ -111,6 +116,7 @@ export const DEFAULT_HTTP_OPTIONS: Omit<RgsHttpOptions, 'operatorSecret'> = {
   corsOrigins: '*',
   logLevel: 'info',
   readinessTimeoutMs: 1_000,
+  readinessCacheMs: 500,
   processMetrics: true,
 };
 
@@ -751,16 +757,36 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
 
   app.get('/health', async () => ({ status: 'ok' }));
 
-  app.get('/ready', async (_request, reply) => {
-    const checks: ReadinessCheck[] = [
-      { name: sessions.kind, check: () => sessions.ping() },
-      ...(deps.readiness ?? []),
-    ];
-    const results = await Promise.all(
-      checks.map(
+  const readinessChecks: ReadinessCheck[] = [
+    { name: sessions.kind, check: () => sessions.ping() },
+    ...(deps.readiness ?? []),
+  ];
+  let readinessPassedAtMs = Number.NEGATIVE_INFINITY;
+  let readinessPassed: (readonly [string, string])[] = [];
+  let readinessRunning: Promise<(readonly [string, string])[]> | null = null;
+  /** The checks' results: a recent pass, else the check running now, else a new one (one at a time). */
+  const readinessResults = (): Promise<(readonly [string, string])[]> => {
+    if (now() - readinessPassedAtMs < options.readinessCacheMs) return Promise.resolve(readinessPassed);
+    readinessRunning ??= Promise.all(
+      readinessChecks.map(
         async (check) => [check.name, await settle(check.check(), options.readinessTimeoutMs)] as const,
       ),
-    );
+    )
+      .then((results) => {
+        if (results.every(([, status]) => status === 'ok')) {
+          readinessPassed = results;
+          readinessPassedAtMs = now();
+        }
+        return results;
+      })
+      .finally(() => {
+        readinessRunning = null;
+      });
+    return readinessRunning;
+  };
+
+  app.get('/ready', async (_request, reply) => {
+    const results = await readinessResults();
     const ready = !draining && results.every(([, status]) => status === 'ok');
     const body = { ready, draining, checks: Object.fromEntries(results) };
     if (ready) return reply.code(200).send(body);
