@@ -104,6 +104,7 @@ async function defaultCoreFactory(
   const { createRgsCore } = await import('./index.ts');
   return await createRgsCore({
     onError: onFault,
+    requestDeadlineMs: config.requestDeadlineMs,
     db:
       config.databaseUrl !== null
         ? { url: config.databaseUrl }
@@ -227,6 +228,7 @@ export async function startRgs(
         sessionTtlMs: config.sessionTtlS * 1000,
         rateLimitPerWindow: config.rateLimitPerWindow,
         rateLimitWindowMs: config.rateWindowMs,
+        replayRateLimitPerWindow: config.replayRateLimitPerWindow,
         defaultGameId: config.defaultGameId,
         defaultJurisdiction: config.defaultJurisdiction,
         launchBaseUrl: config.launchBaseUrl,

@@ -78,6 +78,8 @@ export interface RgsHttpOptions {
   /** Per player, per window (fixed window, counted in the session store). */
   readonly rateLimitPerWindow: number;
   readonly rateLimitWindowMs: number;
+  /** GET /bet/replay (no session: re-runs the evaluator) per client address, per the same window. */
+  readonly replayRateLimitPerWindow: number;
   readonly defaultGameId: string;
   readonly defaultJurisdiction: string;
   readonly defaultCurrency: string;
@@ -107,6 +109,7 @@ export const DEFAULT_HTTP_OPTIONS: Omit<RgsHttpOptions, 'operatorSecret'> = {
   sessionTtlMs: 4 * 3_600_000,
   rateLimitPerWindow: 50,
   rateLimitWindowMs: 1_000,
+  replayRateLimitPerWindow: 20,
   defaultGameId: 'jungle-twenty',
   defaultJurisdiction: 'default',
   defaultCurrency: 'USD',
@@ -330,16 +333,17 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       return new ApiError('ERR_IS', 'session is not authenticated: call /wallet/authenticate first');
     }
     if (decision === null) throw new Error('invariant: a live session without its rate-limit hit');
-    if (!decision.allowed) {
-      const retryAfterS = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-      return new ApiError(
-        'ERR_RATE_LIMITED',
-        `too many requests: at most ${options.rateLimitPerWindow} per ${options.rateLimitWindowMs} ms per player`,
-        { 'Retry-After': String(retryAfterS) },
-      );
-    }
+    if (!decision.allowed)
+      return rateLimited(decision.retryAfterMs, options.rateLimitPerWindow, 'per player');
     return session;
   };
+
+  const rateLimited = (retryAfterMs: number, limit: number, per = 'per client address'): ApiError =>
+    new ApiError(
+      'ERR_RATE_LIMITED',
+      `too many requests: at most ${limit} per ${options.rateLimitWindowMs} ms ${per}`,
+      { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
+    );
 
   const unwrap = <T>(result: Result<T>): T | ApiError =>
     result.ok ? result.value : ApiError.fromCore(result.error);
@@ -535,12 +539,35 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
   app.get(
     '/bet/replay/:game/:version/:mode/:event',
     handle(async (request) => {
+      // Unauthenticated and costly (the evaluator re-runs): limited per client address.
+      const decision = await store(
+        sessions.rateLimit(
+          `replay:${request.ip}`,
+          options.replayRateLimitPerWindow,
+          options.rateLimitWindowMs,
+          now(),
+        ),
+      );
+      if (!decision.allowed) return rateLimited(decision.retryAfterMs, options.replayRateLimitPerWindow);
       const params = parseInput(ReplayParams, request.params, 'replay path');
       if (params instanceof ApiError) return params;
-      const report = unwrap(await core.replay(params.event));
-      if (report instanceof ApiError) return report;
       const stored = unwrap(await core.round(params.event));
       if (stored instanceof ApiError) return stored;
+      // The whole path must name the round, and an active round's outcome is not served to an
+      // unauthenticated caller (the player has it; a link must not show it before it closes).
+      if (
+        stored.gameId !== params.game ||
+        stored.gameVersion !== params.version ||
+        stored.mode.toLowerCase() !== params.mode.toLowerCase() ||
+        stored.status === 'active'
+      ) {
+        return new ApiError(
+          'ERR_BNF',
+          'no closed round with this game, version, mode and id (a round is replayable once closed)',
+        );
+      }
+      const report = unwrap(await core.replay(params.event));
+      if (report instanceof ApiError) return report;
       // Both documented shapes ({payoutMultiplier, costMultiplier, state} and {round, status}), as
       // a superset. No session here (the replay URL is shared): no balances, no seeds, no player.
       const costMultiplier =
@@ -549,9 +576,9 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
         round: {
           betID: report.roundId,
           roundID: report.roundId,
-          gameID: params.game,
-          version: params.version,
-          mode: params.mode,
+          gameID: stored.gameId,
+          version: stored.gameVersion,
+          mode: stored.mode,
           amount: minorToApiAmount(stored.amountMinor),
           payout: minorToApiAmount(report.storedPayoutMinor),
           payoutMultiplier: Number(stored.payoutMultiplier),

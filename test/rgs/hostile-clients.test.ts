@@ -15,6 +15,8 @@ const GAME_A = 'jungle-twenty';
 const GAME_B = 'lucky-wheel';
 const START_BALANCE = 1_000_000_000;
 const WIN_SEARCH_MAX_ROUNDS = 300;
+/** Replays per client address per window (1 s) on this file's server. */
+const REPLAY_RATE_LIMIT = 10;
 
 let database: TestDatabase;
 let core: RgsCoreService;
@@ -27,7 +29,15 @@ beforeAll(async () => {
     url: inject('redisUrl'),
     prefix: `test:${randomBytes(4).toString('hex')}:`,
   });
-  h = await startHarness({ core, sessions, options: { defaultGameId: GAME_A, rateLimitPerWindow: 1_000 } });
+  h = await startHarness({
+    core,
+    sessions,
+    options: {
+      defaultGameId: GAME_A,
+      rateLimitPerWindow: 1_000,
+      replayRateLimitPerWindow: REPLAY_RATE_LIMIT,
+    },
+  });
 });
 
 afterAll(async () => {
@@ -199,3 +209,59 @@ function borrowedCore(): RgsCoreService {
     },
   });
 }
+
+describe('#6 /bet/replay checks its path', () => {
+  test('wrong game, version or mode is not found; an active round is not served; the right path reproduces', async () => {
+    const { client, bet } = await newPlayer();
+    let closed: Played['round'] & { version: string } = (await client.play(bet)).round as never;
+    for (let i = 0; i < WIN_SEARCH_MAX_ROUNDS && closed.active; i++) {
+      await client.endRound();
+      closed = (await client.play(bet)).round as never;
+    }
+    expect(closed.active).toBe(false);
+    const version = encodeURIComponent(closed.version);
+    const path = (game: string, v: string, mode: string, id: string) =>
+      `/bet/replay/${game}/${v}/${mode}/${id}`;
+    for (const wrong of [
+      path(GAME_B, version, 'base', closed.betID),
+      path(GAME_A, '9', 'base', closed.betID),
+      path(GAME_A, version, 'bonus', closed.betID),
+    ]) {
+      const response = await client.get(wrong);
+      expect(response.status, wrong).toBe(404);
+      expect(response.json).toMatchObject({ error: 'ERR_BNF' });
+      expect(response.text).not.toContain('REPRODUCED');
+    }
+    const right = await client.get(path(GAME_A, version, 'base', closed.betID));
+    expect(right.status).toBe(200);
+    expect(right.json).toMatchObject({
+      status: 'REPRODUCED',
+      round: { gameID: GAME_A, version: closed.version },
+    });
+
+    const active = (await playUntilActive(client, bet, () => ({}))).json as Played;
+    const hidden = await client.get(path(GAME_A, version, 'base', active.round.betID));
+    expect(hidden.status).toBe(404);
+    expect(hidden.json).toMatchObject({ error: 'ERR_BNF' });
+    expect(hidden.text).not.toContain('"state"');
+    await client.endRound();
+    expect((await client.get(path(GAME_A, version, 'base', active.round.betID))).status).toBe(200);
+  });
+
+  test('is rate-limited per client address', async () => {
+    const { client } = await newPlayer();
+    const unknown = `/bet/replay/${GAME_A}/1/base/00000000-0000-4000-8000-000000000000`;
+    const statuses: number[] = [];
+    for (let i = 0; i < REPLAY_RATE_LIMIT * 3; i++) {
+      const response = await client.get(unknown);
+      statuses.push(response.status);
+      if (response.status === 429) {
+        expect(response.json).toMatchObject({ error: 'ERR_RATE_LIMITED' });
+        expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      }
+    }
+    // Fixed windows: at most two windows' worth pass, the rest are refused.
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(REPLAY_RATE_LIMIT);
+    expect(statuses.filter((s) => s === 404).length).toBeGreaterThan(0);
+  });
+});
