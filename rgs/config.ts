@@ -27,6 +27,7 @@
  * |                      | RGS_DEFAULT_JURISDICTION   | default                      |
  */
 import { z } from 'zod';
+import { DEFAULT_RGS_DATA_DIR } from './core/verify.ts';
 import { OPERATOR_SECRET_MIN_CHARS } from './http/operator-auth.ts';
 
 export interface RgsConfig {
@@ -121,7 +122,7 @@ const FIELDS = {
     flag: '--data-dir',
     env: 'RGS_DATA_DIR',
     schema: z.string().min(1, 'must not be empty'),
-    fallback: '.croupier/rgs',
+    fallback: DEFAULT_RGS_DATA_DIR,
   },
   operatorSecret: {
     flag: undefined,

@@ -25,6 +25,9 @@ export {
 export {
   type DatabaseTarget,
   type DatabaseVerification,
+  DEFAULT_RGS_DATA_DIR,
+  embeddedDatabaseDir,
+  NoEmbeddedDatabaseError,
   openRgsDatabase,
   verifyRgsDatabase,
 } from './core/verify.ts';

@@ -14,6 +14,7 @@ import pg from 'pg';
 import type { RgsConfig } from './config.ts';
 import type { RgsCore } from './core/contract.ts';
 import type { RgsCoreService } from './core/core.ts';
+import { embeddedDatabaseDir } from './core/verify.ts';
 import { buildRgsServer, DEFAULT_HTTP_OPTIONS, type ReadinessCheck, type RgsHttpServer } from './http/app.ts';
 import { OPERATOR_SECRET_MIN_CHARS } from './http/operator-auth.ts';
 import { ensureLoopbackTls } from './http/tls.ts';
@@ -108,7 +109,7 @@ async function defaultCoreFactory(
     db:
       config.databaseUrl !== null
         ? { url: config.databaseUrl }
-        : { pglite: true, dataDir: resolve(config.dataDir, 'pglite') },
+        : { pglite: true, dataDir: embeddedDatabaseDir(resolve(config.dataDir)) },
   });
 }
 

@@ -14,6 +14,7 @@
  * (40001) or a deadlock (40P01), or a caller-named retryable code; `fn` must therefore have no
  * side effects outside the database (or only idempotent ones).
  */
+import { mkdirSync } from 'node:fs';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -501,6 +502,8 @@ class Mutex {
  * only one session.
  */
 export async function createPgliteClient(dataDir?: string): Promise<SqlClient> {
+  // PGlite creates its folder but not the folders above it (`<data-dir>/pglite`).
+  if (dataDir !== undefined && !dataDir.includes('://')) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = await PGlite.create(dataDir ?? 'memory://', {
     parsers: { [pgliteTypes.INT8]: (value: string) => BigInt(value) },
   });
