@@ -230,6 +230,7 @@ export async function startRgs(
         rateLimitPerWindow: config.rateLimitPerWindow,
         rateLimitWindowMs: config.rateWindowMs,
         replayRateLimitPerWindow: config.replayRateLimitPerWindow,
+        metricsToken: config.metricsToken,
         defaultGameId: config.defaultGameId,
         defaultJurisdiction: config.defaultJurisdiction,
         launchBaseUrl: config.launchBaseUrl,

@@ -22,7 +22,7 @@
  * retry later), anything else 500 ERR_GEN with the details in the log only. The core answers a
  * PostgreSQL outage with 503 ERR_MAINTENANCE and Retry-After itself.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
 import Fastify, {
@@ -102,6 +102,8 @@ export interface RgsHttpOptions {
   readonly readinessCacheMs: number;
   /** Collect Node process metrics (off in tests that run many servers in one process). */
   readonly processMetrics: boolean;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>` (it shows per-game stakes). */
+  readonly metricsToken: string | null;
 }
 
 export const DEFAULT_HTTP_OPTIONS: Omit<RgsHttpOptions, 'operatorSecret'> = {
@@ -121,6 +123,7 @@ export const DEFAULT_HTTP_OPTIONS: Omit<RgsHttpOptions, 'operatorSecret'> = {
   readinessTimeoutMs: 1_000,
   readinessCacheMs: 500,
   processMetrics: true,
+  metricsToken: null,
 };
 
 export interface RgsHttpDeps {
@@ -187,14 +190,20 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
     });
   };
   let draining = false;
+  /** app.close() was called: every new request is refused (our 503). */
+  let closing = false;
   let inFlight = 0;
+  /** host:port the server listens on: rgs_url of launch URLs unless publicHost is set. */
+  let boundHost = 'localhost';
 
   const common = {
     bodyLimit: options.bodyLimitBytes,
     // Our own onResponse log line (route pattern, no URL): the default one would log query strings.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
-    return503OnClosing: true,
+    // While closing, requests still arriving on a live connection get OUR 503 (onRequest below),
+    // not the framework's own body.
+    return503OnClosing: false,
     // secure-json-parse: a body with __proto__ / constructor.prototype is refused (400), not parsed.
     onProtoPoisoning: 'error' as const,
     onConstructorPoisoning: 'error' as const,
@@ -256,9 +265,30 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
     );
   });
 
+  app.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    reply.header('Connection', 'close');
+    return sendError(
+      request,
+      reply,
+      new ApiError('ERR_MAINTENANCE', 'server is shutting down; retry shortly'),
+    );
+  });
+
   // Only application/json is parsed: a text/plain body (which browsers send without a preflight)
   // or a form is refused with 415 instead of reaching a handler.
   app.removeContentTypeParser('text/plain');
+  // The framework's JSON parser (prototype-poisoning checks included), except that a DELETE with a
+  // JSON content type and no body (what some HTTP clients send) has no body rather than a bad one.
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' && request.method === 'DELETE') {
+      done(null, undefined);
+      return;
+    }
+    jsonParser(request, body as string, done);
+  });
 
   await app.register(cors, {
     origin: options.corsOrigins === '*' ? '*' : [...options.corsOrigins],
@@ -708,7 +738,8 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
           expiresAtMs: createdAtMs + options.sessionTtlMs,
         }),
       );
-      const rgsUrl = options.publicHost ?? hostOf(request);
+      // Never the request's Host header: a caller could point players at a host of its choosing.
+      const rgsUrl = options.publicHost ?? boundHost;
       const url = new URL(
         `${options.launchBaseUrl.replace(/\/+$/, '')}/${encodeURIComponent(gameId)}/index.html`,
       );
@@ -749,23 +780,28 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
   // ------------------------------------------------------------------------------------------
   // WebSocket: the session is checked before the upgrade (401 on failure, no socket opened).
 
-  app.get(
-    '/ws',
-    {
-      websocket: true,
-      preValidation: async (request, reply) => {
-        const query = parseInput(WsQuery, request.query, 'query');
-        if (query instanceof ApiError) return sendError(request, reply, query);
-        try {
-          const session = await playerSession(query.sessionID, { requireAuthenticated: false });
-          if (session instanceof ApiError) return sendError(request, reply, session);
-          request.rgsSession = session;
-        } catch {
-          return sendError(request, reply, new ApiError('ERR_MAINTENANCE', 'session store unavailable'));
-        }
-      },
+  app.route({
+    method: 'GET',
+    url: '/ws',
+    // A plain GET (no Upgrade header) gets a JSON error rather than an empty 404.
+    handler: async (request, reply) =>
+      sendError(
+        request,
+        reply,
+        new ApiError('ERR_VAL', 'GET /ws needs a WebSocket upgrade (Upgrade: websocket)'),
+      ),
+    preValidation: async (request, reply) => {
+      const query = parseInput(WsQuery, request.query, 'query');
+      if (query instanceof ApiError) return sendError(request, reply, query);
+      try {
+        const session = await playerSession(query.sessionID, { requireAuthenticated: false });
+        if (session instanceof ApiError) return sendError(request, reply, session);
+        request.rgsSession = session;
+      } catch {
+        return sendError(request, reply, new ApiError('ERR_MAINTENANCE', 'session store unavailable'));
+      }
     },
-    (socket, request) => {
+    wsHandler: (socket, request) => {
       const session = request.rgsSession!;
       const ofSession = { sessionId: session.sessionId, expiresAtMs: session.expiresAtMs };
       if (draining || !hub.add(session.playerId, socket, ofSession)) {
@@ -777,7 +813,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       });
       socket.send(JSON.stringify({ type: 'hello', gameID: session.gameId }));
     },
-  );
+  });
 
   // ------------------------------------------------------------------------------------------
   // Operations
@@ -820,7 +856,14 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
     return reply.code(503).send({ error: 'ERR_MAINTENANCE', message: 'not ready', ...body });
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    if (options.metricsToken !== null && !sameToken(request.headers.authorization, options.metricsToken)) {
+      return sendError(
+        request,
+        reply,
+        new ApiError('ERR_OPT', 'metrics: send Authorization: Bearer <metrics token>'),
+      );
+    }
     const text = await metrics.registry.metrics();
     return reply.code(200).type(metrics.registry.contentType).send(text);
   });
@@ -836,6 +879,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       await app.listen({ port, host });
       const address = app.server.address();
       if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
+      boundHost = `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
       return address.port;
     },
     async shutdown(graceMs) {
@@ -846,10 +890,11 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       // Bounded wait for in-flight money calls: polling a counter, at most graceMs.
       while (inFlight > 0 && now() < deadline) await sleep(10);
       const abandoned = inFlight;
-      const closing = app.close();
-      const closed = await settle(closing, Math.max(100, deadline - now()));
+      closing = true;
+      const closingApp = app.close();
+      const closed = await settle(closingApp, Math.max(100, deadline - now()));
       if (closed !== 'ok') app.server.closeAllConnections?.();
-      await closing.catch(() => {});
+      await closingApp.catch(() => {});
       return { abandoned };
     },
   };
@@ -903,9 +948,13 @@ function pathOf(url: string): string {
   return oneLine(path, 100);
 }
 
-function hostOf(request: FastifyRequest): string {
-  const host = request.headers.host ?? '';
-  return /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? host : 'localhost';
+/** `Bearer <token>` (scheme case-insensitive) equal to `expected`, compared in constant time. */
+function sameToken(header: string | undefined, expected: string): boolean {
+  const match = /^Bearer (\S{1,512})$/i.exec(header ?? '');
+  if (match === null) return false;
+  const given = Buffer.from(match[1]!, 'utf8');
+  const wanted = Buffer.from(expected, 'utf8');
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
 function sleep(ms: number): Promise<void> {

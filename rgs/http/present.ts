@@ -89,9 +89,8 @@ export function presentBetConfig(config: BetConfig, flags: JurisdictionFlags) {
 /** Plain-language rules derived from the configuration (game info). */
 export function gameRules(config: BetConfig): string[] {
   const units = (minor: bigint) => `${minorToApiAmount(minor) / 1_000_000}`;
-  const rules = [
-    `Bets from ${units(config.minBet)} to ${units(config.maxBet)} in steps of ${units(config.stepBet)}.`,
-  ];
+  // Only the listed levels are accepted (see errors.ts, "Bet levels"): say so, not "steps of".
+  const rules = [`Bets: one of ${config.betLevels.map(units).join(', ')} (the bet levels).`];
   for (const [mode, info] of Object.entries(config.betModes)) {
     rules.push(
       `Mode "${mode}" costs ${info.costMultiplier}x the bet; its theoretical return to player is ${info.rtp}.`,

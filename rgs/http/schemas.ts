@@ -28,9 +28,10 @@ export const SessionIdSchema = z
   .regex(/^[A-Za-z0-9_-]+$/, 'sessionID has characters a session id never has');
 
 function amountTypeError(issue: { readonly input?: unknown }): string {
-  return issue.input === undefined
-    ? 'is required'
-    : 'must be a JSON integer (API units, 6 implied decimals), not a string';
+  if (issue.input === undefined) return 'is required';
+  // JSON.parse turns 1e400 into Infinity: a number, out of range.
+  if (typeof issue.input === 'number') return `must be a finite integer, at most ${MAX_API_AMOUNT}`;
+  return `must be a JSON integer (API units, 6 implied decimals), not ${issue.input === null ? 'null' : `a ${typeof issue.input}`}`;
 }
 
 export const ApiAmountSchema = z

@@ -4,6 +4,7 @@
  * file), sessions in the run's Redis (own key prefix).
  */
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../rgs/db/testing.ts';
 import { type Harness, startHarness } from '../../rgs/http/harness.test-support.ts';
@@ -263,5 +264,152 @@ describe('#6 /bet/replay checks its path', () => {
     // Fixed windows: at most two windows' worth pass, the rest are refused.
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(REPLAY_RATE_LIMIT);
     expect(statuses.filter((s) => s === 404).length).toBeGreaterThan(0);
+  });
+});
+
+describe('#10 the small ones', () => {
+  test('DELETE /session/{id} with a JSON content type and no body is accepted', async () => {
+    const { client } = await newPlayer();
+    const response = await rawRequest(`${h.baseUrl}/session/${client.sessionID}`, {
+      method: 'DELETE',
+      headers: {
+        authorization: `Bearer ${await h.operatorToken()}`,
+        'content-type': 'application/json',
+        'content-length': '0',
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({ revoked: true });
+  });
+
+  test('a lowercase bearer scheme is accepted (RFC 9110: schemes are case-insensitive)', async () => {
+    const response = await rawRequest(`${h.baseUrl}/session/start`, {
+      method: 'POST',
+      body: { currency: 'USD' },
+      headers: { authorization: `bearer ${await h.operatorToken()}` },
+    });
+    expect(response.status).toBe(200);
+  });
+
+  test('the launch URL never takes the Host header of the operator request', async () => {
+    const response = await rawRequest(`${h.baseUrl}/session/start`, {
+      method: 'POST',
+      body: { currency: 'USD' },
+      headers: { authorization: `Bearer ${await h.operatorToken()}`, host: 'evil.example:443' },
+    });
+    expect(response.status).toBe(200);
+    const url = new URL((response.json as { url: string }).url);
+    expect(url.searchParams.get('rgs_url')).toBe(h.rgsUrl);
+  });
+
+  test('GET /ws without an upgrade is a JSON error, not an empty 404', async () => {
+    const { client } = await newPlayer();
+    const response = await client.get(`/ws?sessionID=${client.sessionID}`);
+    expect(response.status).toBe(400);
+    expect(response.json).toMatchObject({ error: 'ERR_VAL', message: expect.stringMatching(/upgrade/i) });
+  });
+
+  test('amount 1e400 is refused as out of range, not as a string', async () => {
+    const { client } = await newPlayer();
+    const response = await client.raw(
+      '/wallet/play',
+      `{"sessionID":"${client.sessionID}","amount":1e400,"mode":"base"}`,
+    );
+    expect(response.status).toBe(400);
+    const message = (response.json as { message: string }).message;
+    expect(message).toMatch(/amount/);
+    expect(message).not.toMatch(/string/);
+    expect(message).toMatch(/finite|at most/);
+  });
+
+  test('game info describes the bets that are accepted: the levels, not "steps of"', async () => {
+    const response = await rawRequest(`${h.baseUrl}/game/${GAME_A}/info?currency=USD`);
+    const info = response.json as { rules: string[]; betLevels: number[] };
+    const rules = info.rules.join(' ');
+    expect(rules).not.toMatch(/steps of/);
+    expect(rules).toContain(String(info.betLevels[1]! / 1_000_000));
+  });
+
+  test('/metrics can require a token', async () => {
+    const sessions = await RedisSessionStore.connect({
+      url: inject('redisUrl'),
+      prefix: `test:${randomBytes(4).toString('hex')}:`,
+    });
+    const token = randomBytes(24).toString('base64url');
+    const guarded = await startHarness({
+      core: borrowedCore(),
+      sessions,
+      options: { defaultGameId: GAME_A, metricsToken: token },
+    });
+    try {
+      const anonymous = await rawRequest(`${guarded.baseUrl}/metrics`);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.text).not.toContain('rgs_');
+      const wrong = await rawRequest(`${guarded.baseUrl}/metrics`, {
+        headers: { authorization: 'Bearer not-the-token-0123456789' },
+      });
+      expect(wrong.status).toBe(401);
+      const allowed = await rawRequest(`${guarded.baseUrl}/metrics`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(allowed.status).toBe(200);
+      expect(allowed.text).toContain('rgs_');
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  test('during shutdown a request on a live connection gets our error body, not the framework one', async () => {
+    const sessions = await RedisSessionStore.connect({
+      url: inject('redisUrl'),
+      prefix: `test:${randomBytes(4).toString('hex')}:`,
+    });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let gated = false;
+    const slowCore = new Proxy(core, {
+      get(target, property, receiver) {
+        if (property === 'close') return async () => {};
+        if (property === 'balance') {
+          return async (...args: Parameters<RgsCoreService['balance']>) => {
+            if (gated) await gate;
+            return await target.balance(...args);
+          };
+        }
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const draining = await startHarness({ core: slowCore, sessions, options: { defaultGameId: GAME_A } });
+    const client = await draining.startSession({ currency: 'USD', balance: START_BALANCE });
+    await client.authenticate();
+    gated = true;
+    // The first request is held by the slow balance while the server starts closing.
+    const body = JSON.stringify({ sessionID: client.sessionID });
+    const socket = connect(draining.port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(
+      `POST /wallet/balance HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    // The next request on the same live connection once the first answer is in.
+    socket.once('data', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const shutdown = draining.server.shutdown(2_000);
+    for (let i = 0; i < 100 && draining.server.app.server.listening; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    release();
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    await shutdown;
+    await sessions.close();
+    const text = Buffer.concat(chunks).toString('utf8');
+    expect(text).not.toContain('"statusCode":503');
+    const second = text.slice(text.indexOf('HTTP/1.1', 10));
+    expect(second).toMatch(/^HTTP\/1\.1 503/);
+    expect(second).toContain('"error":"ERR_MAINTENANCE"');
   });
 });
