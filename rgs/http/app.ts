@@ -42,9 +42,11 @@ import {
   gameRules,
   presentBalance,
   presentBetConfig,
+  presentBetOffer,
   presentJurisdiction,
   presentRound,
   presentSessionStatus,
+  servedMode,
 } from './present.ts';
 import {
   AuthenticateBody,
@@ -474,6 +476,11 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
         );
       }
       const amountMinor = apiAmountToMinor(body.amount);
+      // The mode as served: a name in another case (web-sdk's BASE) is the same mode, and the
+      // same money call (the derived key and the request hash use the served name).
+      const offer = unwrap(core.betConfig(session.gameId, session.currency));
+      if (offer instanceof ApiError) return offer;
+      const mode = servedMode(offer, body.mode) ?? body.mode;
       // The player's latest round (ERR_BE when active, and the derived key) is read by the core in
       // its first statement (latestRoundView): no separate read. Minimum round duration, reality
       // checks, loss limits and self-exclusion are the core's too: it decides under the player's
@@ -482,7 +489,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       const key = playRequestBase({
         playerId: session.playerId,
         gameId: session.gameId,
-        mode: body.mode,
+        mode,
         amountMinor,
         currency: session.currency,
         header,
@@ -495,7 +502,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
           sessionId: session.sessionId,
           currency: session.currency,
           gameId: session.gameId,
-          mode: body.mode,
+          mode,
           amountMinor,
         }),
         header !== undefined,
@@ -560,7 +567,11 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       if (body instanceof ApiError) return body;
       const session = await playerSession(body.sessionID, { requireAuthenticated: true });
       if (session instanceof ApiError) return session;
-      const stored = unwrap(await core.setEvent(session.playerId, body.event, session.gameId));
+      const result = await core.setEvent(session.playerId, body.event, session.gameId);
+      // web-sdk posts events for rounds that already closed (a zero win closes inside /play) and
+      // ignores the answer: accepted, nothing to mark (`stored: false`), not a 404 per round.
+      if (!result.ok && result.error.code === 'ERR_BNF') return { event: body.event, stored: false };
+      const stored = unwrap(result);
       if (stored instanceof ApiError) return stored;
       return { event: stored.event };
     }),
@@ -581,20 +592,26 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       if (!decision.allowed) return rateLimited(decision.retryAfterMs, options.replayRateLimitPerWindow);
       const params = parseInput(ReplayParams, request.params, 'replay path');
       if (params instanceof ApiError) return params;
+      // {event} is our round id (betID): outcomes are generated live, there are no book ids. The
+      // docs' example (a book id such as 42) is a round that does not exist here: 404, not 400.
+      const notFound = new ApiError(
+        'ERR_BNF',
+        'no closed round with this game, version, mode and id ({event} is the betID; a round is replayable once closed)',
+      );
+      if (!ROUND_ID.test(params.event)) return notFound;
       const stored = unwrap(await core.round(params.event));
       if (stored instanceof ApiError) return stored;
+      // `1+<hash>` in a launch URL's query reads back as "1 <hash>" (URLSearchParams): the same.
+      const version = params.version.replaceAll(' ', '+');
       // The whole path must name the round, and an active round's outcome is not served to an
       // unauthenticated caller (the player has it; a link must not show it before it closes).
       if (
         stored.gameId !== params.game ||
-        stored.gameVersion !== params.version ||
+        stored.gameVersion !== version ||
         stored.mode.toLowerCase() !== params.mode.toLowerCase() ||
         stored.status === 'active'
       ) {
-        return new ApiError(
-          'ERR_BNF',
-          'no closed round with this game, version, mode and id (a round is replayable once closed)',
-        );
+        return notFound;
       }
       const report = unwrap(await core.replay(params.event));
       if (report instanceof ApiError) return report;
@@ -666,13 +683,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       const config = unwrap(core.betConfig(params.gameID, query.currency ?? options.defaultCurrency));
       if (config instanceof ApiError) return config;
       return {
-        gameID: config.gameId,
-        minBet: minorToApiAmount(config.minBet),
-        maxBet: minorToApiAmount(config.maxBet),
-        stepBet: minorToApiAmount(config.stepBet),
-        defaultBetLevel: minorToApiAmount(config.defaultBetLevel),
-        betLevels: config.betLevels.map(minorToApiAmount),
-        betModes: config.betModes,
+        ...presentBetOffer(config),
         rtp: Object.fromEntries(Object.entries(config.betModes).map(([mode, info]) => [mode, info.rtp])),
         rules: gameRules(config),
       };
@@ -749,6 +760,8 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
         currency: body.currency,
         device,
         rgs_url: rgsUrl,
+        social: String(jurisdiction.flags.socialCasino),
+        demo: String(body.demo ?? false),
       }).toString();
       return {
         sessionID: sessionId,
@@ -928,6 +941,8 @@ function mapFrameworkError(error: FastifyError): ApiError {
   }
   return INTERNAL_ERROR();
 }
+
+const ROUND_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The push-channel control message of a revocation: `{[REVOKED_SESSION_KEY]: sessionId}`. */
 const REVOKED_SESSION_KEY = '$revokedSession';

@@ -73,7 +73,17 @@ export function presentJurisdiction(flags: JurisdictionFlags) {
   return { ...booleans, minimumRoundDuration: minimumRoundDurationMs };
 }
 
-export function presentBetConfig(config: BetConfig, flags: JurisdictionFlags) {
+/**
+ * The bet offer as the API shows it, in /wallet/authenticate's config and in game info alike (one
+ * presentation). Each bet mode carries the schema's `mode` (its name) and `feature` (a mode that
+ * costs other than the base bet, such as a bonus buy), beside its cost multiplier and RTP.
+ */
+export function presentBetOffer(config: BetConfig) {
+  const betModes: Record<string, { costMultiplier: number; rtp: string; mode: string; feature: boolean }> =
+    {};
+  for (const [mode, info] of Object.entries(config.betModes)) {
+    betModes[mode] = { ...info, mode, feature: info.costMultiplier !== 1 };
+  }
   return {
     gameID: config.gameId,
     minBet: minorToApiAmount(config.minBet),
@@ -81,9 +91,22 @@ export function presentBetConfig(config: BetConfig, flags: JurisdictionFlags) {
     stepBet: minorToApiAmount(config.stepBet),
     defaultBetLevel: minorToApiAmount(config.defaultBetLevel),
     betLevels: config.betLevels.map(minorToApiAmount),
-    betModes: config.betModes,
-    jurisdiction: presentJurisdiction(flags),
+    betModes,
   };
+}
+
+export function presentBetConfig(config: BetConfig, flags: JurisdictionFlags) {
+  return { ...presentBetOffer(config), jurisdiction: presentJurisdiction(flags) };
+}
+
+/**
+ * The served mode a client's mode name means: exact, else the one equal ignoring case (web-sdk
+ * defaults to `BASE`; our modes are lower-case), else undefined.
+ */
+export function servedMode(config: BetConfig, mode: string): string | undefined {
+  if (Object.hasOwn(config.betModes, mode)) return mode;
+  const folded = mode.toLowerCase();
+  return Object.keys(config.betModes).find((name) => name.toLowerCase() === folded);
 }
 
 /** Plain-language rules derived from the configuration (game info). */

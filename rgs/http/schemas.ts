@@ -78,7 +78,8 @@ export const EventBody = z.object({
 });
 export const ReplayParams = z.object({
   game: GameIdSchema,
-  version: z.string().regex(/^[A-Za-z0-9_.+-]{1,64}$/, 'bad version'),
+  // A space is a `+` that went through a query string (see app.ts, replay).
+  version: z.string().regex(/^[A-Za-z0-9_.+ -]{1,64}$/, 'bad version'),
   mode: ModeSchema,
   event: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'bad event (round id)'),
 });
@@ -101,6 +102,8 @@ export const SessionStartBody = z.object({
   gameID: GameIdSchema.optional(),
   language: LanguageSchema.optional(),
   device: z.enum(['mobile', 'desktop']).optional(),
+  /** Demo (fun-money) play: passed to the front end as the launch URL's `demo`. */
+  demo: z.boolean().optional(),
   /** An existing player (a new session for the same wallet); otherwise a new player is created. */
   playerID: z
     .string()

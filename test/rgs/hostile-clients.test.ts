@@ -108,9 +108,9 @@ describe('#5 rounds are scoped to the session game', () => {
     const ended = await a.raw('/wallet/end-round', { sessionID: a.sessionID });
     expect(ended.status).toBe(404);
     expect(ended.json).toMatchObject({ error: 'ERR_BNF' });
+    // Accepted as a late event (§2) but marks nothing: B's round keeps its event.
     const marked = await a.raw('/bet/event', { sessionID: a.sessionID, event: 'from-A' });
-    expect(marked.status).toBe(404);
-    expect(marked.json).toMatchObject({ error: 'ERR_BNF' });
+    expect(marked.json).toMatchObject({ event: 'from-A', stored: false });
 
     expect((await a.balance()).balance.amount).toBe(balanceBefore);
     const resumedB = await b.authenticate();
@@ -411,5 +411,69 @@ describe('#10 the small ones', () => {
     const second = text.slice(text.indexOf('HTTP/1.1', 10));
     expect(second).toMatch(/^HTTP\/1\.1 503/);
     expect(second).toContain('"error":"ERR_MAINTENANCE"');
+  });
+});
+
+describe('§2 Stake conformance', () => {
+  test('betModes carry mode and feature; a mode name in another case (web-sdk BASE) is the same mode', async () => {
+    const { client, bet } = await newPlayer();
+    const auth = await client.authenticate();
+    const base = auth.config.betModes.base as unknown as Record<string, unknown>;
+    expect(base).toMatchObject({ mode: 'base', feature: false, costMultiplier: 1 });
+    const info = (await client.get(`/game/${GAME_A}/info?currency=USD`)).json as {
+      betModes: Record<string, unknown>;
+    };
+    expect(info.betModes.base).toEqual(base);
+    const played = await client.raw('/wallet/play', {
+      sessionID: client.sessionID,
+      amount: bet,
+      mode: 'BASE',
+    });
+    expect(played.status).toBe(200);
+    expect((played.json as { round: { mode: string } }).round.mode).toBe('base');
+  });
+
+  test('/bet/event after the round closed is accepted (web-sdk posts it and ignores the answer), storing nothing', async () => {
+    const { client, bet } = await newPlayer();
+    let played = await client.play(bet);
+    while (played.round.active) {
+      await client.endRound();
+      played = await client.play(bet);
+    }
+    const late = await client.raw('/bet/event', { sessionID: client.sessionID, event: '7' });
+    expect(late.status).toBe(200);
+    expect(late.json).toMatchObject({ event: '7', stored: false });
+    expect((await client.authenticate()).round?.event ?? null).toBeNull();
+  });
+
+  test('replay: a book-id style {event} is not found (404, not 400); a version whose + became a space still reads', async () => {
+    const { client, bet } = await newPlayer();
+    let played = await client.play(bet);
+    while (played.round.active) {
+      await client.endRound();
+      played = await client.play(bet);
+    }
+    const docsExample = await client.get(`/bet/replay/${GAME_A}/1/base/42`);
+    expect(docsExample.status).toBe(404);
+    expect(docsExample.json).toMatchObject({ error: 'ERR_BNF' });
+    const version = String((played.round as unknown as { version: string }).version);
+    expect(version).toContain('+');
+    // A launch URL's `version=1+abc` reads back as "1 abc" through URLSearchParams.
+    const spaced = encodeURIComponent(version.replace('+', ' '));
+    const response = await client.get(`/bet/replay/${GAME_A}/${spaced}/base/${played.round.betID}`);
+    expect(response.status).toBe(200);
+    expect(response.json).toMatchObject({ status: 'REPRODUCED' });
+  });
+
+  test('the launch URL carries social and demo', async () => {
+    const response = await rawRequest(`${h.baseUrl}/session/start`, {
+      method: 'POST',
+      body: { currency: 'USD', jurisdiction: 'social' },
+      headers: { authorization: `Bearer ${await h.operatorToken()}` },
+    });
+    expect(response.status).toBe(200);
+    const params = new URL((response.json as { url: string }).url).searchParams;
+    expect(params.get('social')).toBe('true');
+    expect(params.get('demo')).toBe('false');
   });
 });
