@@ -22,6 +22,7 @@ export {
   type IncompleteRoundPolicy,
   type JurisdictionPolicy,
 } from './core/jurisdictions.ts';
+export { InvariantError } from './core/rows.ts';
 export {
   type DatabaseTarget,
   type DatabaseVerification,

@@ -26,7 +26,7 @@
  * that a refusal for a gambling limit is itself audited; a call whose outcome is unknown (the
  * connection died at COMMIT) is resolved by retrying it with the same requestId.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   canonicalJson,
   DEMO_GAME_FILES,
@@ -50,27 +50,23 @@ import {
   isDatabaseUnavailable,
   type SqlClient,
   type SqlExecutor,
-  type SqlParam,
   UNIQUE_VIOLATION,
 } from '../db/sql-client.ts';
+import { appendAudit, playerChain, sealAudit, verifyAuditLog } from './audit.ts';
 import {
-  AUDIT_INSERT_COLUMNS,
-  appendAudit,
-  type ChainHead,
-  jsonSafe,
-  playerChain,
-  type SealedAudit,
-  sealAudit,
-  sealedAuditValues,
-  verifyAuditLog,
-} from './audit.ts';
+  headOf,
+  latestRoundSql,
+  type MoneyCallContext,
+  priorOf,
+  readCallContext,
+  type ViewPin,
+} from './call-context.ts';
 import {
   ACTIVE_ROUND_MESSAGE,
   type Balance,
   type BetConfig,
   type EndRoundRequest,
   type JurisdictionFlags,
-  type LatestRoundView,
   NO_ROUND_MESSAGE,
   type PlayerSpec,
   type PlayRequest,
@@ -83,22 +79,13 @@ import {
   type SessionStatus,
   type VerifyReport,
 } from './contract.ts';
-import {
-  bookEvents,
-  payoutMultiplier,
-  prepareServedGame,
-  type ServedGame,
-  type ServedGameSpec,
-  stateHash,
-  unitsToApi,
-} from './games.ts';
+import { bookEvents, prepareServedGame, type ServedGame, type ServedGameSpec, unitsToApi } from './games.ts';
 import {
   DEFAULT_JURISDICTIONS,
   type IncompleteRoundPolicy,
   type JurisdictionPolicy,
 } from './jurisdictions.ts';
 import {
-  assertBalanced,
   ensureHouseAccounts,
   houseAccountId,
   houseShardOf,
@@ -106,6 +93,34 @@ import {
   verifyLedgerBooks,
   writeLedgerTransaction,
 } from './ledger.ts';
+import {
+  auditInsert,
+  ledgerInsert,
+  Params,
+  postingsInsert,
+  requestInsert,
+  roundInsert,
+} from './money-sql.ts';
+import { planPlay } from './play-plan.ts';
+import {
+  bytesToHex,
+  CURRENCY,
+  fail,
+  hexToBytes,
+  InvariantError,
+  type LockedPlayer,
+  lockPlayer,
+  ok,
+  ROUND_COLUMNS,
+  type RoundRow,
+  requestHash,
+  roundDetail,
+  UUID,
+  validRequestId,
+  validSessionId,
+  validView,
+} from './rows.ts';
+import { IDEM_MESSAGE, priorRequest, storeResponse } from './stored-requests.ts';
 import { unstorableText } from './text.ts';
 
 /** The least-privilege role the core runs as when the database has it (004_app_role.sql). */
@@ -114,7 +129,6 @@ export const DEFAULT_HOUSE_SHARDS = 16;
 const MAX_HOUSE_SHARDS = 1024;
 const MAX_RECALL_ROUNDS = 100;
 const MAX_STALE_ROUNDS_PER_CALL = 1_000;
-const MAX_REQUEST_ID_LENGTH = 200;
 const MAX_EVENT_LENGTH = 1_000;
 const MAX_AMOUNT_MINOR = 10n ** 15n; // one billion major units
 /** Retries of one money transaction (serialization failure, deadlock, idempotency race). */
@@ -146,6 +160,12 @@ export interface RgsCoreOptions {
   readonly houseShards?: number;
   /** Unexpected failures (they reach clients only as ERR_GEN). */
   readonly onError?: (operation: string, error: unknown) => void;
+  /**
+   * A broken invariant (InvariantError: the books or a round contradict themselves, a bug or a
+   * corrupted database), reported apart from ordinary failures; default: onError with the
+   * operation named `invariant:<operation>`. The client still sees ERR_GEN.
+   */
+  readonly onInvariantViolation?: (operation: string, error: InvariantError) => void;
   /**
    * Budget of one call's database work (default 6 s; PostgreSQL): the wait for a pooled
    * connection, every statement, and the lock waits are bounded by it, and no COMMIT is sent after
@@ -213,472 +233,6 @@ export interface RgsCoreService extends RgsCore {
     readonly limit?: number;
   }): Promise<Result<readonly StaleRoundAction[]>>;
   readonly games: ReadonlyMap<string, ServedGame>;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Small helpers
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const CURRENCY = /^[A-Z][A-Z0-9]{1,9}$/;
-
-function ok<T>(value: T): Result<T> {
-  return { ok: true, value };
-}
-function fail<T>(code: RgsErrorCode, message: string): Result<T> {
-  return { ok: false, error: { code, message } };
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-function requestHash(payload: Record<string, unknown>): string {
-  return sha256(canonicalJson(jsonSafe(payload)));
-}
-
-/** Stored responses keep bigints as {"$big": "<decimal>"} (jsonb has no bigint). */
-function encodeStored(value: unknown): unknown {
-  if (typeof value === 'bigint') return { $big: value.toString() };
-  if (Array.isArray(value)) return value.map(encodeStored);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeStored(v)]));
-  }
-  return value;
-}
-function decodeStored(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(decodeStored);
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value);
-    if (entries.length === 1 && entries[0]![0] === '$big' && typeof entries[0]![1] === 'string') {
-      return BigInt(entries[0]![1]);
-    }
-    return Object.fromEntries(entries.map(([k, v]) => [k, decodeStored(v)]));
-  }
-  return value;
-}
-
-function hexToBytes(hex: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
-}
-function bytesToHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
-
-function validRequestId(id: unknown): id is string {
-  return typeof id === 'string' && id.length >= 1 && id.length <= MAX_REQUEST_ID_LENGTH;
-}
-
-interface RoundRow extends Record<string, unknown> {
-  id: string;
-  player_id: string;
-  game_id: string;
-  game_version: string;
-  math_hash: string;
-  mode: string;
-  currency: string;
-  amount_minor: bigint;
-  cost_minor: bigint;
-  payout_minor: bigint;
-  coin_value_minor: number;
-  bet_level: number;
-  status: 'active' | 'closed' | 'voided';
-  event: string | null;
-  state: unknown[];
-  server_seed_commitment: string;
-  server_seed: string;
-  client_seed: string;
-  nonce: bigint;
-  balance_before_minor: bigint;
-  balance_after_minor: bigint | null;
-  bet_tx_id: string;
-  started_at: Date;
-  ended_at: Date | null;
-}
-
-const ROUND_COLUMNS = `id, player_id, game_id, game_version, math_hash, mode, currency, amount_minor, cost_minor,
-  payout_minor, coin_value_minor, bet_level, status, event, state, server_seed_commitment, server_seed,
-  client_seed, nonce, balance_before_minor, balance_after_minor, bet_tx_id, started_at, ended_at`;
-
-function roundDetail(r: RoundRow): RoundDetail {
-  return {
-    roundId: r.id,
-    gameId: r.game_id,
-    gameVersion: r.game_version,
-    mathHash: r.math_hash,
-    mode: r.mode,
-    amountMinor: r.amount_minor,
-    costMinor: r.cost_minor,
-    payoutMinor: r.payout_minor,
-    payoutMultiplier: payoutMultiplier(r.payout_minor, r.amount_minor),
-    active: r.status === 'active',
-    status: r.status,
-    event: r.event,
-    state: r.state,
-    balanceBeforeMinor: r.balance_before_minor,
-    balanceAfterMinor: r.balance_after_minor,
-    startedAt: r.started_at.toISOString(),
-    endedAt: r.ended_at === null ? null : r.ended_at.toISOString(),
-    fairness: {
-      serverSeedCommitment: r.server_seed_commitment,
-      serverSeed: r.status === 'active' ? null : r.server_seed,
-      clientSeed: r.client_seed,
-      nonce: Number(r.nonce),
-    },
-  };
-}
-
-interface LockedPlayer extends Record<string, unknown> {
-  account_id: bigint;
-  balance_minor: bigint;
-  currency: string;
-  jurisdiction: string;
-  client_seed: string;
-  next_nonce: bigint;
-  next_server_seed: string;
-  next_seed_commitment: string;
-  loss_limit_minor: bigint | null;
-  loss_limit_window_ms: bigint | null;
-  self_excluded_until: Date | null;
-  deposit_limit_daily_minor: bigint | null;
-  deposit_limit_weekly_minor: bigint | null;
-}
-
-/**
- * Locks the player's account row (the per-player lock every money call takes first) and the player
- * row. Both are locked on purpose: under READ COMMITTED a statement that waited for a lock re-reads
- * only the rows it locked, so a joined but unlocked players row would come back stale (the previous
- * round's nonce and seed) after waiting behind a concurrent play.
- */
-async function lockPlayer(tx: SqlExecutor, playerId: string): Promise<LockedPlayer | undefined> {
-  const [row] = await tx.query<LockedPlayer>(
-    `SELECT a.id AS account_id, a.balance_minor, a.currency, p.jurisdiction, p.client_seed, p.next_nonce,
-            p.next_server_seed, p.next_seed_commitment, p.loss_limit_minor, p.loss_limit_window_ms,
-            p.self_excluded_until, p.deposit_limit_daily_minor, p.deposit_limit_weekly_minor
-       FROM rgs.accounts a JOIN rgs.players p ON p.id = a.player_id
-      WHERE a.player_id = $1 AND a.kind = 'player'
-      FOR UPDATE OF a, p`,
-    [playerId],
-  );
-  return row;
-}
-
-interface PriorRequest {
-  readonly outcome: 'new' | 'replay' | 'conflict';
-  readonly response?: unknown;
-}
-
-async function priorRequest(
-  tx: SqlExecutor,
-  requestId: string,
-  operation: string,
-  hash: string,
-): Promise<PriorRequest> {
-  const [row] = await tx.query<{ operation: string; request_hash: string; response: unknown }>(
-    'SELECT operation, request_hash, response FROM rgs.requests WHERE request_id = $1',
-    [requestId],
-  );
-  if (row === undefined) return { outcome: 'new' };
-  if (row.operation !== operation || row.request_hash !== hash) return { outcome: 'conflict' };
-  return { outcome: 'replay', response: decodeStored(row.response) };
-}
-
-async function storeResponse(
-  tx: SqlExecutor,
-  requestId: string,
-  operation: string,
-  playerId: string,
-  hash: string,
-  response: unknown,
-  at: Date,
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO rgs.requests (request_id, operation, player_id, request_hash, response, created_at)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
-    [requestId, operation, playerId, hash, JSON.stringify(encodeStored(response)), at],
-  );
-}
-
-const IDEM_MESSAGE = 'requestId was already used with a different request';
-
-/** The view of a money call, undefined without one, 'invalid' when malformed. */
-function validView(view: unknown, requestId: string): LatestRoundView | undefined | 'invalid' {
-  if (view === undefined) return undefined;
-  const v = view as LatestRoundView;
-  if (typeof v !== 'object' || v === null || typeof v.gameId !== 'string' || typeof v.keyed !== 'boolean') {
-    return 'invalid';
-  }
-  // The effective requestId appends ':' and a round id (36) or 'none'.
-  if (v.keyed && requestId.length > MAX_REQUEST_ID_LENGTH - 37) return 'invalid';
-  return v;
-}
-
-function validSessionId(id: unknown): id is string {
-  return typeof id === 'string' && id.length >= 1 && id.length <= 200;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The fast path of play and endRound: one call that locks and reads (rgs.money_call_context), one
-// statement that writes. Round trips per call: BEGIN, context, write, COMMIT.
-
-/** What rgs.money_call_context returns (migration 005): read under the player's lock. */
-interface MoneyCallContext extends Record<string, unknown> {
-  account_id: bigint;
-  balance_minor: bigint;
-  currency: string;
-  jurisdiction: string;
-  client_seed: string;
-  next_nonce: bigint;
-  next_server_seed: string;
-  next_seed_commitment: string;
-  loss_limit_minor: bigint | null;
-  loss_limit_window_ms: bigint | null;
-  self_excluded_until: Date | null;
-  prior_operation: string | null;
-  prior_hash: string | null;
-  prior_response: unknown;
-  tombstoned: boolean;
-  last_start: Date | null;
-  window_loss_minor: bigint | null;
-  audit_seq: bigint | null;
-  audit_hash: string | null;
-  session_started_at: Date | null;
-  session_checked_at: Date | null;
-  active_id: string | null;
-  active_game_id: string | null;
-  active_payout_minor: bigint | null;
-  active_cost_minor: bigint | null;
-  active_bet_tx_id: string | null;
-  active_server_seed: string | null;
-}
-
-async function moneyCallContext(
-  tx: SqlExecutor,
-  playerId: string,
-  requestId: string,
-  betKey: string | null,
-  sessionId: string | null,
-  now: Date,
-): Promise<MoneyCallContext | undefined> {
-  const [row] = await tx.query<MoneyCallContext>(
-    'SELECT * FROM rgs.money_call_context($1, $2, $3, $4, $5)',
-    [playerId, requestId, betKey, sessionId, now],
-    { prepare: 'rgs-money-call-context' },
-  );
-  return row;
-}
-
-/** MoneyCallContext read with the caller's LatestRoundView (one statement, the same round trip). */
-interface ViewedContext {
-  readonly ctx: MoneyCallContext | undefined;
-  /** The effective requestId (viewRequestId when the view is keyed). */
-  readonly requestId: string;
-  /** The latest round of the view's game (play: id and status only), or null. */
-  readonly round: RoundRow | null;
-}
-
-/**
- * The player's latest round in a game (`player` and `game` are SQL expressions): the active one,
- * else the one with the highest nonce. Written as two index lookups (the partial unique index of
- * the active round, then a backward scan of UNIQUE (player_id, nonce)) whose first hit ends it,
- * not as ORDER BY (status = 'active') DESC, nonce DESC, which sorts every round of the player.
- */
-function latestRoundSql(columns: string, player: string, game: string): string {
-  return `(SELECT ${columns} FROM rgs.rounds r WHERE r.player_id = ${player} AND r.status = 'active'
-             AND r.game_id = ${game})
-          UNION ALL
-          (SELECT ${columns} FROM rgs.rounds r WHERE r.player_id = ${player} AND r.game_id = ${game}
-            ORDER BY r.nonce DESC LIMIT 1)
-          LIMIT 1`;
-}
-
-const ROUND_COLUMN_NAMES = ROUND_COLUMNS.split(',').map((c) => c.trim());
-const VIEW_COLUMNS_FULL = ROUND_COLUMN_NAMES.map((c) => `r.${c} AS view_${c}`).join(', ');
-const VIEW_COLUMNS_BRIEF = 'r.id AS view_id, r.status AS view_status';
-
-/**
- * With a latest-round view, the first attempt's read fixes the requestId and the viewed round for
- * every retry of the transaction (as one read before the call did); `pin` carries them across.
- */
-interface ViewPin {
-  value?: { readonly requestId: string; readonly round: RoundRow | null };
-}
-
-/**
- * Round trip 1 of a money call: the locked context, through the view on the first attempt. A play
- * also asks for its bet key's tombstone and its session; an end-round needs the full active round.
- */
-async function readCallContext(
-  tx: SqlExecutor,
-  call: {
-    readonly playerId: string;
-    readonly requestId: string;
-    readonly view: LatestRoundView | undefined;
-    readonly forPlay: boolean;
-    readonly sessionId: string | null;
-    readonly now: Date;
-  },
-  pin: ViewPin,
-): Promise<MoneyCallContext | undefined> {
-  if (call.view !== undefined && pin.value === undefined) {
-    const viewed = await moneyCallContextWithView(
-      tx,
-      call.playerId,
-      call.requestId,
-      call.view,
-      call.forPlay,
-      call.sessionId,
-      call.now,
-      !call.forPlay,
-    );
-    if (viewed.ctx !== undefined) pin.value = { requestId: viewed.requestId, round: viewed.round };
-    return viewed.ctx;
-  }
-  const requestId = pin.value?.requestId ?? call.requestId;
-  return await moneyCallContext(
-    tx,
-    call.playerId,
-    requestId,
-    call.forPlay ? `bet:${requestId}` : null,
-    call.sessionId,
-    call.now,
-  );
-}
-
-/**
- * rgs.money_call_context preceded, in the same statement, by the read of the player's latest round
- * in a game (currentRound's query). The statement's snapshot is taken when it starts, before the
- * function waits for the player's lock, so the view is what a separate read just before the call
- * would have returned (racing calls both see the state from before either commits); the function's
- * own reads still take fresh snapshots after the lock (plpgsql, VOLATILE). The effective requestId
- * (and the bet key) are built from the view in SQL exactly as viewRequestId builds them.
- */
-async function moneyCallContextWithView(
-  tx: SqlExecutor,
-  playerId: string,
-  requestId: string,
-  view: LatestRoundView,
-  withBetKey: boolean,
-  sessionId: string | null,
-  now: Date,
-  fullRound: boolean,
-): Promise<ViewedContext> {
-  const [row] = await tx.query<MoneyCallContext & Record<string, unknown>>(
-    `SELECT k.*, c.*
-       FROM (SELECT v.*, CASE WHEN $3::boolean THEN $2::text || ':' || coalesce(v.view_id::text, 'none')
-                              ELSE $2::text END AS view_request_id
-               FROM (SELECT 1) AS one
-               LEFT JOIN LATERAL (
-                 ${latestRoundSql(fullRound ? VIEW_COLUMNS_FULL : VIEW_COLUMNS_BRIEF, '$1::uuid', '$4::text')}
-               ) AS v ON true) AS k,
-            LATERAL rgs.money_call_context($5::uuid, k.view_request_id,
-              CASE WHEN $6::boolean THEN 'bet:' || k.view_request_id END, $7::text, $8::timestamptz) AS c`,
-    [playerId, requestId, view.keyed, view.gameId, playerId, withBetKey, sessionId, now],
-    { prepare: fullRound ? 'rgs-money-call-context-view-full' : 'rgs-money-call-context-view' },
-  );
-  if (row === undefined) return { ctx: undefined, requestId, round: null };
-  let round: RoundRow | null = null;
-  if (row.view_id !== null && row.view_id !== undefined) {
-    const fields: Record<string, unknown> = {};
-    for (const name of fullRound ? ROUND_COLUMN_NAMES : ['id', 'status']) fields[name] = row[`view_${name}`];
-    round = fields as RoundRow;
-  }
-  return { ctx: row, requestId: row.view_request_id as string, round };
-}
-
-function priorOf(ctx: MoneyCallContext, operation: string, hash: string): PriorRequest {
-  if (ctx.prior_operation === null) return { outcome: 'new' };
-  if (ctx.prior_operation !== operation || ctx.prior_hash !== hash) return { outcome: 'conflict' };
-  return { outcome: 'replay', response: decodeStored(ctx.prior_response) };
-}
-
-function headOf(ctx: MoneyCallContext): ChainHead | null {
-  if (ctx.audit_seq === null || ctx.audit_hash === null) return null;
-  return { seq: ctx.audit_seq, hash: ctx.audit_hash };
-}
-
-/**
- * Numbered parameters of one statement. Every value gets its own placeholder (no parameter is
- * used at two places, so PostgreSQL never has to reconcile two inferred types), and the text
- * depends only on the statement's shape, so that it can be a prepared statement.
- */
-class Params {
-  readonly values: SqlParam[] = [];
-  add(value: unknown): string {
-    this.values.push(value as SqlParam);
-    return `$${this.values.length}`;
-  }
-  row(values: readonly unknown[]): string {
-    return `(${values.map((v) => this.add(v)).join(', ')})`;
-  }
-}
-
-function ledgerInsert(p: Params, t: LedgerTransaction): string {
-  assertBalanced(t);
-  return `INSERT INTO rgs.ledger_transactions
-      (id, kind, idempotency_key, request_hash, player_id, currency, amount_minor, round_id, reference_tx_id, created_at)
-    VALUES ${p.row([t.id, t.kind, t.idempotencyKey, t.requestHash, t.playerId, t.currency, t.amountMinor, t.roundId, t.referenceTxId, t.createdAt])}`;
-}
-
-/** Rows are applied in the order given (player first, house last). */
-function postingsInsert(p: Params, t: LedgerTransaction): string {
-  const rows = t.postings.map((posting) => p.row([t.id, posting.accountId, posting.amountMinor]));
-  return `INSERT INTO rgs.postings (tx_id, account_id, amount_minor) VALUES ${rows.join(', ')}`;
-}
-
-function roundInsert(p: Params, r: RoundRow, stateJson: string, sessionId: string): string {
-  return `INSERT INTO rgs.rounds (id, player_id, session_id, game_id, game_version, math_hash, mode, currency,
-      amount_minor, cost_minor, payout_minor, coin_value_minor, bet_level, status, event, state,
-      server_seed_commitment, server_seed, client_seed, nonce, balance_before_minor, balance_after_minor,
-      bet_tx_id, started_at, ended_at)
-    VALUES (${[
-      r.id,
-      r.player_id,
-      sessionId,
-      r.game_id,
-      r.game_version,
-      r.math_hash,
-      r.mode,
-      r.currency,
-      r.amount_minor,
-      r.cost_minor,
-      r.payout_minor,
-      r.coin_value_minor,
-      r.bet_level,
-      r.status,
-      r.event,
-    ]
-      .map((v) => p.add(v))
-      .join(', ')}, ${p.add(stateJson)}::jsonb, ${[
-      r.server_seed_commitment,
-      r.server_seed,
-      r.client_seed,
-      r.nonce,
-      r.balance_before_minor,
-      r.balance_after_minor,
-      r.bet_tx_id,
-      r.started_at,
-      r.ended_at,
-    ]
-      .map((v) => p.add(v))
-      .join(', ')})`;
-}
-
-function auditInsert(p: Params, sealed: readonly SealedAudit[]): string {
-  const rows = sealed.map((s) => p.row(sealedAuditValues(s)));
-  return `INSERT INTO audit.events (${AUDIT_INSERT_COLUMNS}) VALUES ${rows.join(', ')}`;
-}
-
-function requestInsert(
-  p: Params,
-  requestId: string,
-  operation: string,
-  playerId: string,
-  hash: string,
-  response: unknown,
-  at: Date,
-): string {
-  return `INSERT INTO rgs.requests (request_id, operation, player_id, request_hash, response, created_at)
-    VALUES (${p.add(requestId)}, ${p.add(operation)}, ${p.add(playerId)}, ${p.add(hash)},
-            ${p.add(JSON.stringify(encodeStored(response)))}::jsonb, ${p.add(at)})`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -813,6 +367,11 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
     try {
       return await work();
     } catch (error) {
+      if (error instanceof InvariantError) {
+        if (options.onInvariantViolation) options.onInvariantViolation(operation, error);
+        else options.onError?.(`invariant:${operation}`, error);
+        return fail('ERR_GEN', 'server error');
+      }
       options.onError?.(operation, error);
       if (error instanceof CommitOutcomeUnknownError) {
         // The one case where the server cannot tell whether the call took effect (issue 9, #1):
@@ -1079,7 +638,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
         const pinned = pin.value;
         if (ctx === undefined) return fail('ERR_VAL', 'unknown player');
         const requestId = pinned?.requestId ?? request.requestId;
-        const betKey = `bet:${requestId}`;
+        const _betKey = `bet:${requestId}`;
         // The stored answer first: a resend of a play whose round is still active (a win awaiting
         // end-round) is that play, not a new one (issue 9, #8). A key derived from the view can
         // only match a play made after the viewed round, so this never hides an ERR_BE.
@@ -1127,127 +686,28 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
         }
         if (ctx.balance_minor < costMinor) return fail('ERR_IPB', 'insufficient balance');
 
-        const serverSeedHex = ctx.next_server_seed;
-        const nonce = Number(ctx.next_nonce);
-        const outcome = playRound(
-          served.game,
-          request.mode,
+        // The round, planned without the database (planPlay, pure): the bet and its postings, the
+        // round row, its audit record(s) and the response.
+        const { bet, row, stateJson, audits, value, closed, startsSession } = planPlay({
+          served,
           choice,
-          new ProvablyFairSource({
-            serverSeed: hexToBytes(serverSeedHex),
-            clientSeed: ctx.client_seed,
-            nonce,
-          }),
-        );
-        if (BigInt(outcome.stakeMinor) * 10_000n !== costMinor) {
-          throw new Error(
-            `invariant: evaluator stake ${outcome.stakeMinor} does not match cost ${costMinor}`,
-          );
-        }
-        const payoutMinor = unitsToApi(outcome.totalWinUnits, choice);
-        const events = bookEvents(outcome);
-        const stateJson = JSON.stringify(events);
-        const balanceAfterDebit = ctx.balance_minor - costMinor;
-        const closed = payoutMinor === 0n;
-        const bet: LedgerTransaction = {
-          id: betTxId,
-          kind: 'bet',
-          idempotencyKey: betKey,
-          requestHash: hash,
           playerId: request.playerId,
-          currency: ctx.currency,
-          amountMinor: costMinor,
-          roundId,
-          referenceTxId: null,
-          createdAt: now,
-          postings: [
-            { accountId: ctx.account_id, amountMinor: -costMinor },
-            {
-              accountId: await houseShard(tx, 'house', ctx.currency, request.playerId),
-              amountMinor: costMinor,
-            },
-          ],
-        };
-        const row: RoundRow = {
-          id: roundId,
-          player_id: request.playerId,
-          game_id: served.id,
-          game_version: served.version,
-          math_hash: served.mathHash,
+          sessionId: request.sessionId,
           mode: request.mode,
-          currency: ctx.currency,
-          amount_minor: request.amountMinor,
-          cost_minor: costMinor,
-          payout_minor: payoutMinor,
-          coin_value_minor: choice.coinValueMinor,
-          bet_level: choice.betLevel,
-          status: closed ? 'closed' : 'active',
-          event: null,
-          state: JSON.parse(stateJson) as unknown[],
-          server_seed_commitment: ctx.next_seed_commitment,
-          server_seed: serverSeedHex,
-          client_seed: ctx.client_seed,
-          nonce: ctx.next_nonce,
-          balance_before_minor: ctx.balance_minor,
-          balance_after_minor: closed ? balanceAfterDebit : null,
-          bet_tx_id: betTxId,
-          started_at: now,
-          ended_at: closed ? now : null,
-        };
-        const played = sealAudit(
-          {
-            chainId,
-            kind: 'round.played',
-            playerId: request.playerId,
-            roundId,
-            txId: betTxId,
-            recordedAt: now,
-            data: {
-              requestId,
-              sessionId: request.sessionId,
-              gameId: served.id,
-              gameVersion: served.version,
-              mathHash: served.mathHash,
-              mode: request.mode,
-              amountMinor: request.amountMinor,
-              costMinor,
-              payoutMinor,
-              bet: choice,
-              stateSha256: stateHash(events),
-              serverSeedCommitment: ctx.next_seed_commitment,
-              clientSeed: ctx.client_seed,
-              nonce,
-              balanceBeforeMinor: ctx.balance_minor,
-              balanceAfterDebitMinor: balanceAfterDebit,
-            },
-          },
-          headOf(ctx),
-        );
-        const audits = [played];
-        if (closed) {
-          audits.push(
-            sealAudit(
-              {
-                chainId,
-                kind: 'round.closed',
-                playerId: request.playerId,
-                roundId,
-                txId: null,
-                recordedAt: now,
-                data: { payoutMinor, serverSeed: serverSeedHex, balanceAfterMinor: balanceAfterDebit },
-              },
-              played,
-            ),
-          );
-        }
-        const value: PlayValue = {
-          balance: { amountMinor: balanceAfterDebit, currency: ctx.currency },
-          round: roundDetail(row),
-        };
+          amountMinor: request.amountMinor,
+          costMinor,
+          requestId,
+          hash,
+          roundId,
+          betTxId,
+          houseAccountId: await houseShard(tx, 'house', ctx.currency, request.playerId),
+          player: ctx,
+          policy,
+          now,
+        });
         // Round trip 2: every write of the round in one statement (then COMMIT): the bet and its
         // postings, the player's next seed, the round, its audit record(s), the session's start
         // (first play of a session under reality checks) and the stored response.
-        const startsSession = (policy.realityCheckIntervalMs ?? 0) > 0 && ctx.session_started_at === null;
         const p = new Params();
         const parts = [
           `bet AS (${ledgerInsert(p, bet)})`,
@@ -1272,8 +732,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
           p.values,
           { prepare: `rgs-play-${closed ? 'closed' : 'open'}${startsSession ? '-session' : ''}` },
         );
-        if (written?.n !== 1n)
-          throw new Error(`invariant: player ${request.playerId} changed under its lock`);
+        if (written?.n !== 1n) throw new InvariantError(`player ${request.playerId} changed under its lock`);
         return ok(value);
       });
     });
@@ -1339,7 +798,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
     now: Date,
     how: 'end-round' | 'auto-complete',
   ): Promise<bigint> {
-    if (round.payout_minor <= 0n) throw new Error(`invariant: active round ${round.id} pays nothing`);
+    if (round.payout_minor <= 0n) throw new InvariantError(`active round ${round.id} pays nothing`);
     const winTxId = randomUUID();
     const balanceAfter = player.balance_minor + round.payout_minor;
     await writeLedgerTransaction(tx, {
@@ -1482,7 +941,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
         }
         const roundId = ctx.active_id;
         const payoutMinor = ctx.active_payout_minor!;
-        if (payoutMinor <= 0n) throw new Error(`invariant: active round ${roundId} pays nothing`);
+        if (payoutMinor <= 0n) throw new InvariantError(`active round ${roundId} pays nothing`);
         const balanceAfter = ctx.balance_minor + payoutMinor;
         const win: LedgerTransaction = {
           id: winTxId,
@@ -1536,7 +995,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
           p.values,
           { prepare: 'rgs-end-round' },
         );
-        if (written?.n !== 1n) throw new Error(`invariant: round ${roundId} changed under its player's lock`);
+        if (written?.n !== 1n) throw new InvariantError(`round ${roundId} changed under its player's lock`);
         return ok({ ...value, ...viewRound });
       });
     });
@@ -1668,7 +1127,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
        LIMIT 1`,
       [playerId, sessionId, now],
     );
-    if (row === undefined) throw new Error(`invariant: session ${sessionId} neither created nor found`);
+    if (row === undefined) throw new InvariantError(`session ${sessionId} neither created nor found`);
     return { startedAt: row.started_at, checkedAt: row.reality_checked_at };
   }
 
@@ -1901,7 +1360,7 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
             `SELECT ${ROUND_COLUMNS} FROM rgs.rounds WHERE bet_tx_id = $1`,
             [bet.id],
           );
-          if (round === undefined) throw new Error(`invariant: bet ${bet.id} has no round`);
+          if (round === undefined) throw new InvariantError(`bet ${bet.id} has no round`);
           if (round.status !== 'active')
             return fail('ERR_VAL', `the round is ${round.status}: it cannot be rolled back`);
           const after = await voidRound(
