@@ -22,7 +22,7 @@
  * retry later), anything else 500 ERR_GEN with the details in the log only. The core answers a
  * PostgreSQL outage with 503 ERR_MAINTENANCE and Retry-After itself.
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
 import Fastify, {
@@ -33,39 +33,19 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Result, RgsCore } from '../core/contract.ts';
-import { newSessionId, type SessionRecord, type SessionStore } from '../sessions/index.ts';
+import type { SessionRecord, SessionStore } from '../sessions/index.ts';
+import { betRoutes } from './bet-routes.ts';
 import { ApiError, INTERNAL_ERROR, oneLine, outcomeUnknownError } from './errors.ts';
-import { endRoundRequestBase, playRequestBase } from './idempotency.ts';
+import { gameInfoRoutes } from './game-info-routes.ts';
 import { RgsMetrics } from './metrics.ts';
-import { operatorKey, verifyOperatorAuthorization } from './operator-auth.ts';
-import {
-  gameRules,
-  presentBalance,
-  presentBetConfig,
-  presentBetOffer,
-  presentJurisdiction,
-  presentRound,
-  presentSessionStatus,
-  servedMode,
-} from './present.ts';
-import {
-  AuthenticateBody,
-  apiAmountToMinor,
-  EventBody,
-  GameInfoParams,
-  GameInfoQuery,
-  IdempotencyKeySchema,
-  minorToApiAmount,
-  PlayBody,
-  parseInput,
-  RecallBody,
-  ReplayParams,
-  SessionBody,
-  SessionIdParams,
-  SessionStartBody,
-  WsQuery,
-} from './schemas.ts';
+import { operatorKey } from './operator-auth.ts';
+import { operatorRoutes } from './operator-routes.ts';
+import { opsRoutes } from './ops-routes.ts';
+import { type RequestContext, type RgsHttpState, revokedSessionOf, settle } from './request-context.ts';
+import { IdempotencyKeySchema, minorToApiAmount, parseInput } from './schemas.ts';
+import { walletRoutes } from './wallet-routes.ts';
 import { WsHub } from './ws-hub.ts';
+import { wsRoutes } from './ws-routes.ts';
 
 /** A dependency that /ready asks (PostgreSQL, Redis, …). */
 export interface ReadinessCheck {
@@ -164,9 +144,6 @@ declare module 'fastify' {
 }
 
 const MONEY_ROUTES = new Set(['/wallet/play', '/wallet/end-round']);
-/** /bet/recall without a limit: the last game and the nine before it. */
-const DEFAULT_RECALL_ROUNDS = 10;
-
 export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> {
   const { core, sessions, options } = deps;
   const now = deps.now ?? Date.now;
@@ -191,12 +168,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       pushFailureLogged = true;
     });
   };
-  let draining = false;
-  /** app.close() was called: every new request is refused (our 503). */
-  let closing = false;
-  let inFlight = 0;
-  /** host:port the server listens on: rgs_url of launch URLs unless publicHost is set. */
-  let boundHost = 'localhost';
+  const state: RgsHttpState = { draining: false, closing: false, inFlight: 0, boundHost: 'localhost' };
 
   const common = {
     bodyLimit: options.bodyLimitBytes,
@@ -268,7 +240,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!closing) return;
+    if (!state.closing) return;
     reply.header('Connection', 'close');
     return sendError(
       request,
@@ -317,14 +289,14 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
     (fn: Handler) =>
     async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
       const money = MONEY_ROUTES.has(routeOf(request));
-      if (draining && money) {
+      if (state.draining && money) {
         return sendError(
           request,
           reply,
           new ApiError('ERR_MAINTENANCE', 'server is shutting down; retry shortly'),
         );
       }
-      if (money) inFlight += 1;
+      if (money) state.inFlight += 1;
       try {
         const result = await fn(request, reply);
         if (result instanceof ApiError) return sendError(request, reply, result);
@@ -341,7 +313,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
         request.log.error({ err: error }, 'server fault');
         return sendError(request, reply, INTERNAL_ERROR());
       } finally {
-        if (money) inFlight -= 1;
+        if (money) state.inFlight -= 1;
       }
     };
 
@@ -403,483 +375,35 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
     return parseInput(IdempotencyKeySchema, raw, 'Idempotency-Key header');
   };
 
-  // ------------------------------------------------------------------------------------------
-  // Stake Engine wallet API
-
-  app.post(
-    '/wallet/authenticate',
-    handle(async (request) => {
-      const body = parseInput(AuthenticateBody, request.body, 'request');
-      if (body instanceof ApiError) return body;
-      const session = await playerSession(body.sessionID, { requireAuthenticated: false });
-      if (session instanceof ApiError) return session;
-      const balance = unwrap(await core.balance(session.playerId, session.currency));
-      if (balance instanceof ApiError) return balance;
-      const config = unwrap(core.betConfig(session.gameId, session.currency));
-      if (config instanceof ApiError) return config;
-      const round = unwrap(await core.currentRound(session.playerId, session.gameId));
-      if (round instanceof ApiError) return round;
-      const commitment = unwrap(await core.nextSeedCommitment(session.playerId));
-      if (commitment instanceof ApiError) return commitment;
-      const marked = await store(sessions.markAuthenticated(session.sessionId, balance.amountMinor));
-      if (marked === null) return new ApiError('ERR_IS', 'session expired or was revoked');
-      return {
-        balance: presentBalance(balance),
-        config: presentBetConfig(config, marked.flags),
-        round: round === null ? null : presentRound(round),
-        meta: {
-          jurisdiction: marked.jurisdiction,
-          language: body.language ?? marked.language,
-          sessionExpiresAt: new Date(marked.expiresAtMs).toISOString(),
-          nextServerSeedCommitment: commitment,
-          ...netPosition(marked, balance.amountMinor),
-          ...sessionTimer(marked),
-        },
-      };
-    }),
-  );
-
-  app.post(
-    '/wallet/balance',
-    handle(async (request) => {
-      const body = parseInput(SessionBody, request.body, 'request');
-      if (body instanceof ApiError) return body;
-      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
-      if (session instanceof ApiError) return session;
-      const balance = unwrap(await core.balance(session.playerId, session.currency));
-      if (balance instanceof ApiError) return balance;
-      const position = netPosition(session, balance.amountMinor);
-      const timer = sessionTimer(session);
-      return {
-        balance: presentBalance(balance),
-        ...position,
-        ...(Object.keys(position).length + Object.keys(timer).length > 0
-          ? { meta: { ...position, ...timer } }
-          : {}),
-      };
-    }),
-  );
-
-  app.post(
-    '/wallet/play',
-    handle(async (request) => {
-      const body = parseInput(PlayBody, request.body, 'request');
-      if (body instanceof ApiError) return body;
-      const header = idempotencyHeader(request);
-      if (header instanceof ApiError) return header;
-      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
-      if (session instanceof ApiError) return session;
-      if (body.currency !== undefined && body.currency !== session.currency) {
-        return new ApiError(
-          'ERR_VAL',
-          `currency ${body.currency} is not this session's (${session.currency})`,
-        );
-      }
-      const amountMinor = apiAmountToMinor(body.amount);
-      // The mode as served: a name in another case (web-sdk's BASE) is the same mode, and the
-      // same money call (the derived key and the request hash use the served name).
-      const offer = unwrap(core.betConfig(session.gameId, session.currency));
-      if (offer instanceof ApiError) return offer;
-      const mode = servedMode(offer, body.mode) ?? body.mode;
-      // The player's latest round (ERR_BE when active, and the derived key) is read by the core in
-      // its first statement (latestRoundView): no separate read. Minimum round duration, reality
-      // checks, loss limits and self-exclusion are the core's too: it decides under the player's
-      // lock, per player (not per session), and audits each refusal with its reason (ERR_GLE, with
-      // Retry-After for the minimum round duration).
-      const key = playRequestBase({
-        playerId: session.playerId,
-        gameId: session.gameId,
-        mode,
-        amountMinor,
-        currency: session.currency,
-        header,
-      });
-      const played = unwrapMoney(
-        await core.play({
-          requestId: key.requestId,
-          latestRoundView: { gameId: session.gameId, keyed: key.keyed },
-          playerId: session.playerId,
-          sessionId: session.sessionId,
-          currency: session.currency,
-          gameId: session.gameId,
-          mode,
-          amountMinor,
-        }),
-        header !== undefined,
-      );
-      if (played instanceof ApiError) return played;
-      const round = presentRound(played.round);
-      const balance = presentBalance(played.balance);
-      // A replayed answer (same Idempotency-Key) booked nothing: no metrics, no pushes.
-      if (played.replayed !== true) {
-        metrics.recordRound(
-          played.round.gameId,
-          played.round.mode,
-          played.round.costMinor,
-          played.round.payoutMinor,
-        );
-        push(session.playerId, { type: 'round', round });
-        push(session.playerId, { type: 'balance', balance });
-      }
-      return { balance, round, ...netPosition(session, played.balance.amountMinor) };
-    }),
-  );
-
-  app.post(
-    '/wallet/end-round',
-    handle(async (request) => {
-      const body = parseInput(SessionBody, request.body, 'request');
-      if (body instanceof ApiError) return body;
-      const header = idempotencyHeader(request);
-      if (header instanceof ApiError) return header;
-      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
-      if (session instanceof ApiError) return session;
-      // The round to end (and the derived key) is read by the core (latestRoundView): ERR_BNF
-      // when this game has none.
-      const key = endRoundRequestBase(session.playerId, header);
-      const ended = unwrapMoney(
-        await core.endRound({
-          requestId: key.requestId,
-          latestRoundView: { gameId: session.gameId, keyed: key.keyed },
-          playerId: session.playerId,
-          sessionId: session.sessionId,
-        }),
-        // Exact on resend even without a header: the derived key names the round it ends.
-        true,
-      );
-      if (ended instanceof ApiError) return ended;
-      const balance = presentBalance(ended.balance);
-      if (ended.round !== undefined) {
-        push(session.playerId, {
-          type: 'round',
-          round: { ...presentRound(ended.round), active: false, status: 'closed' },
-        });
-      }
-      push(session.playerId, { type: 'balance', balance });
-      return { balance, ...netPosition(session, ended.balance.amountMinor) };
-    }),
-  );
-
-  app.post(
-    '/bet/event',
-    handle(async (request) => {
-      const body = parseInput(EventBody, request.body, 'request');
-      if (body instanceof ApiError) return body;
-      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
-      if (session instanceof ApiError) return session;
-      const result = await core.setEvent(session.playerId, body.event, session.gameId);
-      // web-sdk posts events for rounds that already closed (a zero win closes inside /play) and
-      // ignores the answer: accepted, nothing to mark (`stored: false`), not a 404 per round.
-      if (!result.ok && result.error.code === 'ERR_BNF') return { event: body.event, stored: false };
-      const stored = unwrap(result);
-      if (stored instanceof ApiError) return stored;
-      return { event: stored.event };
-    }),
-  );
-
-  app.get(
-    '/bet/replay/:game/:version/:mode/:event',
-    handle(async (request) => {
-      // Unauthenticated and costly (the evaluator re-runs): limited per client address.
-      const decision = await store(
-        sessions.rateLimit(
-          `replay:${request.ip}`,
-          options.replayRateLimitPerWindow,
-          options.rateLimitWindowMs,
-          now(),
-        ),
-      );
-      if (!decision.allowed) return rateLimited(decision.retryAfterMs, options.replayRateLimitPerWindow);
-      const params = parseInput(ReplayParams, request.params, 'replay path');
-      if (params instanceof ApiError) return params;
-      // {event} is our round id (betID): outcomes are generated live, there are no book ids. The
-      // docs' example (a book id such as 42) is a round that does not exist here: 404, not 400.
-      const notFound = new ApiError(
-        'ERR_BNF',
-        'no closed round with this game, version, mode and id ({event} is the betID; a round is replayable once closed)',
-      );
-      if (!ROUND_ID.test(params.event)) return notFound;
-      const stored = unwrap(await core.round(params.event));
-      if (stored instanceof ApiError) return stored;
-      // `1+<hash>` in a launch URL's query reads back as "1 <hash>" (URLSearchParams): the same.
-      const version = params.version.replaceAll(' ', '+');
-      // The whole path must name the round, and an active round's outcome is not served to an
-      // unauthenticated caller (the player has it; a link must not show it before it closes).
-      if (
-        stored.gameId !== params.game ||
-        stored.gameVersion !== version ||
-        stored.mode.toLowerCase() !== params.mode.toLowerCase() ||
-        stored.status === 'active'
-      ) {
-        return notFound;
-      }
-      const report = unwrap(await core.replay(params.event));
-      if (report instanceof ApiError) return report;
-      // Both documented shapes ({payoutMultiplier, costMultiplier, state} and {round, status}), as
-      // a superset. No session here (the replay URL is shared): no balances, no seeds, no player.
-      const costMultiplier =
-        stored.amountMinor > 0n ? Number(stored.costMinor) / Number(stored.amountMinor) : 0;
-      return {
-        round: {
-          betID: report.roundId,
-          roundID: report.roundId,
-          gameID: stored.gameId,
-          version: stored.gameVersion,
-          mode: stored.mode,
-          amount: minorToApiAmount(stored.amountMinor),
-          payout: minorToApiAmount(report.storedPayoutMinor),
-          payoutMultiplier: Number(stored.payoutMultiplier),
-          costMultiplier,
-          replayedPayout: minorToApiAmount(report.replayedPayoutMinor),
-          reproduced: report.reproduced,
-          state: stored.state,
-        },
-        status: report.reproduced ? 'REPRODUCED' : 'MISMATCH',
-        payout: minorToApiAmount(report.storedPayoutMinor),
-        payoutMultiplier: Number(stored.payoutMultiplier),
-        costMultiplier,
-        state: stored.state,
-      };
-    }),
-  );
-
-  app.post(
-    '/bet/recall',
-    handle(async (request) => {
-      const body = parseInput(RecallBody, request.body, 'request');
-      if (body instanceof ApiError) return body;
-      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
-      if (session instanceof ApiError) return session;
-      const rounds = unwrap(await core.recall(session.playerId, body.limit ?? DEFAULT_RECALL_ROUNDS));
-      if (rounds instanceof ApiError) return rounds;
-      // Newest first: the last game, then the ones before it, each with its steps (book events,
-      // free spins included), wager, win and the balances before and after.
-      return { rounds: rounds.map(presentRound) };
-    }),
-  );
-
-  app.post(
-    '/session/reality-check',
-    handle(async (request) => {
-      const body = parseInput(SessionBody, request.body, 'request');
-      if (body instanceof ApiError) return body;
-      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
-      if (session instanceof ApiError) return session;
-      const checked = unwrap(
-        await core.realityCheck({ playerId: session.playerId, sessionId: session.sessionId }),
-      );
-      if (checked instanceof ApiError) return checked;
-      return { realityCheck: presentSessionStatus(checked), acknowledged: checked.acknowledged };
-    }),
-  );
-
-  app.get(
-    '/game/:gameID/info',
-    handle(async (request) => {
-      const params = parseInput(GameInfoParams, request.params, 'game path');
-      if (params instanceof ApiError) return params;
-      const query = parseInput(GameInfoQuery, request.query, 'query');
-      if (query instanceof ApiError) return query;
-      const config = unwrap(core.betConfig(params.gameID, query.currency ?? options.defaultCurrency));
-      if (config instanceof ApiError) return config;
-      return {
-        ...presentBetOffer(config),
-        rtp: Object.fromEntries(Object.entries(config.betModes).map(([mode, info]) => [mode, info.rtp])),
-        rules: gameRules(config),
-      };
-    }),
-  );
-
-  // ------------------------------------------------------------------------------------------
-  // Operator API (Bearer token)
-
-  const operator = async (request: FastifyRequest): Promise<ApiError | null> =>
-    await verifyOperatorAuthorization(request.headers.authorization, key, now());
-
-  app.post(
-    '/session/start',
-    handle(async (request) => {
-      const denied = await operator(request);
-      if (denied) return denied;
-      const body = parseInput(SessionStartBody, request.body, 'request');
-      if (body instanceof ApiError) return body;
-      const gameId = body.gameID ?? options.defaultGameId;
-      const config = unwrap(core.betConfig(gameId, body.currency));
-      if (config instanceof ApiError) return config;
-      let playerId: string;
-      if (body.playerID !== undefined) {
-        if (body.balance !== undefined || body.jurisdiction !== undefined) {
-          return new ApiError('ERR_VAL', 'balance and jurisdiction belong to a new player, not to playerID');
-        }
-        const known = unwrap(await core.balance(body.playerID, body.currency));
-        if (known instanceof ApiError) return known;
-        playerId = body.playerID;
-      } else {
-        const created = unwrap(
-          await core.createPlayer({
-            currency: body.currency,
-            initialBalanceMinor:
-              body.balance === undefined ? options.defaultBalanceMinor : apiAmountToMinor(body.balance),
-            jurisdiction: body.jurisdiction ?? options.defaultJurisdiction,
-          }),
-        );
-        if (created instanceof ApiError) return created;
-        playerId = created.playerId;
-      }
-      const jurisdiction = unwrap(await core.jurisdiction(playerId));
-      if (jurisdiction instanceof ApiError) return jurisdiction;
-      const sessionId = newSessionId();
-      const createdAtMs = now();
-      // The core's clock of the session (reality checks, net position) starts now too.
-      const started = unwrap(await core.startSession({ playerId, sessionId }));
-      if (started instanceof ApiError) return started;
-      const language = body.language ?? 'en';
-      const device = body.device ?? 'desktop';
-      await store(
-        sessions.create({
-          sessionId,
-          playerId,
-          gameId,
-          currency: body.currency,
-          language,
-          device,
-          jurisdiction: jurisdiction.name,
-          flags: jurisdiction.flags,
-          createdAtMs,
-          expiresAtMs: createdAtMs + options.sessionTtlMs,
-        }),
-      );
-      // Never the request's Host header: a caller could point players at a host of its choosing.
-      const rgsUrl = options.publicHost ?? boundHost;
-      const url = new URL(
-        `${options.launchBaseUrl.replace(/\/+$/, '')}/${encodeURIComponent(gameId)}/index.html`,
-      );
-      url.search = new URLSearchParams({
-        sessionID: sessionId,
-        lang: language,
-        currency: body.currency,
-        device,
-        rgs_url: rgsUrl,
-        social: String(jurisdiction.flags.socialCasino),
-        demo: String(body.demo ?? false),
-      }).toString();
-      return {
-        sessionID: sessionId,
-        playerID: playerId,
-        url: url.toString(),
-        expiresAt: new Date(createdAtMs + options.sessionTtlMs).toISOString(),
-        jurisdiction: { name: jurisdiction.name, ...presentJurisdiction(jurisdiction.flags) },
-      };
-    }),
-  );
-
-  app.delete(
-    '/session/:id',
-    handle(async (request) => {
-      const denied = await operator(request);
-      if (denied) return denied;
-      const params = parseInput(SessionIdParams, request.params, 'session path');
-      if (params instanceof ApiError) return params;
-      const live = await store(sessions.get(params.id));
-      const revoked = await store(sessions.revoke(params.id));
-      if (!revoked) return new ApiError('ERR_IS', 'session is unknown, expired or already revoked');
-      // Its sockets close at once: here, and on every other node through the push channel.
-      hub.closeSession(params.id);
-      if (live !== null) push(live.playerId, { [REVOKED_SESSION_KEY]: params.id });
-      return { revoked: true };
-    }),
-  );
-
-  // ------------------------------------------------------------------------------------------
-  // WebSocket: the session is checked before the upgrade (401 on failure, no socket opened).
-
-  app.route({
-    method: 'GET',
-    url: '/ws',
-    // A plain GET (no Upgrade header) gets a JSON error rather than an empty 404.
-    handler: async (request, reply) =>
-      sendError(
-        request,
-        reply,
-        new ApiError('ERR_VAL', 'GET /ws needs a WebSocket upgrade (Upgrade: websocket)'),
-      ),
-    preValidation: async (request, reply) => {
-      const query = parseInput(WsQuery, request.query, 'query');
-      if (query instanceof ApiError) return sendError(request, reply, query);
-      try {
-        const session = await playerSession(query.sessionID, { requireAuthenticated: false });
-        if (session instanceof ApiError) return sendError(request, reply, session);
-        request.rgsSession = session;
-      } catch {
-        return sendError(request, reply, new ApiError('ERR_MAINTENANCE', 'session store unavailable'));
-      }
-    },
-    wsHandler: (socket, request) => {
-      const session = request.rgsSession!;
-      const ofSession = { sessionId: session.sessionId, expiresAtMs: session.expiresAtMs };
-      if (draining || !hub.add(session.playerId, socket, ofSession)) {
-        socket.close(1013, 'try again later');
-        return;
-      }
-      socket.on('message', () => {
-        // Push only: client messages are ignored (maxPayload bounds them).
-      });
-      socket.send(JSON.stringify({ type: 'hello', gameID: session.gameId }));
-    },
-  });
-
-  // ------------------------------------------------------------------------------------------
-  // Operations
-
-  app.get('/health', async () => ({ status: 'ok' }));
-
-  const readinessChecks: ReadinessCheck[] = [
-    { name: sessions.kind, check: () => sessions.ping() },
-    ...(deps.readiness ?? []),
-  ];
-  let readinessPassedAtMs = Number.NEGATIVE_INFINITY;
-  let readinessPassed: (readonly [string, string])[] = [];
-  let readinessRunning: Promise<(readonly [string, string])[]> | null = null;
-  /** The checks' results: a recent pass, else the check running now, else a new one (one at a time). */
-  const readinessResults = (): Promise<(readonly [string, string])[]> => {
-    if (now() - readinessPassedAtMs < options.readinessCacheMs) return Promise.resolve(readinessPassed);
-    readinessRunning ??= Promise.all(
-      readinessChecks.map(
-        async (check) => [check.name, await settle(check.check(), options.readinessTimeoutMs)] as const,
-      ),
-    )
-      .then((results) => {
-        if (results.every(([, status]) => status === 'ok')) {
-          readinessPassed = results;
-          readinessPassedAtMs = now();
-        }
-        return results;
-      })
-      .finally(() => {
-        readinessRunning = null;
-      });
-    return readinessRunning;
+  const rc: RequestContext = {
+    core,
+    sessions,
+    options,
+    metrics,
+    hub,
+    readiness: deps.readiness ?? [],
+    state,
+    now,
+    operatorKey: key,
+    push,
+    sendError,
+    store,
+    handle,
+    playerSession,
+    rateLimited,
+    unwrap,
+    unwrapMoney,
+    netPosition,
+    sessionTimer,
+    idempotencyHeader,
   };
-
-  app.get('/ready', async (_request, reply) => {
-    const results = await readinessResults();
-    const ready = !draining && results.every(([, status]) => status === 'ok');
-    const body = { ready, draining, checks: Object.fromEntries(results) };
-    if (ready) return reply.code(200).send(body);
-    return reply.code(503).send({ error: 'ERR_MAINTENANCE', message: 'not ready', ...body });
-  });
-
-  app.get('/metrics', async (request, reply) => {
-    if (options.metricsToken !== null && !sameToken(request.headers.authorization, options.metricsToken)) {
-      return sendError(
-        request,
-        reply,
-        new ApiError('ERR_OPT', 'metrics: send Authorization: Bearer <metrics token>'),
-      );
-    }
-    const text = await metrics.registry.metrics();
-    return reply.code(200).type(metrics.registry.contentType).send(text);
-  });
+  // The route plugins, by group, over the one request context.
+  walletRoutes(app, rc);
+  betRoutes(app, rc);
+  gameInfoRoutes(app, rc);
+  operatorRoutes(app, rc);
+  wsRoutes(app, rc);
+  opsRoutes(app, rc);
 
   await app.ready();
 
@@ -887,23 +411,23 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
     app,
     metrics,
     hub,
-    inFlight: () => inFlight,
+    inFlight: () => state.inFlight,
     async listen(port, host) {
       await app.listen({ port, host });
       const address = app.server.address();
       if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
-      boundHost = `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+      state.boundHost = `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
       return address.port;
     },
     async shutdown(graceMs) {
-      draining = true;
+      state.draining = true;
       hub.closeAll();
       await unsubscribePushes().catch(() => {});
       const deadline = now() + graceMs;
       // Bounded wait for in-flight money calls: polling a counter, at most graceMs.
-      while (inFlight > 0 && now() < deadline) await sleep(10);
-      const abandoned = inFlight;
-      closing = true;
+      while (state.inFlight > 0 && now() < deadline) await sleep(10);
+      const abandoned = state.inFlight;
+      state.closing = true;
       const closingApp = app.close();
       const closed = await settle(closingApp, Math.max(100, deadline - now()));
       if (closed !== 'ok') app.server.closeAllConnections?.();
@@ -942,17 +466,6 @@ function mapFrameworkError(error: FastifyError): ApiError {
   return INTERNAL_ERROR();
 }
 
-const ROUND_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** The push-channel control message of a revocation: `{[REVOKED_SESSION_KEY]: sessionId}`. */
-const REVOKED_SESSION_KEY = '$revokedSession';
-
-function revokedSessionOf(message: unknown): string | null {
-  if (typeof message !== 'object' || message === null) return null;
-  const sessionId = (message as Record<string, unknown>)[REVOKED_SESSION_KEY];
-  return typeof sessionId === 'string' ? sessionId : null;
-}
-
 function routeOf(request: FastifyRequest): string {
   return request.routeOptions?.url ?? 'unmatched';
 }
@@ -963,34 +476,6 @@ function pathOf(url: string): string {
   return oneLine(path, 100);
 }
 
-/** `Bearer <token>` (scheme case-insensitive) equal to `expected`, compared in constant time. */
-function sameToken(header: string | undefined, expected: string): boolean {
-  const match = /^Bearer (\S{1,512})$/i.exec(header ?? '');
-  if (match === null) return false;
-  const given = Buffer.from(match[1]!, 'utf8');
-  const wanted = Buffer.from(expected, 'utf8');
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** 'ok', 'timeout' or 'error: …' within timeoutMs; the timer never outlives the call. */
-async function settle(work: Promise<unknown>, timeoutMs: number): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
-  try {
-    return await Promise.race([
-      work.then(
-        () => 'ok',
-        (error: unknown) => `error: ${oneLine(error instanceof Error ? error.message : String(error), 120)}`,
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
