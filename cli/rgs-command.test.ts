@@ -3,15 +3,19 @@
  * folder) and on the run's PostgreSQL (a fresh database), including a tampered audit record.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadDemoGame } from '../games/index.ts';
+import { loadRgsConfig } from '../rgs/config.ts';
 import { createTestDatabase, type TestDatabase } from '../rgs/db/testing.ts';
+import { signOperatorToken } from '../rgs/http/operator-auth.ts';
 import { createRgsCore, loadMigrations } from '../rgs/index.ts';
+import { startRgs } from '../rgs/server.ts';
 import { REPO_ROOT } from '../test/support/paths.ts';
+import { rawRequest } from '../test/support/stake-client.ts';
 
 function croupier(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const env = { ...process.env };
@@ -108,6 +112,40 @@ describe('croupier rgs', () => {
     expect(report.audit.problems).toContain(
       `audit record ${victim.chain_id}#${victim.seq}: hash mismatch (record altered)`,
     );
+  });
+
+  it('one data dir for every rgs command: verify reads what start created, and never creates a database', async () => {
+    const dataDir = join(workDir, 'served');
+    const loaded = loadRgsConfig({ RGS_PORT: '0', RGS_DATA_DIR: dataDir, RGS_LOG_LEVEL: 'silent' });
+    if (!loaded.ok) throw new Error(loaded.message);
+    const rgs = await startRgs(loaded.config);
+    try {
+      const secret = readFileSync(rgs.operatorSecretPath!, 'utf8').trim();
+      const started = await rawRequest(`${rgs.baseUrl}/session/start`, {
+        method: 'POST',
+        body: { currency: 'USD', balance: 5_000_000 },
+        headers: { authorization: `Bearer ${await signOperatorToken(secret, 60)}` },
+      });
+      expect(started.status).toBe(200);
+    } finally {
+      await rgs.stop();
+    }
+    const served = croupier(['rgs', 'verify', '--data-dir', dataDir]);
+    expect(served.stderr).toBe('');
+    expect(served.status).toBe(0);
+    const checked = Number(/ledger: ok \((\d+) checked\)/.exec(served.stdout)?.[1]);
+    expect(checked).toBeGreaterThan(0); // the deposit start made, not an empty database
+    expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(false); // nothing created beside it
+
+    const empty = join(workDir, 'never-served');
+    const missing = croupier(['rgs', 'verify', '--data-dir', empty]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toContain('no embedded RGS database');
+    expect(existsSync(empty)).toBe(false);
+    const audit = croupier(['rgs', 'audit', 'verify', '--data-dir', empty]);
+    expect(audit.status).toBe(2);
+    expect(existsSync(empty)).toBe(false);
   });
 
   it('exits 2 with one line for a bad database URL', () => {

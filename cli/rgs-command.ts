@@ -5,15 +5,20 @@
  *   croupier rgs verify  [--database-url URL | --data-dir DIR]   ledger + audit verification (exit 1 on a problem)
  *   croupier rgs audit verify [...]                              audit hash chains only
  *
- * The database is --database-url, else $DATABASE_URL, else the embedded PGlite folder --data-dir
- * (default .croupier/rgs-data). `registerRgsCommand` returns the `rgs` group so that the HTTP
- * server's `start` command can be added to it.
+ * The database is --database-url, else $DATABASE_URL, else the embedded PGlite database of the
+ * RGS data directory --data-dir (default .croupier/rgs): `<data-dir>/pglite`, the same for every
+ * `rgs` command (`start` included). `verify` never creates a database: a data dir without one is
+ * exit 2. `registerRgsCommand` returns the `rgs` group so that the HTTP server's `start` command
+ * can be added to it.
  */
 import type { Command } from 'commander';
 import {
   type DatabaseTarget,
   type DatabaseVerification,
+  DEFAULT_RGS_DATA_DIR,
+  embeddedDatabaseDir,
   migrate,
+  NoEmbeddedDatabaseError,
   openRgsDatabase,
   type VerifyReport,
   verifyRgsDatabase,
@@ -21,14 +26,12 @@ import {
 import { CliError, EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from './errors.ts';
 import { printJson } from './output.ts';
 
-export const DEFAULT_RGS_DATA_DIR = '.croupier/rgs-data';
-
 export interface RgsDatabaseOptions {
   databaseUrl?: string;
   dataDir?: string;
 }
 
-/** --database-url, else $DATABASE_URL, else PGlite in --data-dir (default .croupier/rgs-data). */
+/** --database-url, else $DATABASE_URL, else PGlite in <--data-dir>/pglite (default .croupier/rgs). */
 export function resolveDatabaseTarget(options: RgsDatabaseOptions): DatabaseTarget {
   if (options.databaseUrl !== undefined && options.dataDir !== undefined) {
     throw new CliError('give --database-url or --data-dir, not both', EXIT_BAD_INPUT);
@@ -38,24 +41,34 @@ export function resolveDatabaseTarget(options: RgsDatabaseOptions): DatabaseTarg
     if (!/^postgres(ql)?:\/\//.test(url)) throw new CliError('the database URL must start with postgres://');
     return { url };
   }
-  return { dataDir: options.dataDir ?? DEFAULT_RGS_DATA_DIR };
+  return { dataDir: embeddedDatabaseDir(options.dataDir ?? DEFAULT_RGS_DATA_DIR) };
 }
 
 function addDatabaseOptions(command: Command): Command {
   return command
     .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL, else embedded PGlite)')
-    .option('--data-dir <dir>', `PGlite data folder (default: ${DEFAULT_RGS_DATA_DIR})`);
+    .option(
+      '--data-dir <dir>',
+      `RGS data directory, as for rgs start; the embedded database is <dir>/pglite (default: ${DEFAULT_RGS_DATA_DIR})`,
+    );
 }
 
 async function withDatabase<T>(
   options: RgsDatabaseOptions,
   work: (db: Awaited<ReturnType<typeof openRgsDatabase>>) => Promise<T>,
+  mustExist = false,
 ): Promise<T> {
   const target = resolveDatabaseTarget(options);
   let db: Awaited<ReturnType<typeof openRgsDatabase>>;
   try {
-    db = await openRgsDatabase(target);
+    db = await openRgsDatabase(target, { mustExist });
   } catch (error) {
+    if (error instanceof NoEmbeddedDatabaseError) {
+      throw new CliError(
+        `${error.message}: give the --data-dir of \`croupier rgs start\`, or --database-url`,
+        EXIT_BAD_INPUT,
+      );
+    }
     throw new CliError(`cannot open the database: ${(error as Error).message}`);
   }
   try {
@@ -107,7 +120,7 @@ export function registerRgsCommand(program: Command): Command {
       .description('recompute the ledger from its postings and the audit hash chains; exit 1 on any problem')
       .option('--json', 'machine-readable output'),
   ).action(async (options: VerifyOptions) => {
-    finish(await withDatabase(options, (db) => verifyRgsDatabase(db)), options.json);
+    finish(await withDatabase(options, (db) => verifyRgsDatabase(db), true), options.json);
   });
 
   const audit = rgs.command('audit').description('the immutable audit log');
@@ -117,7 +130,11 @@ export function registerRgsCommand(program: Command): Command {
       .description('recompute every audit hash chain; exit 1 if a record was altered or removed')
       .option('--json', 'machine-readable output'),
   ).action(async (options: VerifyOptions) => {
-    const { audit: report } = await withDatabase(options, (db) => verifyRgsDatabase(db, { ledger: false }));
+    const { audit: report } = await withDatabase(
+      options,
+      (db) => verifyRgsDatabase(db, { ledger: false }),
+      true,
+    );
     finish({ audit: report }, options.json);
   });
 

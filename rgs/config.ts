@@ -14,6 +14,9 @@
  * |                      | RGS_SESSION_TTL_S          | 14400                        |
  * |                      | RGS_RATE_LIMIT             | 50 requests per window per player |
  * |                      | RGS_RATE_WINDOW_MS         | 1000                         |
+ * |                      | RGS_REPLAY_RATE_LIMIT      | 20 replays per window per client address |
+ * |                      | RGS_REQUEST_DEADLINE_MS    | 6000 (database budget of one call) |
+ * |                      | RGS_METRICS_TOKEN          | none: /metrics is open (set it to require a Bearer token) |
  * |                      | RGS_BODY_LIMIT_BYTES       | 4096                         |
  * |                      | RGS_SHUTDOWN_GRACE_MS      | 10000                        |
  * |                      | RGS_LOG_LEVEL              | info (fatal/error/warn/info/debug/silent) |
@@ -24,6 +27,7 @@
  * |                      | RGS_DEFAULT_JURISDICTION   | default                      |
  */
 import { z } from 'zod';
+import { DEFAULT_RGS_DATA_DIR } from './core/verify.ts';
 import { OPERATOR_SECRET_MIN_CHARS } from './http/operator-auth.ts';
 
 export interface RgsConfig {
@@ -37,6 +41,12 @@ export interface RgsConfig {
   readonly sessionTtlS: number;
   readonly rateLimitPerWindow: number;
   readonly rateWindowMs: number;
+  /** GET /bet/replay per client address per window. */
+  readonly replayRateLimitPerWindow: number;
+  /** Budget of a call's database work (the core's requestDeadlineMs). */
+  readonly requestDeadlineMs: number;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>` (per-game stakes are business data). */
+  readonly metricsToken: string | null;
   readonly bodyLimitBytes: number;
   readonly shutdownGraceMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
@@ -112,7 +122,7 @@ const FIELDS = {
     flag: '--data-dir',
     env: 'RGS_DATA_DIR',
     schema: z.string().min(1, 'must not be empty'),
-    fallback: '.croupier/rgs',
+    fallback: DEFAULT_RGS_DATA_DIR,
   },
   operatorSecret: {
     flag: undefined,
@@ -129,6 +139,24 @@ const FIELDS = {
     fallback: '14400',
   },
   rateLimitPerWindow: { flag: undefined, env: 'RGS_RATE_LIMIT', schema: intIn(1, 100_000), fallback: '50' },
+  replayRateLimitPerWindow: {
+    flag: undefined,
+    env: 'RGS_REPLAY_RATE_LIMIT',
+    schema: intIn(1, 100_000),
+    fallback: '20',
+  },
+  requestDeadlineMs: {
+    flag: undefined,
+    env: 'RGS_REQUEST_DEADLINE_MS',
+    schema: intIn(100, 60_000),
+    fallback: '6000',
+  },
+  metricsToken: {
+    flag: undefined,
+    env: 'RGS_METRICS_TOKEN',
+    schema: z.string().regex(/^[A-Za-z0-9._~+/=-]{16,256}$/, 'must be 16-256 token characters'),
+    fallback: undefined,
+  },
   rateWindowMs: {
     flag: undefined,
     env: 'RGS_RATE_WINDOW_MS',

@@ -38,9 +38,13 @@ export {
   type IncompleteRoundPolicy,
   type JurisdictionPolicy,
 } from './core/jurisdictions.ts';
+export { InvariantError } from './core/rows.ts';
 export {
   type DatabaseTarget,
   type DatabaseVerification,
+  DEFAULT_RGS_DATA_DIR,
+  embeddedDatabaseDir,
+  NoEmbeddedDatabaseError,
   openRgsDatabase,
   verifyRgsDatabase,
 } from './core/verify.ts';

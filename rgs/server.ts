@@ -14,6 +14,7 @@ import pg from 'pg';
 import type { RgsConfig } from './config.ts';
 import type { RgsCore } from './core/contract.ts';
 import type { RgsCoreService } from './core/core.ts';
+import { embeddedDatabaseDir } from './core/verify.ts';
 import { buildRgsServer, DEFAULT_HTTP_OPTIONS, type ReadinessCheck, type RgsHttpServer } from './http/app.ts';
 import { OPERATOR_SECRET_MIN_CHARS } from './http/operator-auth.ts';
 import { ensureLoopbackTls } from './http/tls.ts';
@@ -104,10 +105,11 @@ async function defaultCoreFactory(
   const { createRgsCore } = await import('./index.ts');
   return await createRgsCore({
     onError: onFault,
+    requestDeadlineMs: config.requestDeadlineMs,
     db:
       config.databaseUrl !== null
         ? { url: config.databaseUrl }
-        : { pglite: true, dataDir: resolve(config.dataDir, 'pglite') },
+        : { pglite: true, dataDir: embeddedDatabaseDir(resolve(config.dataDir)) },
   });
 }
 
@@ -204,8 +206,15 @@ export async function startRgs(
     await core.close().catch(() => {});
     throw oneLineError('cannot connect to Redis', error);
   }
+  // Through the core's pool (a flood of /ready must not open connections), else a probe.
   const readiness: ReadinessCheck[] =
-    config.databaseUrl !== null ? [postgresReadiness(config.databaseUrl)] : [];
+    config.databaseUrl === null
+      ? []
+      : [
+          typeof core.ping === 'function'
+            ? { name: 'postgres', check: () => core.ping!() }
+            : postgresReadiness(config.databaseUrl),
+        ];
   let http: RgsHttpServer;
   let port: number;
   try {
@@ -220,6 +229,8 @@ export async function startRgs(
         sessionTtlMs: config.sessionTtlS * 1000,
         rateLimitPerWindow: config.rateLimitPerWindow,
         rateLimitWindowMs: config.rateWindowMs,
+        replayRateLimitPerWindow: config.replayRateLimitPerWindow,
+        metricsToken: config.metricsToken,
         defaultGameId: config.defaultGameId,
         defaultJurisdiction: config.defaultJurisdiction,
         launchBaseUrl: config.launchBaseUrl,

@@ -43,6 +43,10 @@ beforeAll(async () => {
     db: { url: database.url, maxConnections: 10 },
     games: [{ game: blankWheel }, { game: loadDemoGame('lucky-wheel') }],
     houseShards: 4,
+    // 1,000 plays queue on one player's lock here: on a shared machine the last ones wait longer
+    // than the default 6 s budget (they would get a correct 503, nothing booked). This file tests
+    // exact money under contention, not deadlines (test/rgs/deadlines.test.ts does).
+    requestDeadlineMs: 60_000,
     onError: (operation, error) => console.error(operation, (error as Error).message),
   });
 });

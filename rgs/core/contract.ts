@@ -30,6 +30,12 @@ export interface RgsError {
   readonly message: string;
   /** When retrying makes sense only later (minimum round duration): after this many ms. */
   readonly retryAfterMs?: number;
+  /**
+   * ERR_MAINTENANCE only: the reply to the call's COMMIT was lost and its status could not be read
+   * back in time, so it may have taken effect. A retry with the same requestId finds the outcome;
+   * a caller without its own key (HTTP without Idempotency-Key) must read the state instead.
+   */
+  readonly outcomeUnknown?: boolean;
 }
 
 export type Result<T> =
@@ -118,6 +124,8 @@ export interface EndRoundRequest {
   readonly requestId: string;
   readonly playerId: string;
   readonly sessionId: string;
+  /** Ends only a round of this game (ERR_BNF otherwise); a latestRoundView implies its game. */
+  readonly gameId?: string;
   /** For a caller without a client key (rgs/http/idempotency.ts); see LatestRoundView. */
   readonly latestRoundView?: LatestRoundView;
 }
@@ -203,12 +211,16 @@ export interface RgsCore {
   currentRound(playerId: string, gameId: string): Promise<Result<RoundDetail | null>>;
   /** Commitment to the server seed the player's next round will use (shown before the bet). */
   nextSeedCommitment(playerId: string): Promise<Result<string>>;
-  play(request: PlayRequest): Promise<Result<{ readonly balance: Balance; readonly round: RoundDetail }>>;
+  /** `replayed`: the stored answer of an earlier call with this requestId (nothing new booked). */
+  play(
+    request: PlayRequest,
+  ): Promise<Result<{ readonly balance: Balance; readonly round: RoundDetail; readonly replayed?: boolean }>>;
   /** `round`: with a latestRoundView, the round of the view (the one this call ends or ended). */
   endRound(
     request: EndRoundRequest,
   ): Promise<Result<{ readonly balance: Balance; readonly round?: RoundDetail }>>;
-  setEvent(playerId: string, event: string): Promise<Result<{ readonly event: string }>>;
+  /** Marks the player's active round (in `gameId` when given: a session touches only its game). */
+  setEvent(playerId: string, event: string, gameId?: string): Promise<Result<{ readonly event: string }>>;
   /** The last `limit` rounds (at least 10 kept), newest first, with their steps. */
   recall(playerId: string, limit: number): Promise<Result<readonly RoundDetail[]>>;
   replay(roundId: string): Promise<Result<ReplayReport>>;
@@ -232,5 +244,7 @@ export interface RgsCore {
   }): Promise<Result<SessionStatus & { readonly acknowledged: boolean }>>;
   verifyLedger(): Promise<VerifyReport>;
   verifyAudit(): Promise<VerifyReport>;
+  /** Resolves when the database answers a trivial statement on the core's own pool (readiness). */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -33,38 +33,20 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Result, RgsCore } from '../core/contract.ts';
-import { newSessionId, type SessionRecord, type SessionStore } from '../sessions/index.ts';
+import type { SessionRecord, SessionStore } from '../sessions/index.ts';
 import { registerAdmission } from './admission.ts';
-import { ApiError, INTERNAL_ERROR, oneLine } from './errors.ts';
-import { endRoundRequestBase, playRequestBase } from './idempotency.ts';
+import { betRoutes } from './bet-routes.ts';
+import { ApiError, INTERNAL_ERROR, oneLine, outcomeUnknownError } from './errors.ts';
+import { gameInfoRoutes } from './game-info-routes.ts';
 import { RgsMetrics } from './metrics.ts';
-import { operatorKey, verifyOperatorAuthorization } from './operator-auth.ts';
-import {
-  gameRules,
-  presentBalance,
-  presentBetConfig,
-  presentJurisdiction,
-  presentRound,
-  presentSessionStatus,
-} from './present.ts';
-import {
-  AuthenticateBody,
-  apiAmountToMinor,
-  EventBody,
-  GameInfoParams,
-  GameInfoQuery,
-  IdempotencyKeySchema,
-  minorToApiAmount,
-  PlayBody,
-  parseInput,
-  RecallBody,
-  ReplayParams,
-  SessionBody,
-  SessionIdParams,
-  SessionStartBody,
-  WsQuery,
-} from './schemas.ts';
+import { operatorKey } from './operator-auth.ts';
+import { operatorRoutes } from './operator-routes.ts';
+import { opsRoutes } from './ops-routes.ts';
+import { type RequestContext, type RgsHttpState, revokedSessionOf, settle } from './request-context.ts';
+import { IdempotencyKeySchema, minorToApiAmount, parseInput } from './schemas.ts';
+import { walletRoutes } from './wallet-routes.ts';
 import { WsHub } from './ws-hub.ts';
+import { wsRoutes } from './ws-routes.ts';
 
 /** A dependency that /ready asks (PostgreSQL, Redis, …). */
 export interface ReadinessCheck {
@@ -79,6 +61,8 @@ export interface RgsHttpOptions {
   /** Per player, per window (fixed window, counted in the session store). */
   readonly rateLimitPerWindow: number;
   readonly rateLimitWindowMs: number;
+  /** GET /bet/replay (no session: re-runs the evaluator) per client address, per the same window. */
+  readonly replayRateLimitPerWindow: number;
   readonly defaultGameId: string;
   readonly defaultJurisdiction: string;
   readonly defaultCurrency: string;
@@ -94,8 +78,15 @@ export interface RgsHttpOptions {
   /** pino level, or false for no logs (tests). */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | false;
   readonly readinessTimeoutMs: number;
+  /**
+   * A passing /ready is reused this long (0: every call checks). Checks never run concurrently:
+   * callers during a check share its result, so a flood of /ready costs one check at a time.
+   */
+  readonly readinessCacheMs: number;
   /** Collect Node process metrics (off in tests that run many servers in one process). */
   readonly processMetrics: boolean;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>` (it shows per-game stakes). */
+  readonly metricsToken: string | null;
 }
 
 export const DEFAULT_HTTP_OPTIONS: Omit<RgsHttpOptions, 'operatorSecret'> = {
@@ -103,6 +94,7 @@ export const DEFAULT_HTTP_OPTIONS: Omit<RgsHttpOptions, 'operatorSecret'> = {
   sessionTtlMs: 4 * 3_600_000,
   rateLimitPerWindow: 50,
   rateLimitWindowMs: 1_000,
+  replayRateLimitPerWindow: 20,
   defaultGameId: 'jungle-twenty',
   defaultJurisdiction: 'default',
   defaultCurrency: 'USD',
@@ -112,7 +104,9 @@ export const DEFAULT_HTTP_OPTIONS: Omit<RgsHttpOptions, 'operatorSecret'> = {
   corsOrigins: '*',
   logLevel: 'info',
   readinessTimeoutMs: 1_000,
+  readinessCacheMs: 500,
   processMetrics: true,
+  metricsToken: null,
 };
 
 export interface RgsHttpDeps {
@@ -151,20 +145,20 @@ declare module 'fastify' {
 }
 
 const MONEY_ROUTES = new Set(['/wallet/play', '/wallet/end-round']);
-/** /bet/recall without a limit: the last game and the nine before it. */
-const DEFAULT_RECALL_ROUNDS = 10;
-
 export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> {
   const { core, sessions, options } = deps;
   const now = deps.now ?? Date.now;
   const key = operatorKey(options.operatorSecret);
   const metrics = new RgsMetrics({ defaultMetrics: options.processMetrics });
-  const hub = new WsHub((count) => metrics.wsConnections.set(count));
+  const hub = new WsHub((count) => metrics.wsConnections.set(count), now);
   // Pushes go through the session store, so a player's sockets get them whichever node served the
-  // wallet call (Redis pub/sub); every node delivers what it receives to its own sockets.
-  const unsubscribePushes = await sessions.subscribePushes((playerId, message) =>
-    hub.publish(playerId, message),
-  );
+  // wallet call (Redis pub/sub); every node delivers what it receives to its own sockets. A
+  // revocation travels the same way, as a control message no socket receives.
+  const unsubscribePushes = await sessions.subscribePushes((playerId, message) => {
+    const revokedSession = revokedSessionOf(message);
+    if (revokedSession !== null) hub.closeSession(revokedSession);
+    else hub.publish(playerId, message);
+  });
   let pushFailureLogged = false;
   const push = (playerId: string, message: unknown) => {
     sessions.publishPush(playerId, message).catch((error: unknown) => {
@@ -175,15 +169,16 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       pushFailureLogged = true;
     });
   };
-  let draining = false;
-  let inFlight = 0;
+  const state: RgsHttpState = { draining: false, closing: false, inFlight: 0, boundHost: 'localhost' };
 
   const common = {
     bodyLimit: options.bodyLimitBytes,
     // Our own onResponse log line (route pattern, no URL): the default one would log query strings.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
-    return503OnClosing: true,
+    // While closing, requests still arriving on a live connection get OUR 503 (onRequest below),
+    // not the framework's own body.
+    return503OnClosing: false,
     // secure-json-parse: a body with __proto__ / constructor.prototype is refused (400), not parsed.
     onProtoPoisoning: 'error' as const,
     onConstructorPoisoning: 'error' as const,
@@ -245,9 +240,30 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
     );
   });
 
+  app.addHook('onRequest', async (request, reply) => {
+    if (!state.closing) return;
+    reply.header('Connection', 'close');
+    return sendError(
+      request,
+      reply,
+      new ApiError('ERR_MAINTENANCE', 'server is shutting down; retry shortly'),
+    );
+  });
+
   // Only application/json is parsed: a text/plain body (which browsers send without a preflight)
   // or a form is refused with 415 instead of reaching a handler.
   app.removeContentTypeParser('text/plain');
+  // The framework's JSON parser (prototype-poisoning checks included), except that a DELETE with a
+  // JSON content type and no body (what some HTTP clients send) has no body rather than a bad one.
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' && request.method === 'DELETE') {
+      done(null, undefined);
+      return;
+    }
+    jsonParser(request, body as string, done);
+  });
 
   await app.register(cors, {
     origin: options.corsOrigins === '*' ? '*' : [...options.corsOrigins],
@@ -275,14 +291,14 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
     (fn: Handler) =>
     async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
       const money = MONEY_ROUTES.has(routeOf(request));
-      if (draining && money) {
+      if (state.draining && money) {
         return sendError(
           request,
           reply,
           new ApiError('ERR_MAINTENANCE', 'server is shutting down; retry shortly'),
         );
       }
-      if (money) inFlight += 1;
+      if (money) state.inFlight += 1;
       try {
         const result = await fn(request, reply);
         if (result instanceof ApiError) return sendError(request, reply, result);
@@ -299,7 +315,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
         request.log.error({ err: error }, 'server fault');
         return sendError(request, reply, INTERNAL_ERROR());
       } finally {
-        if (money) inFlight -= 1;
+        if (money) state.inFlight -= 1;
       }
     };
 
@@ -323,19 +339,23 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       return new ApiError('ERR_IS', 'session is not authenticated: call /wallet/authenticate first');
     }
     if (decision === null) throw new Error('invariant: a live session without its rate-limit hit');
-    if (!decision.allowed) {
-      const retryAfterS = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-      return new ApiError(
-        'ERR_RATE_LIMITED',
-        `too many requests: at most ${options.rateLimitPerWindow} per ${options.rateLimitWindowMs} ms per player`,
-        { 'Retry-After': String(retryAfterS) },
-      );
-    }
+    if (!decision.allowed)
+      return rateLimited(decision.retryAfterMs, options.rateLimitPerWindow, 'per player');
     return session;
   };
 
+  const rateLimited = (retryAfterMs: number, limit: number, per = 'per client address'): ApiError =>
+    new ApiError(
+      'ERR_RATE_LIMITED',
+      `too many requests: at most ${limit} per ${options.rateLimitWindowMs} ms ${per}`,
+      { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
+    );
+
   const unwrap = <T>(result: Result<T>): T | ApiError =>
     result.ok ? result.value : ApiError.fromCore(result.error);
+  /** A money call's result; an unresolved outcome is told apart by whether the client keyed it. */
+  const unwrapMoney = <T>(result: Result<T>, clientKeyed: boolean): T | ApiError =>
+    !result.ok && result.error.outcomeUnknown === true ? outcomeUnknownError(clientKeyed) : unwrap(result);
 
   const netPosition = (session: SessionRecord, balanceMinor: bigint) =>
     session.flags.displayNetPosition && session.startBalanceMinor !== null
@@ -357,405 +377,35 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
     return parseInput(IdempotencyKeySchema, raw, 'Idempotency-Key header');
   };
 
-  // ------------------------------------------------------------------------------------------
-  // Stake Engine wallet API
-
-  app.post(
-    '/wallet/authenticate',
-    handle(async (request) => {
-      const body = parseInput(AuthenticateBody, request.body, 'request');
-      if (body instanceof ApiError) return body;
-      const session = await playerSession(body.sessionID, { requireAuthenticated: false });
-      if (session instanceof ApiError) return session;
-      const balance = unwrap(await core.balance(session.playerId, session.currency));
-      if (balance instanceof ApiError) return balance;
-      const config = unwrap(core.betConfig(session.gameId, session.currency));
-      if (config instanceof ApiError) return config;
-      const round = unwrap(await core.currentRound(session.playerId, session.gameId));
-      if (round instanceof ApiError) return round;
-      const commitment = unwrap(await core.nextSeedCommitment(session.playerId));
-      if (commitment instanceof ApiError) return commitment;
-      const marked = await store(sessions.markAuthenticated(session.sessionId, balance.amountMinor));
-      if (marked === null) return new ApiError('ERR_IS', 'session expired or was revoked');
-      return {
-        balance: presentBalance(balance),
-        config: presentBetConfig(config, marked.flags),
-        round: round === null ? null : presentRound(round),
-        meta: {
-          jurisdiction: marked.jurisdiction,
-          language: body.language ?? marked.language,
-          sessionExpiresAt: new Date(marked.expiresAtMs).toISOString(),
-          nextServerSeedCommitment: commitment,
-          ...netPosition(marked, balance.amountMinor),
-          ...sessionTimer(marked),
-        },
-      };
-    }),
-  );
-
-  app.post(
-    '/wallet/balance',
-    handle(async (request) => {
-      const body = parseInput(SessionBody, request.body, 'request');
-      if (body instanceof ApiError) return body;
-      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
-      if (session instanceof ApiError) return session;
-      const balance = unwrap(await core.balance(session.playerId, session.currency));
-      if (balance instanceof ApiError) return balance;
-      const position = netPosition(session, balance.amountMinor);
-      const timer = sessionTimer(session);
-      return {
-        balance: presentBalance(balance),
-        ...position,
-        ...(Object.keys(position).length + Object.keys(timer).length > 0
-          ? { meta: { ...position, ...timer } }
-          : {}),
-      };
-    }),
-  );
-
-  app.post(
-    '/wallet/play',
-    handle(async (request) => {
-      const body = parseInput(PlayBody, request.body, 'request');
-      if (body instanceof ApiError) return body;
-      const header = idempotencyHeader(request);
-      if (header instanceof ApiError) return header;
-      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
-      if (session instanceof ApiError) return session;
-      if (body.currency !== undefined && body.currency !== session.currency) {
-        return new ApiError(
-          'ERR_VAL',
-          `currency ${body.currency} is not this session's (${session.currency})`,
-        );
-      }
-      const amountMinor = apiAmountToMinor(body.amount);
-      // The player's latest round (ERR_BE when active, and the derived key) is read by the core in
-      // its first statement (latestRoundView): no separate read. Minimum round duration, reality
-      // checks, loss limits and self-exclusion are the core's too: it decides under the player's
-      // lock, per player (not per session), and audits each refusal with its reason (ERR_GLE, with
-      // Retry-After for the minimum round duration).
-      const key = playRequestBase({
-        playerId: session.playerId,
-        gameId: session.gameId,
-        mode: body.mode,
-        amountMinor,
-        currency: session.currency,
-        header,
-      });
-      const played = unwrap(
-        await core.play({
-          requestId: key.requestId,
-          latestRoundView: { gameId: session.gameId, keyed: key.keyed },
-          playerId: session.playerId,
-          sessionId: session.sessionId,
-          currency: session.currency,
-          gameId: session.gameId,
-          mode: body.mode,
-          amountMinor,
-        }),
-      );
-      if (played instanceof ApiError) return played;
-      const round = presentRound(played.round);
-      const balance = presentBalance(played.balance);
-      metrics.recordRound(
-        played.round.gameId,
-        played.round.mode,
-        played.round.costMinor,
-        played.round.payoutMinor,
-      );
-      push(session.playerId, { type: 'round', round });
-      push(session.playerId, { type: 'balance', balance });
-      return { balance, round, ...netPosition(session, played.balance.amountMinor) };
-    }),
-  );
-
-  app.post(
-    '/wallet/end-round',
-    handle(async (request) => {
-      const body = parseInput(SessionBody, request.body, 'request');
-      if (body instanceof ApiError) return body;
-      const header = idempotencyHeader(request);
-      if (header instanceof ApiError) return header;
-      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
-      if (session instanceof ApiError) return session;
-      // The round to end (and the derived key) is read by the core (latestRoundView): ERR_BNF
-      // when this game has none.
-      const key = endRoundRequestBase(session.playerId, header);
-      const ended = unwrap(
-        await core.endRound({
-          requestId: key.requestId,
-          latestRoundView: { gameId: session.gameId, keyed: key.keyed },
-          playerId: session.playerId,
-          sessionId: session.sessionId,
-        }),
-      );
-      if (ended instanceof ApiError) return ended;
-      const balance = presentBalance(ended.balance);
-      if (ended.round !== undefined) {
-        push(session.playerId, {
-          type: 'round',
-          round: { ...presentRound(ended.round), active: false, status: 'closed' },
-        });
-      }
-      push(session.playerId, { type: 'balance', balance });
-      return { balance, ...netPosition(session, ended.balance.amountMinor) };
-    }),
-  );
-
-  app.post(
-    '/bet/event',
-    handle(async (request) => {
-      const body = parseInput(EventBody, request.body, 'request');
-      if (body instanceof ApiError) return body;
-      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
-      if (session instanceof ApiError) return session;
-      const stored = unwrap(await core.setEvent(session.playerId, body.event));
-      if (stored instanceof ApiError) return stored;
-      return { event: stored.event };
-    }),
-  );
-
-  app.get(
-    '/bet/replay/:game/:version/:mode/:event',
-    handle(async (request) => {
-      const params = parseInput(ReplayParams, request.params, 'replay path');
-      if (params instanceof ApiError) return params;
-      const report = unwrap(await core.replay(params.event));
-      if (report instanceof ApiError) return report;
-      const stored = unwrap(await core.round(params.event));
-      if (stored instanceof ApiError) return stored;
-      // Both documented shapes ({payoutMultiplier, costMultiplier, state} and {round, status}), as
-      // a superset. No session here (the replay URL is shared): no balances, no seeds, no player.
-      const costMultiplier =
-        stored.amountMinor > 0n ? Number(stored.costMinor) / Number(stored.amountMinor) : 0;
-      return {
-        round: {
-          betID: report.roundId,
-          roundID: report.roundId,
-          gameID: params.game,
-          version: params.version,
-          mode: params.mode,
-          amount: minorToApiAmount(stored.amountMinor),
-          payout: minorToApiAmount(report.storedPayoutMinor),
-          payoutMultiplier: Number(stored.payoutMultiplier),
-          costMultiplier,
-          replayedPayout: minorToApiAmount(report.replayedPayoutMinor),
-          reproduced: report.reproduced,
-          state: stored.state,
-        },
-        status: report.reproduced ? 'REPRODUCED' : 'MISMATCH',
-        payout: minorToApiAmount(report.storedPayoutMinor),
-        payoutMultiplier: Number(stored.payoutMultiplier),
-        costMultiplier,
-        state: stored.state,
-      };
-    }),
-  );
-
-  app.post(
-    '/bet/recall',
-    handle(async (request) => {
-      const body = parseInput(RecallBody, request.body, 'request');
-      if (body instanceof ApiError) return body;
-      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
-      if (session instanceof ApiError) return session;
-      const rounds = unwrap(await core.recall(session.playerId, body.limit ?? DEFAULT_RECALL_ROUNDS));
-      if (rounds instanceof ApiError) return rounds;
-      // Newest first: the last game, then the ones before it, each with its steps (book events,
-      // free spins included), wager, win and the balances before and after.
-      return { rounds: rounds.map(presentRound) };
-    }),
-  );
-
-  app.post(
-    '/session/reality-check',
-    handle(async (request) => {
-      const body = parseInput(SessionBody, request.body, 'request');
-      if (body instanceof ApiError) return body;
-      const session = await playerSession(body.sessionID, { requireAuthenticated: true });
-      if (session instanceof ApiError) return session;
-      const checked = unwrap(
-        await core.realityCheck({ playerId: session.playerId, sessionId: session.sessionId }),
-      );
-      if (checked instanceof ApiError) return checked;
-      return { realityCheck: presentSessionStatus(checked), acknowledged: checked.acknowledged };
-    }),
-  );
-
-  app.get(
-    '/game/:gameID/info',
-    handle(async (request) => {
-      const params = parseInput(GameInfoParams, request.params, 'game path');
-      if (params instanceof ApiError) return params;
-      const query = parseInput(GameInfoQuery, request.query, 'query');
-      if (query instanceof ApiError) return query;
-      const config = unwrap(core.betConfig(params.gameID, query.currency ?? options.defaultCurrency));
-      if (config instanceof ApiError) return config;
-      return {
-        gameID: config.gameId,
-        minBet: minorToApiAmount(config.minBet),
-        maxBet: minorToApiAmount(config.maxBet),
-        stepBet: minorToApiAmount(config.stepBet),
-        defaultBetLevel: minorToApiAmount(config.defaultBetLevel),
-        betLevels: config.betLevels.map(minorToApiAmount),
-        betModes: config.betModes,
-        rtp: Object.fromEntries(Object.entries(config.betModes).map(([mode, info]) => [mode, info.rtp])),
-        rules: gameRules(config),
-      };
-    }),
-  );
-
-  // ------------------------------------------------------------------------------------------
-  // Operator API (Bearer token)
-
-  const operator = async (request: FastifyRequest): Promise<ApiError | null> =>
-    await verifyOperatorAuthorization(request.headers.authorization, key, now());
-
-  app.post(
-    '/session/start',
-    handle(async (request) => {
-      const denied = await operator(request);
-      if (denied) return denied;
-      const body = parseInput(SessionStartBody, request.body, 'request');
-      if (body instanceof ApiError) return body;
-      const gameId = body.gameID ?? options.defaultGameId;
-      const config = unwrap(core.betConfig(gameId, body.currency));
-      if (config instanceof ApiError) return config;
-      let playerId: string;
-      if (body.playerID !== undefined) {
-        if (body.balance !== undefined || body.jurisdiction !== undefined) {
-          return new ApiError('ERR_VAL', 'balance and jurisdiction belong to a new player, not to playerID');
-        }
-        const known = unwrap(await core.balance(body.playerID, body.currency));
-        if (known instanceof ApiError) return known;
-        playerId = body.playerID;
-      } else {
-        const created = unwrap(
-          await core.createPlayer({
-            currency: body.currency,
-            initialBalanceMinor:
-              body.balance === undefined ? options.defaultBalanceMinor : apiAmountToMinor(body.balance),
-            jurisdiction: body.jurisdiction ?? options.defaultJurisdiction,
-          }),
-        );
-        if (created instanceof ApiError) return created;
-        playerId = created.playerId;
-      }
-      const jurisdiction = unwrap(await core.jurisdiction(playerId));
-      if (jurisdiction instanceof ApiError) return jurisdiction;
-      const sessionId = newSessionId();
-      const createdAtMs = now();
-      // The core's clock of the session (reality checks, net position) starts now too.
-      const started = unwrap(await core.startSession({ playerId, sessionId }));
-      if (started instanceof ApiError) return started;
-      const language = body.language ?? 'en';
-      const device = body.device ?? 'desktop';
-      await store(
-        sessions.create({
-          sessionId,
-          playerId,
-          gameId,
-          currency: body.currency,
-          language,
-          device,
-          jurisdiction: jurisdiction.name,
-          flags: jurisdiction.flags,
-          createdAtMs,
-          expiresAtMs: createdAtMs + options.sessionTtlMs,
-        }),
-      );
-      const rgsUrl = options.publicHost ?? hostOf(request);
-      const url = new URL(
-        `${options.launchBaseUrl.replace(/\/+$/, '')}/${encodeURIComponent(gameId)}/index.html`,
-      );
-      url.search = new URLSearchParams({
-        sessionID: sessionId,
-        lang: language,
-        currency: body.currency,
-        device,
-        rgs_url: rgsUrl,
-      }).toString();
-      return {
-        sessionID: sessionId,
-        playerID: playerId,
-        url: url.toString(),
-        expiresAt: new Date(createdAtMs + options.sessionTtlMs).toISOString(),
-        jurisdiction: { name: jurisdiction.name, ...presentJurisdiction(jurisdiction.flags) },
-      };
-    }),
-  );
-
-  app.delete(
-    '/session/:id',
-    handle(async (request) => {
-      const denied = await operator(request);
-      if (denied) return denied;
-      const params = parseInput(SessionIdParams, request.params, 'session path');
-      if (params instanceof ApiError) return params;
-      const revoked = await store(sessions.revoke(params.id));
-      if (!revoked) return new ApiError('ERR_IS', 'session is unknown, expired or already revoked');
-      return { revoked: true };
-    }),
-  );
-
-  // ------------------------------------------------------------------------------------------
-  // WebSocket: the session is checked before the upgrade (401 on failure, no socket opened).
-
-  app.get(
-    '/ws',
-    {
-      websocket: true,
-      preValidation: async (request, reply) => {
-        const query = parseInput(WsQuery, request.query, 'query');
-        if (query instanceof ApiError) return sendError(request, reply, query);
-        try {
-          const session = await playerSession(query.sessionID, { requireAuthenticated: false });
-          if (session instanceof ApiError) return sendError(request, reply, session);
-          request.rgsSession = session;
-        } catch {
-          return sendError(request, reply, new ApiError('ERR_MAINTENANCE', 'session store unavailable'));
-        }
-      },
-    },
-    (socket, request) => {
-      const session = request.rgsSession!;
-      if (draining || !hub.add(session.playerId, socket)) {
-        socket.close(1013, 'try again later');
-        return;
-      }
-      socket.on('message', () => {
-        // Push only: client messages are ignored (maxPayload bounds them).
-      });
-      socket.send(JSON.stringify({ type: 'hello', gameID: session.gameId }));
-    },
-  );
-
-  // ------------------------------------------------------------------------------------------
-  // Operations
-
-  app.get('/health', async () => ({ status: 'ok' }));
-
-  app.get('/ready', async (_request, reply) => {
-    const checks: ReadinessCheck[] = [
-      { name: sessions.kind, check: () => sessions.ping() },
-      ...(deps.readiness ?? []),
-    ];
-    const results = await Promise.all(
-      checks.map(
-        async (check) => [check.name, await settle(check.check(), options.readinessTimeoutMs)] as const,
-      ),
-    );
-    const ready = !draining && results.every(([, status]) => status === 'ok');
-    const body = { ready, draining, checks: Object.fromEntries(results) };
-    if (ready) return reply.code(200).send(body);
-    return reply.code(503).send({ error: 'ERR_MAINTENANCE', message: 'not ready', ...body });
-  });
-
-  app.get('/metrics', async (_request, reply) => {
-    const text = await metrics.registry.metrics();
-    return reply.code(200).type(metrics.registry.contentType).send(text);
-  });
+  const rc: RequestContext = {
+    core,
+    sessions,
+    options,
+    metrics,
+    hub,
+    readiness: deps.readiness ?? [],
+    state,
+    now,
+    operatorKey: key,
+    push,
+    sendError,
+    store,
+    handle,
+    playerSession,
+    rateLimited,
+    unwrap,
+    unwrapMoney,
+    netPosition,
+    sessionTimer,
+    idempotencyHeader,
+  };
+  // The route plugins, by group, over the one request context.
+  walletRoutes(app, rc);
+  betRoutes(app, rc);
+  gameInfoRoutes(app, rc);
+  operatorRoutes(app, rc);
+  wsRoutes(app, rc);
+  opsRoutes(app, rc);
 
   await app.ready();
 
@@ -763,25 +413,27 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
     app,
     metrics,
     hub,
-    inFlight: () => inFlight,
+    inFlight: () => state.inFlight,
     async listen(port, host) {
       await app.listen({ port, host });
       const address = app.server.address();
       if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
+      state.boundHost = `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
       return address.port;
     },
     async shutdown(graceMs) {
-      draining = true;
+      state.draining = true;
       hub.closeAll();
       await unsubscribePushes().catch(() => {});
       const deadline = now() + graceMs;
       // Bounded wait for in-flight money calls: polling a counter, at most graceMs.
-      while (inFlight > 0 && now() < deadline) await sleep(10);
-      const abandoned = inFlight;
-      const closing = app.close();
-      const closed = await settle(closing, Math.max(100, deadline - now()));
+      while (state.inFlight > 0 && now() < deadline) await sleep(10);
+      const abandoned = state.inFlight;
+      state.closing = true;
+      const closingApp = app.close();
+      const closed = await settle(closingApp, Math.max(100, deadline - now()));
       if (closed !== 'ok') app.server.closeAllConnections?.();
-      await closing.catch(() => {});
+      await closingApp.catch(() => {});
       return { abandoned };
     },
   };
@@ -826,30 +478,6 @@ function pathOf(url: string): string {
   return oneLine(path, 100);
 }
 
-function hostOf(request: FastifyRequest): string {
-  const host = request.headers.host ?? '';
-  return /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? host : 'localhost';
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** 'ok', 'timeout' or 'error: …' within timeoutMs; the timer never outlives the call. */
-async function settle(work: Promise<unknown>, timeoutMs: number): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
-  try {
-    return await Promise.race([
-      work.then(
-        () => 'ok',
-        (error: unknown) => `error: ${oneLine(error instanceof Error ? error.message : String(error), 120)}`,
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

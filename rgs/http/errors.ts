@@ -12,6 +12,30 @@
  * - ERR_GEN is 500 and is only ever sent for a real server fault; ERR_MAINTENANCE is 503 (also while
  *   shutting down or when PostgreSQL/Redis does not answer).
  *
+ * Stake Engine conformance, checked against the docs and the web-sdk / ts-client sources
+ * (shared/protocols/stake-engine-rgs.md), with the choice made where we diverge:
+ * - Bet levels: a bet must be one of `betLevels` (ERR_VAL otherwise). Each level maps onto exactly
+ *   one coin value × bet level of the game's math, and an amount between two levels has no such
+ *   mapping, so it cannot be played without rounding money. ts-client enforces the levels by
+ *   default; with `enforceBetLevels: false` it may send a multiple of `stepBet` (the levels' common
+ *   divisor) that is not a level, and that is refused with a message naming the game. Game info's
+ *   rules list the levels (not "steps of").
+ * - Modes: matched case-insensitively (web-sdk defaults to `BASE`); `betModes` entries carry the
+ *   schema's `mode` (the name) and `feature` (true for a mode that costs other than the base bet).
+ * - `/bet/event` for a round that is already closed (web-sdk posts one after every round and
+ *   ignores the answer) is 200 `{event, stored: false}`: nothing to mark, not a client error.
+ * - `/bet/replay/{game}/{version}/{mode}/{event}`: outcomes are generated live, so `{event}` is
+ *   the round's betID, not a book id; anything else (the docs' `…/42`) is 404 ERR_BNF. A version
+ *   `1+<hash>` whose `+` became a space through a launch URL's query reads the same. Only a closed
+ *   round is served, under its own game, version and mode; rate-limited per address (429).
+ * - Launch URLs carry `social` (the jurisdiction's socialCasino) and `demo`.
+ * - Not converted: book events state amounts in API units and symbols as strings, where Stake's
+ *   books use bet multiples ×100 and `{name}` objects (rgs/core/games.ts `bookEvents`, owned with
+ *   the games); the ×100 form is not always an integer for our lines × coin bets.
+ * - A money call whose COMMIT reply was lost and whose outcome could not be read back in time is
+ *   500 ERR_GEN "outcome unknown: read the round" without an Idempotency-Key (a resend would be a
+ *   new bet), 503 with one (`outcomeUnknownError`). Every other 503 means nothing was booked.
+ *
  * Croupier extensions (no Stake code exists for these transport-level refusals): ERR_OPT (operator
  * token missing or invalid, 401, the docs list ERR_OPT as "operator"), ERR_NOT_FOUND (no such
  * route, 404), ERR_TOO_LARGE (body over the limit, 413), ERR_MEDIA_TYPE (not application/json,
@@ -84,3 +108,24 @@ export function oneLine(message: string, maxChars = 300): string {
 }
 
 export const INTERNAL_ERROR = (): ApiError => new ApiError('ERR_GEN', 'internal server error');
+
+/**
+ * A money call whose outcome the server could not resolve (the database connection was lost at
+ * COMMIT and the transaction's status could not be read back before the deadline; issue 9, #1).
+ * Without an Idempotency-Key a resend is a new bet, so this is never a 503 (clients resend those):
+ * it is 500 ERR_GEN, telling the client to read the state first. With an Idempotency-Key the
+ * resend is exact, so it stays 503 ERR_MAINTENANCE.
+ */
+export function outcomeUnknownError(keyed: boolean): ApiError {
+  if (keyed) {
+    return new ApiError(
+      'ERR_MAINTENANCE',
+      'the outcome of this call is unknown (database connection lost at commit): resend it with the same Idempotency-Key, which finds it',
+      { 'Retry-After': '1' },
+    );
+  }
+  return new ApiError(
+    'ERR_GEN',
+    'the outcome of this call is unknown (database connection lost at commit): call /wallet/authenticate and read the round and balance; do not resend the call',
+  );
+}

@@ -54,7 +54,8 @@ describe('readiness', () => {
     const h = await startHarness({
       core: borrowed(core),
       sessions,
-      options: { defaultGameId: GAME, readinessTimeoutMs: 500 },
+      // Every /ready checks (no reuse of a recent pass): the pause must show at once.
+      options: { defaultGameId: GAME, readinessTimeoutMs: 500, readinessCacheMs: 0 },
       readiness: [postgresReadiness(database.url)],
     });
     try {

@@ -49,7 +49,8 @@ export async function verifyOperatorAuthorization(
   key: Uint8Array,
   nowMs: number = Date.now(),
 ): Promise<ApiError | null> {
-  const match = /^Bearer ([A-Za-z0-9_.-]{10,4096})$/.exec(header ?? '');
+  // The scheme is case-insensitive (RFC 9110 §11.1): `bearer` is Bearer.
+  const match = /^Bearer ([A-Za-z0-9_.-]{10,4096})$/i.exec(header ?? '');
   if (match === null) return new ApiError('ERR_OPT', 'operator endpoint: send Authorization: Bearer <token>');
   try {
     const { payload } = await jwtVerify(match[1]!, key, {

@@ -34,7 +34,7 @@ export function presentRound(round: RoundDetail) {
     status: round.status,
     mode: round.mode,
     event: round.event,
-    state: round.state,
+    state: sortKeysDeep(round.state),
     gameID: round.gameId,
     version: round.gameVersion,
     mathHash: round.mathHash,
@@ -42,8 +42,29 @@ export function presentRound(round: RoundDetail) {
     balanceAfter: round.balanceAfterMinor === null ? null : minorToApiAmount(round.balanceAfterMinor),
     startedAt: round.startedAt,
     endedAt: round.endedAt,
-    fairness: round.fairness,
+    fairness: {
+      serverSeedCommitment: round.fairness.serverSeedCommitment,
+      serverSeed: round.fairness.serverSeed,
+      clientSeed: round.fairness.clientSeed,
+      nonce: round.fairness.nonce,
+    },
   };
+}
+
+/**
+ * The value with every object's keys in code-point order. A round's state comes from the evaluator
+ * (its own key order) or from jsonb (PostgreSQL's order); sorted, the same round is the same bytes
+ * on every path (a replayed Idempotency-Key answer is byte for byte the original).
+ */
+export function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    const sorted: Record<string, unknown> = {};
+    for (const key of keys) sorted[key] = sortKeysDeep((value as Record<string, unknown>)[key]);
+    return sorted;
+  }
+  return value;
 }
 
 export function presentJurisdiction(flags: JurisdictionFlags) {
@@ -52,7 +73,17 @@ export function presentJurisdiction(flags: JurisdictionFlags) {
   return { ...booleans, minimumRoundDuration: minimumRoundDurationMs };
 }
 
-export function presentBetConfig(config: BetConfig, flags: JurisdictionFlags) {
+/**
+ * The bet offer as the API shows it, in /wallet/authenticate's config and in game info alike (one
+ * presentation). Each bet mode carries the schema's `mode` (its name) and `feature` (a mode that
+ * costs other than the base bet, such as a bonus buy), beside its cost multiplier and RTP.
+ */
+export function presentBetOffer(config: BetConfig) {
+  const betModes: Record<string, { costMultiplier: number; rtp: string; mode: string; feature: boolean }> =
+    {};
+  for (const [mode, info] of Object.entries(config.betModes)) {
+    betModes[mode] = { ...info, mode, feature: info.costMultiplier !== 1 };
+  }
   return {
     gameID: config.gameId,
     minBet: minorToApiAmount(config.minBet),
@@ -60,17 +91,29 @@ export function presentBetConfig(config: BetConfig, flags: JurisdictionFlags) {
     stepBet: minorToApiAmount(config.stepBet),
     defaultBetLevel: minorToApiAmount(config.defaultBetLevel),
     betLevels: config.betLevels.map(minorToApiAmount),
-    betModes: config.betModes,
-    jurisdiction: presentJurisdiction(flags),
+    betModes,
   };
+}
+
+export function presentBetConfig(config: BetConfig, flags: JurisdictionFlags) {
+  return { ...presentBetOffer(config), jurisdiction: presentJurisdiction(flags) };
+}
+
+/**
+ * The served mode a client's mode name means: exact, else the one equal ignoring case (web-sdk
+ * defaults to `BASE`; our modes are lower-case), else undefined.
+ */
+export function servedMode(config: BetConfig, mode: string): string | undefined {
+  if (Object.hasOwn(config.betModes, mode)) return mode;
+  const folded = mode.toLowerCase();
+  return Object.keys(config.betModes).find((name) => name.toLowerCase() === folded);
 }
 
 /** Plain-language rules derived from the configuration (game info). */
 export function gameRules(config: BetConfig): string[] {
   const units = (minor: bigint) => `${minorToApiAmount(minor) / 1_000_000}`;
-  const rules = [
-    `Bets from ${units(config.minBet)} to ${units(config.maxBet)} in steps of ${units(config.stepBet)}.`,
-  ];
+  // Only the listed levels are accepted (see errors.ts, "Bet levels"): say so, not "steps of".
+  const rules = [`Bets: one of ${config.betLevels.map(units).join(', ')} (the bet levels).`];
   for (const [mode, info] of Object.entries(config.betModes)) {
     rules.push(
       `Mode "${mode}" costs ${info.costMultiplier}x the bet; its theoretical return to player is ${info.rtp}.`,

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { API_UNITS_PER_MAJOR } from '../core/contract.ts';
+import { unstorableText } from '../core/text.ts';
 import { ApiError } from './errors.ts';
 
 /** 10^9 major units: far above any bet or balance, far below 2^53 (exact in a double). */
@@ -27,9 +28,10 @@ export const SessionIdSchema = z
   .regex(/^[A-Za-z0-9_-]+$/, 'sessionID has characters a session id never has');
 
 function amountTypeError(issue: { readonly input?: unknown }): string {
-  return issue.input === undefined
-    ? 'is required'
-    : 'must be a JSON integer (API units, 6 implied decimals), not a string';
+  if (issue.input === undefined) return 'is required';
+  // JSON.parse turns 1e400 into Infinity: a number, out of range.
+  if (typeof issue.input === 'number') return `must be a finite integer, at most ${MAX_API_AMOUNT}`;
+  return `must be a JSON integer (API units, 6 implied decimals), not ${issue.input === null ? 'null' : `a ${typeof issue.input}`}`;
 }
 
 export const ApiAmountSchema = z
@@ -59,13 +61,25 @@ export const PlayBody = z.object({
   mode: ModeSchema,
   currency: CurrencySchema.optional(),
 });
+/**
+ * Free text that is stored: PostgreSQL text refuses NUL, and a lone UTF-16 surrogate has no UTF-8
+ * form (it would be stored altered, as U+FFFD). Both are a client's mistake: 400 ERR_VAL.
+ */
+function storableText(schema: z.ZodString) {
+  return schema.superRefine((text, context) => {
+    const why = unstorableText(text);
+    if (why !== null) context.addIssue({ code: 'custom', message: why });
+  });
+}
+
 export const EventBody = z.object({
   sessionID: SessionIdSchema,
-  event: z.string().min(1, 'event is empty').max(256, 'event is longer than 256 characters'),
+  event: storableText(z.string().min(1, 'event is empty').max(256, 'event is longer than 256 characters')),
 });
 export const ReplayParams = z.object({
   game: GameIdSchema,
-  version: z.string().regex(/^[A-Za-z0-9_.+-]{1,64}$/, 'bad version'),
+  // A space is a `+` that went through a query string (see app.ts, replay).
+  version: z.string().regex(/^[A-Za-z0-9_.+ -]{1,64}$/, 'bad version'),
   mode: ModeSchema,
   event: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'bad event (round id)'),
 });
@@ -88,6 +102,8 @@ export const SessionStartBody = z.object({
   gameID: GameIdSchema.optional(),
   language: LanguageSchema.optional(),
   device: z.enum(['mobile', 'desktop']).optional(),
+  /** Demo (fun-money) play: passed to the front end as the launch URL's `demo`. */
+  demo: z.boolean().optional(),
   /** An existing player (a new session for the same wallet); otherwise a new player is created. */
   playerID: z
     .string()

@@ -26,7 +26,13 @@ let core: RgsCoreService | undefined;
 
 beforeAll(async () => {
   db = await createTestDatabase(inject('databaseUrl'), 'rgs_e2e');
-  rgs = await startRgsProcess({ databaseUrl: db.url, redisUrl: inject('redisUrl'), tls: true });
+  rgs = await startRgsProcess({
+    databaseUrl: db.url,
+    redisUrl: inject('redisUrl'),
+    tls: true,
+    // The replay test replays every round of the run from one address, back to back.
+    env: { RGS_REPLAY_RATE_LIMIT: '10000' },
+  });
 });
 
 afterAll(async () => {
