@@ -3,6 +3,7 @@
  * its figures beside a baseline measured in the same process.
  */
 const SUITES: Record<string, () => Promise<{ run(options: { quick: boolean }): Promise<void> }>> = {
+  cli: () => import('./cli.bench.ts'),
   rng: () => import('./rng.bench.ts'),
   nist: () => import('./nist.bench.ts'),
   gli: () => import('./gli.bench.ts'),

@@ -17,6 +17,7 @@ import {
   startRgs,
 } from '../rgs/index.ts';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
+import { coreFactoryWithGames, servedGamesOrThrow } from './game-serve.ts';
 
 function configOrThrow(flags: RgsFlags): RgsConfig {
   const loaded = loadRgsConfig(process.env, flags);
@@ -51,17 +52,28 @@ export function registerRgsStart(rgs: Command): void {
     .option('--database-url <url>', 'PostgreSQL URL [env DATABASE_URL]')
     .option('--redis-url <url>', 'Redis URL [env REDIS_URL]')
     .option('--data-dir <dir>', 'data directory [env RGS_DATA_DIR, default .croupier/rgs]')
-    .action(async (flags: RgsFlags) => {
-      const config = configOrThrow(flags);
+    .option(
+      '--games <paths...>',
+      'serve these games instead of the demo games: game definition files or folders of them,\n' +
+        'each validated at start (the first is the default game unless RGS_DEFAULT_GAME is set)',
+    )
+    .action(async ({ games: gamePaths, ...flags }: RgsFlags & { games?: string[] }) => {
+      const served = gamePaths === undefined ? null : servedGamesOrThrow(gamePaths);
+      const configured = configOrThrow(flags);
+      const config =
+        served !== null && process.env.RGS_DEFAULT_GAME === undefined
+          ? { ...configured, defaultGameId: served.ids[0]! }
+          : configured;
       const signal = untilSignal();
       let running: Awaited<ReturnType<typeof startRgs>>;
       try {
-        running = await startRgs(config);
+        running = await startRgs(config, served === null ? {} : { createCore: coreFactoryWithGames(served) });
       } catch (error) {
         throw new CliError((error as Error).message, EXIT_BAD_INPUT);
       }
       const out = (line: string) => process.stderr.write(`croupier rgs: ${line}\n`);
       out(`serving ${running.baseUrl} (rgs_url=${running.rgsUrl})`);
+      if (served !== null) out(`games: ${served.ids.join(', ')} (default ${config.defaultGameId})`);
       out(
         `database: ${running.databaseKind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`}; ` +
           `sessions: ${running.sessionsKind === 'redis' ? 'Redis' : 'in-process (single node only)'}`,

@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
+  isPublicationPath,
+  PUBLICATION_KERNEL_URL,
+  type PublicationKernelArgs,
+  type PublicationMode,
+} from '../games/index.ts';
+import {
+  analyzePublicationMode,
   countSpins,
   createPlan,
   defaultWorkerCount,
@@ -28,6 +37,7 @@ import {
   summarizePart,
 } from '../sim/index.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from './errors.ts';
+import { gameInputOrThrow } from './game-input.ts';
 import { formatTable, printJson } from './output.ts';
 import { createProgress } from './progress.ts';
 
@@ -70,13 +80,52 @@ export function parseCount(text: string, what: string, min: number, max: number)
  * `FILE` is a game definition compiled through games/; `MODULE.ts#factory` (or .js/.mjs) is a module
  * whose exported factory returns a CompiledGame (test kernels, externally compiled games).
  */
-function gameSpecOf(target: string, mode: string | undefined): GameSpec {
+function gameSpecOf(
+  target: string,
+  mode: string | undefined,
+): { spec: GameSpec; publication: PublicationMode | null } {
   const moduleMatch = /^(.+\.(?:ts|js|mjs))#([A-Za-z_$][\w$]*)$/.exec(target);
   if (moduleMatch) {
     if (mode !== undefined) throw badInput('--mode applies to game definition files, not to kernel modules');
-    return gameModuleSpec(moduleMatch[1]!, moduleMatch[2]!);
+    return { spec: gameModuleSpec(moduleMatch[1]!, moduleMatch[2]!), publication: null };
   }
-  return gameFileSpec(target, mode);
+  if (isPublicationPath(target)) return publicationSpec(target, mode);
+  return { spec: gameFileSpec(target, mode), publication: null };
+}
+
+/**
+ * A math-sdk publication's mode, simulated as exact integer weighted draws of its lookup table
+ * (games/publication/kernel.ts) in every worker; the publication is checked here once.
+ */
+function publicationSpec(
+  target: string,
+  mode: string | undefined,
+): { spec: GameSpec; publication: PublicationMode } {
+  const input = gameInputOrThrow(target);
+  if (input.kind !== 'publication') throw badInput(`${target} is not a publication`);
+  const { publication } = input;
+  const chosen = mode === undefined ? publication.modes[0] : publication.modes.find((m) => m.name === mode);
+  if (chosen === undefined) {
+    throw badInput(`unknown mode '${mode}' (modes: ${publication.modes.map((m) => m.name).join(', ')})`);
+  }
+  const args: PublicationKernelArgs = {
+    dir: resolve(target),
+    mode: chosen.name,
+    mathHash: publication.mathHash,
+  };
+  return { spec: gameModuleSpec(PUBLICATION_KERNEL_URL, 'publicationKernel', args), publication: chosen };
+}
+
+/** Worker threads beyond the cores only contend: clamp, and say so. */
+function workerCountOf(text: string | undefined): number {
+  if (text === undefined) return defaultWorkerCount();
+  const requested = parseCount(text, '--workers', 0, MAX_WORKERS);
+  const cores = availableParallelism();
+  if (requested <= cores) return requested;
+  process.stderr.write(
+    `croupier: --workers ${requested} is more than the ${cores} core(s): using ${cores}\n`,
+  );
+  return cores;
 }
 
 function wrapInput<T>(what: string, parse: () => T): T {
@@ -194,10 +243,7 @@ async function simAction(target: string, options: SimOptions): Promise<void> {
     options.seed === undefined
       ? randomBytes(8).readBigUInt64BE()
       : wrapInput('--seed', () => parseSeed(options.seed!));
-  const workers =
-    options.workers === undefined
-      ? defaultWorkerCount()
-      : parseCount(options.workers, '--workers', 0, MAX_WORKERS);
+  const workers = workerCountOf(options.workers);
   const chunkSize =
     options.chunkSize === undefined ? undefined : parseCount(options.chunkSize, '--chunk-size', 1, 2 ** 26);
   const shard: ShardSpec | undefined =
@@ -208,14 +254,19 @@ async function simAction(target: string, options: SimOptions): Promise<void> {
     options.expectRtp === undefined
       ? undefined
       : wrapInput('--expect-rtp', () => parseRtp(options.expectRtp!));
-  const game = gameSpecOf(target, options.mode);
+  const { spec: game, publication } = gameSpecOf(target, options.mode);
   if (options.exact) {
     if (theoreticalRtp !== undefined) throw badInput('give either --exact or --expect-rtp, not both');
-    if (game.kind !== 'file') throw badInput('--exact needs a game definition file');
-    try {
-      theoreticalRtp = await exactRtpOfGameFile(game.path, game.mode);
-    } catch (error) {
-      throw badInput(`--exact: ${error instanceof Error ? error.message : String(error)}`);
+    if (publication !== null) {
+      theoreticalRtp = analyzePublicationMode(publication).rtp.toNumber();
+    } else if (game.kind !== 'file') {
+      throw badInput('--exact needs a game definition file or a publication');
+    } else {
+      try {
+        theoreticalRtp = await exactRtpOfGameFile(game.path, game.mode);
+      } catch (error) {
+        throw badInput(`--exact: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
   }
   const json = options.json === true;
@@ -306,9 +357,21 @@ async function mergeAction(files: string[], options: MergeOptions): Promise<void
 export function registerSimCommand(program: Command): void {
   const sim = program
     .command('sim')
+    .usage(
+      '<game> --spins <n> [options]   (the same as: sim run <game> ...)\n       croupier sim merge <parts...> [options]',
+    )
     .description(
       'parallel Monte Carlo simulation of a game: exact sums, RTP with confidence intervals, win ' +
         'distribution; same seed, spins and chunk size give identical numbers for any --workers or sharding',
+    )
+    .addHelpText(
+      'after',
+      '\nGAME is a game definition file, a Stake Engine math-sdk publication folder (index.json,\n' +
+        'lookup tables, books: each round is an exact integer weighted draw of a lookup-table row),\n' +
+        'or MODULE.ts#factory. Examples:\n' +
+        '  croupier sim games/demo/jungle-twenty.json --spins 1e8 --seed 0x2a --exact\n' +
+        '  croupier sim path/to/publication --mode bonus --spins 1e7 --exact\n' +
+        "Options of 'run': croupier sim run --help",
     )
     // Usage errors surface as CommanderError (exit 2 in main) even though the program calls
     // exitOverride() only after the command groups are registered.
@@ -317,21 +380,28 @@ export function registerSimCommand(program: Command): void {
   sim
     .command('run', { isDefault: true })
     .description(
-      'simulate GAME (a game definition file, or MODULE.ts#factory exporting a CompiledGame factory)',
+      'simulate GAME (a game definition file, a math-sdk publication folder, or MODULE.ts#factory ' +
+        'exporting a CompiledGame factory)',
     )
-    .argument('<game>', 'game definition file (or MODULE.ts#factory)')
+    .argument('<game>', 'game definition file, publication folder (or MODULE.ts#factory)')
     // Not a commander requiredOption, so that the message and exit code match the other checks.
     .option('--spins <n>', 'spins in the whole experiment, required (e.g. 1e9)')
     .option('--seed <s>', 'seed, decimal or 0x-hex, < 2^64 (default: random, recorded)')
-    .option('--workers <w>', 'worker threads; 0 runs in-process (default: available cores)')
-    .option('--mode <m>', 'game mode')
+    .option(
+      '--workers <w>',
+      'worker threads, at most the cores (more are clamped); 0 runs in-process (default: available cores)',
+    )
+    .option('--mode <m>', 'game mode (publication: the mode name; default the first)')
     .option('--shard <i/N>', 'run only shard i of N (contiguous chunk ranges); write it with --out')
     .option('--out <file>', 'write the mergeable result (part) file')
     .option('--json', 'print the summary as JSON')
     .option('--rng <kind>', `stream generator: ${STREAM_KINDS.join(' | ')}`, 'xoshiro128ss')
     .option('--chunk-size <n>', 'spins per chunk, a constant of the experiment (default 1e6)')
     .option('--expect-rtp <rtp>', 'theoretical RTP (0.96, 96%, or p/q): 99% z-test verdict, exit 1 on fail')
-    .option('--exact', 'take the theoretical RTP from the exact analysis (sim/exact) for the verdict')
+    .option(
+      '--exact',
+      'take the theoretical RTP from the exact analysis (sim/exact; publication: its lookup table)',
+    )
     .action(async (target: string, options: SimOptions) => simAction(target, options))
     .exitOverride();
 

@@ -82,15 +82,19 @@ export function canonicalJson(value: unknown): string {
 
 /** The definition without display-only text: what the math hash covers. */
 export function mathForm(def: GameDefinition): unknown {
-  const { name: _name, description: _description, ...rest } = def;
+  // Claims and documentation are not math: a declared RTP, the provenance and the $schema hint
+  // leave the hash (and the served version) unchanged.
+  const { name: _name, description: _description, $schema: _schema, provenance: _provenance, ...rest } = def;
+  const modes = rest.modes.map(({ declaredRtp: _declared, ...mode }) => mode);
   if (rest.type === 'reels') {
     return {
       ...rest,
+      modes,
       symbols: rest.symbols.map(({ name: _n, ...s }) => s),
       groups: rest.groups?.map(({ name: _n, ...g }) => g),
     };
   }
-  return rest;
+  return { ...rest, modes };
 }
 
 export function sha256Hex(text: string): string {

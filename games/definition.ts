@@ -81,14 +81,26 @@ export const ReelSchema = z
       .optional()
       .describe(
         'Optional per-stop integer weights (a virtual reel): stop i is drawn with probability ' +
-          'weights[i] / sum(weights). Same length as symbols; every weight >= 1.',
+          'weights[i] / sum(weights). Same length as symbols; every weight >= 1. ' +
+          'Row rule: the drawn stop lands on the TOP row (row 0) and the window shows ' +
+          'symbols[stop], symbols[stop + 1], ..., symbols[stop + rows - 1] (wrapping). So on a ' +
+          '3-row centre-line game the centre shows symbols[stop + 1]: weights[i] weights the ' +
+          'stop whose symbol shows in the top row, i.e. the centre row shows the stop AFTER the ' +
+          'weighted one. To weight what the centre line shows, list each weight one stop earlier.',
       ),
   })
   .strict();
 
 export const ReelSetSchema = z
   .object({
-    reels: z.array(ReelSchema).min(1).max(10).describe('One strip per reel, left to right.'),
+    reels: z
+      .array(ReelSchema)
+      .min(1)
+      .max(10)
+      .describe(
+        'One strip per reel, left to right. A spin draws one stop per reel; the window shows that ' +
+          'stop in the top row and the next rows - 1 stops below it.',
+      ),
   })
   .strict();
 
@@ -199,9 +211,23 @@ export const FreeSpinsSchema = z
   })
   .strict();
 
+/**
+ * A declared RTP in percent, with the precision it is stated to (e.g. "96.50": two decimals).
+ * `croupier math` and `certify` compare it with the exact RTP rounded half-up to as many decimals.
+ */
+export const DeclaredRtpSchema = z
+  .string()
+  .regex(/^\d{1,3}(\.\d{1,8})?$/, 'must be a percentage with up to 8 decimals, e.g. "96.50"')
+  .describe(
+    'The RTP the studio declares for this mode (its PAR sheet), in percent, to the precision stated: ' +
+      '"96.50" means the exact RTP rounded half-up to 2 decimals is 96.50%. croupier math and certify ' +
+      'fail when it differs; the RGS shows it in game info.',
+  );
+
 export const ModeSchema = z
   .object({
     id: Id,
+    declaredRtp: DeclaredRtpSchema.optional(),
     reelSet: Id.optional().describe('Reel set of the base spin (reels games only).'),
     costMultiplier: PositiveInt.max(100_000)
       .default(1)
@@ -229,7 +255,30 @@ export const MaxWinSchema = z
   })
   .strict();
 
+export const ProvenanceSchema = z
+  .object({
+    source: z
+      .string()
+      .max(2000)
+      .optional()
+      .describe('Where the figures come from: a PAR sheet, a certificate, a publication (title or URL).'),
+    author: z.string().max(200).optional().describe('Who wrote this definition.'),
+    date: z.string().max(40).optional().describe('When (ISO 8601 date, e.g. "2026-12-06").'),
+    licence: z.string().max(200).optional().describe('Licence of the definition or of its source.'),
+    notes: z.string().max(10_000).optional().describe('Anything a reviewer should know.'),
+  })
+  .strict()
+  .describe(
+    'Optional: where this definition and its declared figures come from. Not part of the math ' +
+      '(it does not change the math hash); the declared RTP itself is per mode (modes[].declaredRtp).',
+  );
+
 const commonFields = {
+  $schema: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe('Optional URL or path of this JSON Schema, for editors; ignored by Croupier.'),
   formatVersion: z.literal(FORMAT_VERSION).describe('Format version of this document.'),
   id: Id.describe('Stable game id.'),
   name: z.string().min(1).max(200),
@@ -237,6 +286,7 @@ const commonFields = {
   bet: BetSchema,
   modes: z.array(ModeSchema).min(1),
   maxWin: MaxWinSchema.optional(),
+  provenance: ProvenanceSchema.optional(),
 };
 
 export const ReelGameSchema = z

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseJsonText } from './json-file.ts';
 import { type Game, loadGame } from './model.ts';
 
 const DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'demo');
@@ -28,13 +29,27 @@ export function loadGameFile(path: string): Game {
       `cannot read game file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`game file ${path} is not valid JSON: ${(error as Error).message}`);
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw new Error(`game file ${path}: ${parsed.message}`);
+  return loadGame(parsed.value);
+}
+
+/**
+ * The declared RTP of every demo game's modes (`modes[].declaredRtp`), read from the files
+ * without compiling them: game id -> mode id -> declared percentage.
+ */
+export function demoDeclaredRtps(): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const path of Object.values(DEMO_GAME_FILES)) {
+    const def = JSON.parse(readFileSync(path, 'utf8')) as {
+      id: string;
+      modes: { id: string; declaredRtp?: string }[];
+    };
+    out[def.id] = Object.fromEntries(
+      def.modes.filter((m) => m.declaredRtp !== undefined).map((m) => [m.id, m.declaredRtp!]),
+    );
   }
-  return loadGame(json);
+  return out;
 }
 
 export function loadDemoGame(name: DemoGameName): Game {

@@ -2,6 +2,12 @@
 export { canonicalJson, mathForm, mathHash, sha256Hex } from './canonical.ts';
 export { type CompileOptions, compileGame, type LineTable, lineWinTable } from './compile.ts';
 export {
+  checkDeclaredRtp,
+  type DeclaredRtpCheck,
+  percentRoundedHalfUp,
+  rtpWarnings,
+} from './declared-rtp.ts';
+export {
   FORMAT_VERSION,
   type FreeSpinsDefinition,
   type GameDefinition,
@@ -18,6 +24,7 @@ export {
 export {
   DEMO_GAME_FILES,
   type DemoGameName,
+  demoDeclaredRtps,
   loadDemoGame,
   loadGameFile,
 } from './demo.ts';
@@ -36,6 +43,17 @@ export {
   type WaysWin,
   type Win,
 } from './evaluator.ts';
+export {
+  definitionProblems,
+  expandGamePaths,
+  type GameInput,
+  GameInputsError,
+  isPublicationPath,
+  loadDefinitionFile,
+  loadGameInput,
+  loadGameInputs,
+} from './files.ts';
+export { GameFileError, lineColumnOf, parseJsonText, readJsonFile } from './json-file.ts';
 export { gameJsonSchema } from './json-schema.ts';
 export { type CompiledGame, createRoundTally, type RoundTally } from './kernel.ts';
 export {
@@ -54,6 +72,7 @@ export {
   stakeUnitsOf,
   type TableModel,
 } from './model.ts';
+export * from './publication/index.ts';
 export {
   awardFor,
   type DefinitionIssue,

@@ -24,10 +24,14 @@ export class GameDefinitionError extends Error {
   readonly code = 'invalid-game-definition';
   readonly issues: readonly DefinitionIssue[];
   constructor(issues: readonly DefinitionIssue[]) {
+    // Every problem, one per line when there are several: an author fixes them in one pass.
+    const line = (issue: DefinitionIssue) => `${issue.path || '(root)'}: ${issue.message} (${issue.rule})`;
     const first = issues[0];
-    const head = first ? `${first.path || '(root)'}: ${first.message} (${first.rule})` : 'invalid definition';
-    const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem(s))` : '';
-    super(`invalid game definition: ${head}${more}`);
+    super(
+      issues.length <= 1
+        ? `invalid game definition: ${first ? line(first) : 'invalid definition'}`
+        : `invalid game definition: ${issues.length} problems:\n${issues.map((i) => `  ${line(i)}`).join('\n')}`,
+    );
     this.name = 'GameDefinitionError';
     this.issues = issues;
   }

@@ -17,6 +17,7 @@ export {
   API_UNITS_PER_GAME_MINOR,
   DEMO_REEL_GAME_RTP,
   GameConfigError,
+  prepareServedGame,
   type ServedGame,
   type ServedGameSpec,
 } from './core/games.ts';

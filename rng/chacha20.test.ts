@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SHARED_DIR } from '../test/support/paths.ts';
+import { FIXTURES_DIR } from '../test/support/paths.ts';
 import {
   CHACHA_SELF_TEST_VECTORS,
   ChaCha20Source,
@@ -16,7 +16,7 @@ import {
   chachaSelfTest,
 } from './chacha20.ts';
 
-/** RFC 8439 vectors, transcribed into ../shared (see its SOURCE.md). */
+/** RFC 8439 vectors, copied into test/fixtures/rfc8439-chacha20 (see its SOURCE.md). */
 interface Rfc8439Vectors {
   quarterRound: {
     input: Record<'a' | 'b' | 'c' | 'd', string>;
@@ -51,7 +51,7 @@ interface Rfc8439Vectors {
 }
 
 const VECTORS: Rfc8439Vectors = JSON.parse(
-  readFileSync(join(SHARED_DIR, 'test-vectors/rfc8439-chacha20/chacha20-rfc8439.json'), 'utf8'),
+  readFileSync(join(FIXTURES_DIR, 'rfc8439-chacha20/chacha20-rfc8439.json'), 'utf8'),
 );
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -137,7 +137,7 @@ describe('chachaSelfTest', () => {
     for (const r of results) expect(r, r.name).toMatchObject({ passed: true });
   });
 
-  it('embeds exactly the RFC values held in ../shared', () => {
+  it('embeds exactly the RFC values held in the test fixtures', () => {
     const e = CHACHA_SELF_TEST_VECTORS;
     const qr = VECTORS.quarterRound[0]!;
     expect(e.quarterRound.input).toEqual([...words([qr.input.a, qr.input.b, qr.input.c, qr.input.d])]);

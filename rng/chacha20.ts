@@ -6,7 +6,7 @@
  * function with a caller-chosen counter and key, many blocks at a time into a reusable buffer,
  * and because the kernel's known-answer self-test must exercise exactly the code that produces
  * output. Every function here is checked against every RFC 8439 vector in
- * `../shared/test-vectors/rfc8439-chacha20/` (see chacha20.test.ts).
+ * `test/fixtures/rfc8439-chacha20/` (see chacha20.test.ts).
  *
  * Arithmetic: state words live in JS numbers as int32 (`| 0`) inside the round loop and as uint32
  * in `Uint32Array`s; additions wrap with `| 0`, rotations are `(x << r) | (x >>> (32 - r))`.
@@ -364,8 +364,8 @@ export function chachaKeyFromSeed(seed: Uint8Array): Uint8Array {
 
 // ---------------------------------------------------------------------------------------------
 // Runtime known-answer self-test. Values are RFC 8439's (sections given per entry), embedded
-// because a deployed RGS cannot read ../shared; chacha20.test.ts checks each one against the
-// shared vector file so that a typo here cannot hide.
+// because a deployed RGS cannot read the test fixtures; chacha20.test.ts checks each one against the
+// fixture vector file so that a typo here cannot hide.
 
 function hexToBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length / 2);
@@ -379,7 +379,7 @@ function bytesToHex(bytes: Uint8Array): string {
   return s;
 }
 
-/** Known answers embedded for `chachaSelfTest` (exported so the tests can compare them with ../shared). */
+/** Known answers embedded for `chachaSelfTest` (exported so the tests can compare them with the fixtures). */
 export const CHACHA_SELF_TEST_VECTORS = {
   /** RFC 8439 §2.1.1. */
   quarterRound: {

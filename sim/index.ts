@@ -21,6 +21,13 @@ export {
   VI_Z_90,
   VI_Z_95,
 } from './exact/index.ts';
+export {
+  analyzePublicationMode,
+  type BookMismatch,
+  type BooksConsistency,
+  checkBooksConsistency,
+  type PublicationModeAnalysis,
+} from './exact/publication.ts';
 // Monte Carlo simulation (sim/monte-carlo)
 export {
   BAND_COUNT,

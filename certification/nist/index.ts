@@ -2,7 +2,7 @@
  * Public module of the NIST SP 800-22 Rev. 1a battery: the 15 tests, run over one sequence, and the
  * second-level analysis over many. Pure functions: no I/O, no global state (the DFT memoises its
  * last FFT plans, which never changes a result). P-values match NIST's reference implementation
- * sts-2.1.2 (see ../../../shared/nist-sp800-22/REFERENCE-BEHAVIOUR.md and each test's comment).
+ * sts-2.1.2 (see test/fixtures/nist-sp800-22/REFERENCE-BEHAVIOUR.md and each test's comment).
  */
 import { approximateEntropyTest } from './approximate-entropy.ts';
 import { blockFrequencyTest } from './block-frequency.ts';

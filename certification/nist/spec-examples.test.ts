@@ -1,5 +1,5 @@
 /**
- * Every worked example of SP 800-22 Rev. 1a (§2.x.4, §2.x.8) from shared/nist-sp800-22/spec-examples.json.
+ * Every worked example of SP 800-22 Rev. 1a (§2.x.4, §2.x.8) from test/fixtures/nist-sp800-22/spec-examples.json.
  * P-values are compared with the reference implementation's (sts-2.1.2) to the file's tolerance
  * (6e-7: the reference prints 6 decimals). Examples the reference cannot run (other block sizes
  * than it hard-wires) are compared with the document's value through the test's options.

@@ -879,7 +879,11 @@ export async function createRgsCore(options: RgsCoreOptions): Promise<RgsCoreSer
 
   const betConfig: RgsCore['betConfig'] = (gameId, currency) => {
     const served = typeof gameId === 'string' ? games.get(gameId) : undefined;
-    if (served === undefined) return fail('ERR_VAL', 'unknown game');
+    if (served === undefined)
+      return fail(
+        'ERR_VAL',
+        `unknown game ${JSON.stringify(String(gameId).slice(0, 64))}; served: ${[...games.keys()].join(', ')}`,
+      );
     if (typeof currency !== 'string' || !CURRENCY.test(currency)) return fail('ERR_VAL', 'invalid currency');
     const config: BetConfig = { gameId: served.id, ...served.config };
     return ok(config);

@@ -12,7 +12,10 @@
 import {
   type BetChoice,
   canonicalJson,
+  checkDeclaredRtp,
+  demoDeclaredRtps,
   type Game,
+  percentRoundedHalfUp,
   type RoundOutcome,
   type SpinOutcome,
   sha256Hex,
@@ -28,7 +31,10 @@ export interface ServedGameSpec {
   readonly game: Game;
   /** Shown and recorded with every round; default `1+<first 12 hex digits of the math hash>`. */
   readonly version?: string;
-  /** RTP per mode as shown in game info (e.g. "96.00"); table games compute theirs exactly. */
+  /**
+   * RTP per mode as shown in game info (e.g. "96.00"), overriding the definition's declared RTP
+   * (`modes[].declaredRtp`); without either, table games show their exact RTP, others "unknown".
+   */
   readonly rtpByMode?: Readonly<Record<string, string>>;
   /** Restrict the offered base bets (API units); each must map exactly onto a BetChoice. */
   readonly betLevels?: readonly bigint[];
@@ -51,16 +57,17 @@ export class GameConfigError extends Error {
 }
 
 /**
- * Certified RTPs of the shipped reel games (exact analysis, `croupier math <game>`; the table in
- * games/demo/README.md). The RGS does not import sim/, so these are configuration, like any
- * operator's game-info sheet; table games are computed below from their outcome table instead.
+ * The declared base-mode RTP of each shipped reel game (`modes[].declaredRtp` in its definition,
+ * checked against the exact analysis by `croupier math` and its tests). Kept for importers of the
+ * old hard-coded table; the RGS itself reads each served game's own declaration.
  */
-export const DEMO_REEL_GAME_RTP: Readonly<Record<string, string>> = {
-  'classic-sevens': '93.27',
-  'jungle-twenty': '95.45',
-  'volcano-ways': '94.84',
-  'wizard-fruit': '96.50',
-};
+export const DEMO_REEL_GAME_RTP: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(
+    Object.entries(demoDeclaredRtps())
+      .filter(([id]) => id !== 'lucky-wheel')
+      .flatMap(([id, modes]) => (modes.base === undefined ? [] : [[id, modes.base] as const])),
+  ),
+);
 
 function gcd(a: bigint, b: bigint): bigint {
   let x = a < 0n ? -a : a;
@@ -69,8 +76,8 @@ function gcd(a: bigint, b: bigint): bigint {
   return x;
 }
 
-/** RTP of a table game's mode as a percentage with 2 decimals (rounded half up), exact arithmetic. */
-function tableRtp(game: Game, costMultiplier: number): string | undefined {
+/** Exact RTP of a table game's mode as a fraction of the stake (paid / staked over the outcome table). */
+function tableRtpFraction(game: Game, costMultiplier: number): { num: bigint; den: bigint } | undefined {
   if (game.model.type !== 'table') return undefined;
   const m = game.model;
   const cap = m.capUnits;
@@ -79,9 +86,13 @@ function tableRtp(game: Game, costMultiplier: number): string | undefined {
     const pay = m.pays[i]!;
     paid += BigInt(w) * BigInt(cap !== null && pay > cap ? cap : pay);
   });
-  const denominator = BigInt(m.totalWeight) * BigInt(m.baseStakeUnits) * BigInt(costMultiplier);
-  const hundredths = (paid * 10_000n * 2n + denominator) / (denominator * 2n); // percent × 100, half up
-  return `${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, '0')}`;
+  return { num: paid, den: BigInt(m.totalWeight) * BigInt(m.baseStakeUnits) * BigInt(costMultiplier) };
+}
+
+/** RTP of a table game's mode as a percentage with 2 decimals (rounded half up), exact arithmetic. */
+function tableRtp(game: Game, costMultiplier: number): string | undefined {
+  const rtp = tableRtpFraction(game, costMultiplier);
+  return rtp === undefined ? undefined : percentRoundedHalfUp(rtp.num, rtp.den, 2);
 }
 
 export function prepareServedGame(spec: ServedGameSpec): ServedGame {
@@ -128,14 +139,20 @@ export function prepareServedGame(spec: ServedGameSpec): ServedGame {
         throw new GameConfigError(`game ${def.id} mode ${mode.id}: bet ${amount} × ${k} ≠ evaluator stake`);
       }
     }
+    // A table game's RTP is exact here: its declaration must agree (to its stated precision).
+    const exact = tableRtpFraction(game, mode.costMultiplier);
+    if (mode.declaredRtp !== undefined && exact !== undefined) {
+      const check = checkDeclaredRtp(mode.declaredRtp, exact.num, exact.den);
+      if (!check.matches) {
+        throw new GameConfigError(
+          `game ${def.id} mode ${mode.id}: declared RTP ${check.declared}% but the exact RTP rounds to ${check.exactRounded}%`,
+        );
+      }
+    }
     costMultiplierByMode.set(mode.id, k);
     betModes[mode.id] = {
       costMultiplier: mode.costMultiplier,
-      rtp:
-        spec.rtpByMode?.[mode.id] ??
-        tableRtp(game, mode.costMultiplier) ??
-        (mode.costMultiplier === 1 ? DEMO_REEL_GAME_RTP[def.id] : undefined) ??
-        'unknown',
+      rtp: spec.rtpByMode?.[mode.id] ?? mode.declaredRtp ?? tableRtp(game, mode.costMultiplier) ?? 'unknown',
     };
   }
   const stepBet = amounts.reduce((g, a) => gcd(g, a), 0n);

@@ -14,3 +14,10 @@ export { EnumerationTooLargeError, type SpinHistogram, spinHistogram } from './e
 export { parSheetCsv, parSheetJson, parSheetText } from './par-sheet.ts';
 export type { PayStats, SpinPayStats } from './pays.ts';
 export { Rational } from './rational.ts';
+export {
+  analyzePublicationMode,
+  type BookMismatch,
+  type BooksConsistency,
+  checkBooksConsistency,
+  type PublicationModeAnalysis,
+} from './publication.ts';

@@ -21,7 +21,7 @@ import { expect } from 'vitest';
 import { DrbgError, type DrbgMechanism } from '../../rng/drbg-common.ts';
 import { DrbgInstance } from '../../rng/drbg-source.ts';
 import { KnownAnswerEntropySource } from '../../rng/entropy.ts';
-import { SHARED_DIR } from './paths.ts';
+import { FIXTURES_DIR } from './paths.ts';
 
 export interface CavpField {
   readonly name: string;
@@ -162,9 +162,9 @@ export type DrbgVectorFolder = (typeof DRBG_VECTOR_FOLDERS)[number];
 /** The DRBGVS response files used here, one per mechanism. */
 export type DrbgVectorFile = 'HMAC_DRBG.rsp' | 'CTR_DRBG.rsp';
 
-/** Path of a DRBGVS response file in the read-only reference data. */
+/** Path of a DRBGVS response file in the test fixtures (`test/fixtures/nist-cavp-drbg/`). */
 export function drbgVectorPath(folder: DrbgVectorFolder, file: DrbgVectorFile): string {
-  return join(SHARED_DIR, 'test-vectors/nist-cavp-drbg', folder, file);
+  return join(FIXTURES_DIR, 'nist-cavp-drbg', folder, file);
 }
 
 /** The inputs of one DRBGVS record, decoded and length-checked against the block header. */

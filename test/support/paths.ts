@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
- * The read-only reference data (test vectors, schemas, worked examples): `../shared` beside the
- * checkout, as CI lays it out; CROUPIER_SHARED_DIR overrides.
+ * The test fixtures (test vectors, worked examples, small games and publications), inside the
+ * repository so that a clone anywhere runs the tests: see `test/fixtures/README.md`.
  */
-export const SHARED_DIR = process.env.CROUPIER_SHARED_DIR ?? resolve(REPO_ROOT, '../shared');
+export const FIXTURES_DIR = resolve(REPO_ROOT, 'test/fixtures');

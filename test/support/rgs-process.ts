@@ -47,6 +47,8 @@ export interface RgsProcessOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Bound on spawn → /ready 200, per start. */
   readonly startTimeoutMs?: number;
+  /** Extra `rgs start` arguments (e.g. `--games FILE`). */
+  readonly args?: readonly string[];
 }
 
 export interface SessionStartBody {
@@ -210,6 +212,7 @@ export async function startRgsProcess(options: RgsProcessOptions): Promise<RgsPr
       '--data-dir',
       dataDir,
       ...(tls ? ['--tls'] : []),
+      ...(options.args ?? []),
     ];
     const started = spawn(process.execPath, args, {
       cwd: REPO_ROOT,

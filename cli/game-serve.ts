@@ -1,0 +1,71 @@
+/**
+ * `croupier rgs start --games PATH...`: the games the RGS serves instead of the demo games. Every
+ * path (a game definition file, a math-sdk publication folder, or a folder of them) is loaded and
+ * validated before the server starts; all problems of all files are reported at once (exit 2), each
+ * under its file name.
+ */
+import { resolve } from 'node:path';
+import { GameConfigError, prepareServedGame, type ServedGameSpec } from '../rgs/index.ts';
+import type { CoreFactory } from '../rgs/server.ts';
+import { CliError, EXIT_BAD_INPUT } from './errors.ts';
+import { gameInputsOrThrow } from './game-input.ts';
+
+export interface ServedGames {
+  readonly specs: readonly ServedGameSpec[];
+  /** Served game ids, in the order given. */
+  readonly ids: readonly string[];
+}
+
+export function servedGamesOrThrow(paths: readonly string[]): ServedGames {
+  const inputs = gameInputsOrThrow(paths);
+  const problems: string[] = [];
+  const specs: ServedGameSpec[] = [];
+  const ids: string[] = [];
+  const fileOfId = new Map<string, string>();
+  for (const input of inputs) {
+    if (input.kind === 'publication') {
+      problems.push(
+        `${input.path}: a math-sdk publication is not served by the RGS yet (croupier math and sim accept it)`,
+      );
+      continue;
+    }
+    const spec: ServedGameSpec = { game: input.game };
+    try {
+      prepareServedGame(spec); // the bet and declared-RTP checks the core runs at start, with the file named
+    } catch (error) {
+      if (!(error instanceof GameConfigError)) throw error;
+      problems.push(`${input.path}: ${error.message}`);
+      continue;
+    }
+    const id = input.game.definition.id;
+    const other = fileOfId.get(id);
+    if (other !== undefined) {
+      problems.push(`${input.path}: game id "${id}" is also the id of ${other}`);
+      continue;
+    }
+    fileOfId.set(id, input.path);
+    specs.push(spec);
+    ids.push(id);
+  }
+  if (problems.length > 0)
+    throw new CliError(`cannot serve the games:\n${problems.join('\n')}`, EXIT_BAD_INPUT);
+  return { specs, ids };
+}
+
+/**
+ * The core with these games: the server's default core (createRgsCore on PostgreSQL, or embedded
+ * PGlite in <data-dir>/pglite, as rgs/server.ts's defaultCoreFactory) plus `games`.
+ */
+export function coreFactoryWithGames(served: ServedGames): CoreFactory {
+  return async (config, onFault) => {
+    const { createRgsCore } = await import('../rgs/index.ts');
+    return await createRgsCore({
+      onError: onFault,
+      games: served.specs,
+      db:
+        config.databaseUrl !== null
+          ? { url: config.databaseUrl }
+          : { pglite: true, dataDir: resolve(config.dataDir, 'pglite') },
+    });
+  };
+}
