@@ -47,6 +47,27 @@ export function parSheetJson(a: ExactAnalysis): Record<string, unknown> {
     stakeUnits: a.stakeUnits,
     cycle: a.cycle.toString(),
     rtp: exact(a.rtp),
+    rtpInterval: {
+      lower: exact(a.rtpInterval.lower),
+      upper: exact(a.rtpInterval.upper),
+      exact: a.rtpInterval.exact,
+    },
+    capFeature: a.capFeature
+      ? {
+          arithmetic: a.capFeature.arithmetic,
+          capHit: { lower: exact(a.capFeature.capHit.lower), upper: exact(a.capFeature.capHit.upper) },
+          excessMeanUnits: {
+            lower: exact(a.capFeature.excessMean.lower),
+            upper: exact(a.capFeature.excessMean.upper),
+          },
+          spinsPlayed: a.capFeature.spinsPlayed,
+          retriggerPossible: a.capFeature.retriggerPossible,
+          truncatedMass: exact(a.capFeature.truncatedMass),
+          truncationRtpBound: exact(a.capFeature.truncationRtpBound),
+          roundingRelativeBound: a.capFeature.roundingRelativeBound,
+          derivation: a.capFeature.derivation,
+        }
+      : null,
     baseRtp: exact(a.baseRtp),
     featureRtp: exact(a.featureRtp),
     capRtpAdjustment: a.capRtpAdjustment ? exact(a.capRtpAdjustment) : null,
@@ -112,7 +133,21 @@ export function parSheetText(
   lines.push(`game ${a.gameId}  mode ${a.mode}  stake ${a.stakeUnits} units`);
   lines.push(`math hash ${a.mathHash}`);
   lines.push(`cycle ${a.cycle}`);
-  lines.push(`RTP ${pct(a.rtp)}  (exact ${a.rtp.num}/${a.rtp.den})`);
+  const cf = a.capFeature;
+  if (cf === null || cf.exact) lines.push(`RTP ${pct(a.rtp)}  (exact ${a.rtp.num}/${a.rtp.den})`);
+  else {
+    const i = a.rtpInterval;
+    lines.push(
+      `RTP ${pct(a.rtp)}  in [${i.lower.toDecimal(15)}, ${i.upper.toDecimal(15)}] (width ${i.upper.sub(i.lower).toNumber().toExponential(2)}, proven)`,
+    );
+  }
+  if (cf !== null) {
+    lines.push(
+      `  capped feature (${cf.arithmetic} DP, ${cf.spinsPlayed} free spins deep): P(cap) ${cf.capHit.lower.toDecimal(12)}` +
+        (cf.capHit.lower.equals(cf.capHit.upper) ? '' : `..${cf.capHit.upper.toDecimal(12)}`),
+    );
+    for (const line of cf.derivation) lines.push(`  bound: ${line}`);
+  }
   lines.push(`  base ${pct(a.baseRtp)}  feature ${pct(a.featureRtp)}`);
   if (a.capRtpAdjustment) lines.push(`  max-win cap adjustment ${pct(a.capRtpAdjustment)}`);
   lines.push(`hit frequency ${pct(a.hitFrequency)} (1 in ${odds(1 / a.hitFrequency.toNumber())})`);
