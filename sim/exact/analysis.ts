@@ -26,6 +26,7 @@
  */
 import { type Game, type ReelModel, stakeUnitsOf } from '../../games/index.ts';
 import { type CapFeatureStats, cappedRound } from './capped.ts';
+import { type BandDistribution, BandTally, bandOfWinUnits } from './distribution.ts';
 import { type SpinHistogram, spinHistogram } from './enumerate.ts';
 import { type PayStats, payStatistics } from './pays.ts';
 import { Rational } from './rational.ts';
@@ -122,6 +123,11 @@ export interface ExactAnalysis {
     readonly upper: Rational;
   };
   readonly feature: FeatureStats | null;
+  /**
+   * Round-win distribution in the simulator's bands; null for a reachable feature without a cap
+   * (its unbounded win distribution is not enumerated: Monte Carlo, or a cap, gives it).
+   */
+  readonly winBands: BandDistribution | null;
   readonly maxWin: MaxWinStats;
   readonly pays: readonly PayStats[];
 }
@@ -303,6 +309,7 @@ function analyzeReels(game: Game, model: ReelModel, mode: string, options: Analy
   }
 
   const baseRtp = (cap !== null && capFeature === null ? roundMean : b.ey).div(stakeR);
+  const winBands = !featureReachable || capFeature !== null ? reelBands(base, cap, stake, capFeature) : null;
   const pays = payStatistics(game, model, mode, freeSpinsPerRound, stake);
   return {
     gameId: game.definition.id,
@@ -330,9 +337,34 @@ function analyzeReels(game: Game, model: ReelModel, mode: string, options: Analy
       upper: featureReachable ? pBelow.add(b.pTrigger) : pBelow,
     },
     feature,
+    winBands,
     maxWin: maxStats,
     pays,
   };
+}
+
+function reelBands(
+  base: SpinHistogram,
+  cap: number | null,
+  stake: number,
+  capFeature: CapFeatureStats | null,
+): BandDistribution {
+  const tally = new BandTally(stake);
+  for (const [spins, wins] of base.bySpins) {
+    for (const [win, weight] of wins) {
+      const p = Rational.of(weight, base.totalWeight);
+      if (capFeature === null) tally.add(cap !== null ? Math.min(win, cap) : win, p);
+      else if (win < cap! && spins === 0) tally.add(win, p);
+      // Otherwise: reaching the cap (counted below) or playing free spins (the DP's bands).
+    }
+  }
+  if (capFeature !== null) {
+    tally.addToBand(bandOfWinUnits(cap!, stake), capFeature.capHit.lower);
+    capFeature.endedBandMass.forEach((m, k) => {
+      tally.addToBand(k, m);
+    });
+  }
+  return tally.result();
 }
 
 function analyzeTable(game: Game, mode: string): ExactAnalysis {
@@ -388,6 +420,7 @@ function analyzeTable(game: Game, mode: string): ExactAnalysis {
     probabilityNoWin: Rational.of(noWin, T),
     probabilityWinBelowStake: { exact: true, lower: pBelow, upper: pBelow },
     feature: null,
+    winBands: tableBands(model.pays, model.weights, T, cap, stake),
     maxWin: {
       units: maxWin,
       stakeMultiple: maxWin / stake,
@@ -398,6 +431,20 @@ function analyzeTable(game: Game, mode: string): ExactAnalysis {
     },
     pays: payStatistics(game, null, mode, Rational.ZERO, stake),
   };
+}
+
+function tableBands(
+  pays: readonly number[],
+  weights: readonly number[],
+  total: bigint,
+  cap: number | null,
+  stake: number,
+): BandDistribution {
+  const tally = new BandTally(stake);
+  pays.forEach((pay, i) => {
+    tally.add(cap !== null ? Math.min(pay, cap) : pay, Rational.of(BigInt(weights[i]!), total));
+  });
+  return tally.result();
 }
 
 /** Exact analysis of one mode of a loaded game. */

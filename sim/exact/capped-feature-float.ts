@@ -73,6 +73,8 @@ function playSpin(
   mo: Moments,
   next: Map<number, Float64Array>,
   cross: { c1: Float64Array; c2: Float64Array; p: Float64Array; ended: Float64Array },
+  bandOf: Uint8Array,
+  endedBands: Float64Array,
 ): void {
   for (const [n, A] of alive) {
     for (const g of groups) {
@@ -95,7 +97,11 @@ function playSpin(
         else {
           // The round ends below the cap: it pays w + x (the direct form of E[min(Z, cap)]).
           let le = 0;
-          for (; j < len && wins[j]! < limit; j++) le += a * probabilities[j]! * (w + wins[j]!);
+          for (; j < len && wins[j]! < limit; j++) {
+            const q = a * probabilities[j]!;
+            le += q * (w + wins[j]!);
+            endedBands[bandOf[w + wins[j]!]!]! += q;
+          }
           cross.ended[w]! += le;
         }
         let l1 = 0;
@@ -166,6 +172,8 @@ export function floatDp(input: CappedFeatureInput): CappedFeatureResult {
     s2: input.s2.toNumber(),
     m1sq: input.m1.mul(input.m1).toNumber(),
   };
+  const bandOf = input.bandOfTotal ?? new Uint8Array(cap);
+  const endedBands = new Float64Array(Math.max(...bandOf, 0) + 1);
   let massChain = 1;
   let crossChain = 0;
   let operations = 0;
@@ -184,7 +192,7 @@ export function floatDp(input: CappedFeatureInput): CappedFeatureResult {
       p: new Float64Array(cap),
       ended: new Float64Array(cap),
     };
-    playSpin(alive, groups, cap, mo, next, cross);
+    playSpin(alive, groups, cap, mo, next, cross, bandOf, endedBands);
     const sources = alive.size;
     // Crossing term: mass chain + product (2) + moment conversions and arithmetic (≤ 10) + per-cell
     // sum (≤ kinds) + the sources added into one cell + the pairwise total over the cells.
@@ -255,6 +263,7 @@ export function floatDp(input: CappedFeatureInput): CappedFeatureResult {
     excessSecond: widen(pairwiseSum(steps.c2), start.c2, bound.c2, secondScale),
     capHit,
     directMean,
+    endedBandMass: [...endedBands].map(rationalOfFloat),
     spinsPlayed,
     retriggerPossible: retrigger,
     truncatedMass: rationalOfFloat(bound.mass).div(Rational.ONE.sub(g)),

@@ -51,6 +51,8 @@ export interface CappedFeatureInput {
   /** Closed-form moments of one free spin with all its descendants (units). */
   readonly m1: Rational;
   readonly s2: Rational;
+  /** Band index of each round total below the cap (for the win distribution); default all 0. */
+  readonly bandOfTotal?: Uint8Array;
   /** Largest share of the RTP (a fraction, e.g. 5e-13) the truncation may leave open. */
   readonly truncationRtpBudget: number;
 }
@@ -69,6 +71,11 @@ export interface CappedFeatureResult {
    * excess, so when the cap removes more than the RTP keeps, this one is the tighter.
    */
   readonly directMean?: Interval;
+  /**
+   * P(the round plays free spins and ends below the cap with its total in band k), per band of
+   * `bandOfTotal` (exact in integer arithmetic; the double sums in float arithmetic).
+   */
+  readonly endedBandMass: readonly Rational[];
   /** Free spins the DP played before stopping (the truncation depth). */
   readonly spinsPlayed: number;
   readonly retriggerPossible: boolean;
@@ -179,6 +186,8 @@ export function integerDp(input: CappedFeatureInput): CappedFeatureResult {
   const { m1, s2 } = input;
   const m1sq = m1.mul(m1);
   let den = Cb; // masses in `alive` are counts over den = Cb·Cf^t
+  const bandOf = input.bandOfTotal ?? new Uint8Array(cap);
+  let endedBands = new Array<Rational>(Math.max(...bandOf, 0) + 1).fill(Rational.ZERO);
   let spinsPlayed = 0;
   let truncated = { mass: Rational.ZERO, c1: Rational.ZERO, c1Low: Rational.ZERO, c2: Rational.ZERO };
   for (; alive.size > 0; spinsPlayed++) {
@@ -193,6 +202,7 @@ export function integerDp(input: CappedFeatureInput): CappedFeatureResult {
     let sTM = 0n; // Σ q·(w + x)·m
     let sMM = 0n; // Σ q·m(m − 1)
     let sP = 0n;
+    const stepBands = new Array<bigint>(endedBands.length).fill(0n);
     for (const [n, row] of alive) {
       for (const [w, count] of row) {
         for (const k of kinds) {
@@ -208,7 +218,9 @@ export function integerDp(input: CappedFeatureInput): CappedFeatureResult {
             sTM += q * t * mb;
             sMM += q * mb * (mb - 1n);
             sP += q;
-          } else if (m > 0) {
+          } else if (m === 0) {
+            stepBands[bandOf[total]!]! += q;
+          } else {
             const target = next.get(m) ?? new Map<number, bigint>();
             target.set(total, (target.get(total) ?? 0n) + q);
             next.set(m, target);
@@ -227,6 +239,7 @@ export function integerDp(input: CappedFeatureInput): CappedFeatureResult {
         .mul(D),
     );
     hit = hit.add(Rational.of(sP, den));
+    endedBands = endedBands.map((b, k) => b.add(Rational.of(stepBands[k]!, den)));
     alive = next;
     truncated = { mass: Rational.ZERO, c1: Rational.ZERO, c1Low: Rational.ZERO, c2: Rational.ZERO };
   }
@@ -235,6 +248,7 @@ export function integerDp(input: CappedFeatureInput): CappedFeatureResult {
     excessMean: { lower: c1.add(truncated.c1Low), upper: c1.add(truncated.c1) },
     excessSecond: { lower: c2, upper: c2.add(truncated.c2) },
     capHit: { lower: hit, upper: hit.add(truncated.mass) },
+    endedBandMass: endedBands,
     spinsPlayed,
     retriggerPossible: retriggerPossible(kinds),
     truncatedMass: truncated.mass,

@@ -27,7 +27,29 @@ function cappedJungle(multiplier: number) {
   return { game: loadGame(json), path };
 }
 
+function bandsAgree(counts: readonly number[], rounds: number, expected: readonly number[]): boolean {
+  const zLimit = normalQuantile(1 - 0.01 / (2 * expected.length));
+  return expected.every((p, k) => {
+    if (p === 0) return counts[k] === 0;
+    return Math.abs(counts[k]! / rounds - p) <= zLimit * Math.sqrt((p * (1 - p)) / rounds);
+  });
+}
+
 describe('capped feature: exact analysis vs Monte Carlo', () => {
+  it("bands: another game's exact bands are rejected (negative control)", async () => {
+    const low = cappedJungle(3);
+    const high = analyzeGame(cappedJungle(50).game, 'base');
+    const run = await runSimulation({ game: gameFileSpec(low.path), spins: 200_000, seed: 7n, workers: 0 });
+    const t = run.part.totals;
+    expect(
+      bandsAgree(
+        t.bandCounts,
+        t.spins,
+        high.winBands!.probabilities.map((p) => p.toNumber()),
+      ),
+    ).toBe(false);
+  }, 240_000);
+
   for (const [multiplier, spins] of [
     [50, 400_000],
     [3, 300_000],
@@ -51,6 +73,15 @@ describe('capped feature: exact analysis vs Monte Carlo', () => {
       const p = c.capHit.lower.toNumber();
       const zCap = (t.capHits / t.spins - p) / Math.sqrt((p * (1 - p)) / t.spins);
       expect(Math.abs(zCap), `z(cap) = ${zCap}`).toBeLessThanOrEqual(normalQuantile(0.995));
+      // Round-win bands, line by line against the simulator's: per-band binomial z-test, 99% for
+      // the family (Bonferroni over the bands).
+      expect(
+        bandsAgree(
+          t.bandCounts,
+          t.spins,
+          a.winBands!.probabilities.map((p) => p.toNumber()),
+        ),
+      ).toBe(true);
       // Negative control: the uncapped RTP is rejected by the same test.
       const uncapped = a.rtp.sub(a.capRtpAdjustment!).toNumber();
       expect(rtpVerdict(estimate, uncapped).passed).toBe(false);

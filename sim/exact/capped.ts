@@ -14,6 +14,7 @@ import {
   spinKinds,
 } from './capped-feature.ts';
 import { floatDp } from './capped-feature-float.ts';
+import { bandOfWinUnits } from './distribution.ts';
 import { Rational } from './rational.ts';
 
 export interface CapFeatureStats {
@@ -32,6 +33,8 @@ export interface CapFeatureStats {
   readonly truncatedMass: Rational;
   readonly truncationRtpBound: Rational;
   readonly roundingRelativeBound: number;
+  /** P(free spins played and the round ends below the cap in band k), simulator bands. */
+  readonly endedBandMass: readonly Rational[];
   /** How the interval was derived, one sentence a line (printed in the PAR sheet). */
   readonly derivation: readonly string[];
 }
@@ -87,7 +90,10 @@ export function cappedRound(
     options.capArithmetic === undefined || options.capArithmetic === 'auto'
       ? chooseArithmetic(input)
       : options.capArithmetic;
-  const full = { ...input, truncationRtpBudget: budget };
+  const bandOfTotal = Uint8Array.from({ length: input.capUnits }, (_, t) =>
+    bandOfWinUnits(t, input.stakeUnits),
+  );
+  const full = { ...input, truncationRtpBudget: budget, bandOfTotal };
   const r = arithmetic === 'integer' ? integerDp(full) : floatDp(full);
   const stake = Rational.of(input.stakeUnits);
   const c1 = r.excessMean;
@@ -113,6 +119,7 @@ export function cappedRound(
     truncatedMass: r.truncatedMass,
     truncationRtpBound: r.truncationRtpBound,
     roundingRelativeBound: r.roundingRelativeBound,
+    endedBandMass: r.endedBandMass,
     derivation: derivation(r, budget),
   };
 }
