@@ -63,6 +63,13 @@ export const SymbolGroupSchema = z
     id: Id.describe('Group id usable wherever a pay names a symbol, e.g. "ANY_BAR".'),
     name: z.string().max(200).optional(),
     symbols: z.array(Id).min(1).describe('Member symbols (regular or blank).'),
+    complement: z
+      .boolean()
+      .optional()
+      .describe(
+        'true: the group is every REGULAR symbol except those listed in symbols ("any symbol but ' +
+          'cherry": symbols ["CHERRY"], complement true); blanks, wilds and scatters are never members.',
+      ),
   })
   .strict()
   .describe('A mixed-symbol group ("any bar", "any seven"): a position matches any member.');

@@ -142,15 +142,22 @@ function prepareTable(def: TableGameDefinition): TableModel {
   };
 }
 
+/** A group's members: its symbols, or for a complement group every other regular symbol. */
+export function groupMembers(
+  group: { readonly symbols: readonly string[]; readonly complement?: boolean | undefined },
+  regularIds: readonly string[],
+): readonly string[] {
+  return group.complement === true ? regularIds.filter((id) => !group.symbols.includes(id)) : group.symbols;
+}
+
 function prepareReels(def: ReelGameDefinition): ReelModel {
   const symbolIds = def.symbols.map((s) => s.id);
   const symbolKinds = def.symbols.map((s) => s.kind);
   const symbolIndex = new Map(symbolIds.map((id, i) => [id, i]));
   const S = symbolIds.length;
-  const groups = new Map((def.groups ?? []).map((g) => [g.id, g.symbols]));
-
   // Which regular symbols each wild substitutes for, and with what multiplier.
   const regularIds = def.symbols.filter((s) => s.kind === 'regular').map((s) => s.id);
+  const groups = new Map((def.groups ?? []).map((g) => [g.id, groupMembers(g, regularIds)]));
   const wilds = def.symbols
     .map((s, i) => ({ s, i }))
     .filter(({ s }) => s.kind === 'wild')

@@ -182,6 +182,11 @@ function validateReels(def: ReelGameDefinition, issues: IssueList): void {
     }
     if (groups.has(g.id)) issues.add(`groups[${gi}].id`, 'duplicate-id', `duplicate group id "${g.id}"`);
     groups.set(g.id, g.symbols);
+    if (g.complement === true) {
+      const regular = def.symbols.filter((s) => s.kind === 'regular' && !g.symbols.includes(s.id));
+      if (regular.length === 0)
+        issues.add(`groups[${gi}].symbols`, 'empty-group', 'a complement group leaves no regular symbol');
+    }
     g.symbols.forEach((m, mi) => {
       const kind = symbolKinds.get(m);
       if (kind === undefined) {
