@@ -246,6 +246,17 @@ describe('compiled fast paths = reference evaluator', () => {
     expect(result.run.payHits[result.payIndex.get('3-not-cherry')!]).toBeGreaterThan(0);
   });
 
+  it('scatter pays in line-bet units (pays not multiples of the stake): compiled and reference agree', () => {
+    const json = JSON.parse(JSON.stringify(loadDemoGame('jungle-twenty').definition));
+    json.scatterPays = json.scatterPays.map((p: { pay: number }, i: number) => ({
+      ...p,
+      pay: [3, 7, 11][i],
+      unit: 'line-bet',
+    }));
+    const result = expectFastPathsAgree(loadGame(json), 'base', 21, 20_000);
+    expect(result.run.payHits[result.payIndex.get('scatter-3')!]).toBeGreaterThan(0);
+  });
+
   it('a line game with widened strips (prefix table on two reels) and one too big for a line table agree', () => {
     const jungle = loadDemoGame('jungle-twenty').definition;
     // Every strip doubled: the same game, but 84 × 82 × 82 stop prefixes exceed the 3-reel table.

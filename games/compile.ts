@@ -273,6 +273,7 @@ class CompiledReelGame implements CompiledGame {
   /** Per scatter: the counter holding its count, and its best pay / pay index by count. */
   declare private readonly scatterCounter: Int32Array;
   declare private readonly scatterPay: readonly Float64Array[];
+  declare private readonly scatterUnitsPerPay: readonly number[];
   declare private readonly scatterPayIndex: readonly Int32Array[];
   /** Counter of the free-spins symbol, or -1 without free spins. */
   declare private readonly triggerCounter: number;
@@ -320,6 +321,7 @@ class CompiledReelGame implements CompiledGame {
     this.counts = new Int32Array(counted.length);
     this.scatterCounter = Int32Array.from(model.scatters, (s) => counted.indexOf(s.symbol));
     this.scatterPay = model.scatters.map((s) => Float64Array.from(s.bestPay));
+    this.scatterUnitsPerPay = model.scatters.map((s) => s.unitsPerPay);
     this.scatterPayIndex = model.scatters.map((s) => Int32Array.from(s.bestPayIndex));
     const fs = model.freeSpins;
     this.triggerCounter = fs === null ? -1 : counted.indexOf(fs.symbol);
@@ -341,6 +343,7 @@ class CompiledReelGame implements CompiledGame {
       counterCount: this.counts.length,
       scatterCounter: this.scatterCounter,
       scatterPay: this.scatterPay,
+      scatterUnitsPerPay: this.scatterUnitsPerPay,
       scatterPayIndex: this.scatterPayIndex,
       baseStakeUnits: this.baseStakeUnits,
       triggerCounter: this.triggerCounter,
@@ -423,7 +426,7 @@ class CompiledReelGame implements CompiledGame {
         const n = counts[scatterCounter[s]!]!;
         const pay = this.scatterPay[s]![n]!;
         if (pay !== 0) {
-          win += pay * this.baseStakeUnits;
+          win += pay * this.scatterUnitsPerPay[s]!;
           payHits[this.scatterPayIndex[s]![n]!]!++;
         }
       }

@@ -195,6 +195,14 @@ export const ScatterPaySchema = z
     symbol: Id.describe('A scatter symbol.'),
     count: PositiveInt.max(100).describe('Pays when at least this many appear anywhere in the window.'),
     pay: PositiveInt.describe('Multiplies the base stake (win units = pay × baseStakeUnits).'),
+    unit: z
+      .enum(['stake', 'line-bet'])
+      .optional()
+      .describe(
+        'What pay multiplies: "stake" (default) the base stake (pay × baseStakeUnits win units) or ' +
+          '"line-bet" the line (way) bet (pay win units), as classic "scatter × line bet" tables say. ' +
+          'Every scatter pay of one symbol uses the same unit.',
+      ),
   })
   .strict();
 

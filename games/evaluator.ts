@@ -274,7 +274,7 @@ function evaluateWindow(
         count: positions.length,
         positions,
         pay,
-        winUnits: pay * model.baseStakeUnits,
+        winUnits: pay * sc.unitsPerPay,
       });
     }
   }

@@ -59,6 +59,8 @@ export interface PreparedScatter {
   /** bestPay[n] for n in the window (0..reels×rows) in units of the base stake; index of that pay. */
   readonly bestPay: readonly number[];
   readonly bestPayIndex: readonly number[];
+  /** Win units per unit of pay: baseStakeUnits (pays in stakes) or 1 (pays in line bets). */
+  readonly unitsPerPay: number;
 }
 
 export interface PreparedFreeSpins {
@@ -283,7 +285,9 @@ function prepareReels(def: ReelGameDefinition): ReelModel {
         }
       }
     }
-    return { symbol: symbolIndex.get(sym)!, bestPay, bestPayIndex };
+    // validate.ts holds every pay of one scatter symbol to one unit.
+    const unitsPerPay = list[0]?.unit === 'line-bet' ? 1 : (def.bet.baseStakeUnits ?? lines.length);
+    return { symbol: symbolIndex.get(sym)!, bestPay, bestPayIndex, unitsPerPay };
   });
 
   let freeSpins: PreparedFreeSpins | null = null;

@@ -175,6 +175,18 @@ function validateReels(def: ReelGameDefinition, issues: IssueList): void {
     (i) => `symbols[${i}].id`,
     'symbol id',
   );
+  const scatterUnits = new Map<string, string>();
+  (def.scatterPays ?? []).forEach((p, pi) => {
+    const unit = p.unit ?? 'stake';
+    const first = scatterUnits.get(p.symbol);
+    if (first === undefined) scatterUnits.set(p.symbol, unit);
+    else if (first !== unit)
+      issues.add(
+        `scatterPays[${pi}].unit`,
+        'mixed-scatter-units',
+        `"${p.symbol}" pays also in ${first} units`,
+      );
+  });
   const groups = new Map<string, readonly string[]>();
   (def.groups ?? []).forEach((g, gi) => {
     if (symbolKinds.has(g.id)) {
