@@ -257,6 +257,15 @@ describe('compiled fast paths = reference evaluator', () => {
     expect(result.run.payHits[result.payIndex.get('scatter-3')!]).toBeGreaterThan(0);
   });
 
+  it('a 3-coin mode with pays that differ by bet (payByCoins columns): compiled and reference agree', () => {
+    const json = JSON.parse(JSON.stringify(loadDemoGame('classic-sevens').definition));
+    json.pays[0].payByCoins = [2500, 5000, 10000];
+    json.pays[1].payByCoins = [200, 400, 700];
+    json.modes.push({ id: 'three-coins', reelSet: json.modes[0].reelSet, costMultiplier: 3, coins: 3 });
+    const result = expectFastPathsAgree(loadGame(json), 'three-coins', 17, 20_000);
+    expect(result.run.wins.some((w) => w > 0)).toBe(true);
+  });
+
   it('a line game with widened strips (prefix table on two reels) and one too big for a line table agree', () => {
     const jungle = loadDemoGame('jungle-twenty').definition;
     // Every strip doubled: the same game, but 84 × 82 × 82 stop prefixes exceed the 3-reel table.

@@ -27,6 +27,7 @@
  * `capHits` counts rounds ended by the max-win cap (the running total reached it).
  */
 import type { BufferedWordSource, RandomSource } from '../rng/index.ts';
+import { gameForMode } from './coins.ts';
 import {
   type BatchKernel,
   type BatchReelGame,
@@ -662,8 +663,9 @@ export interface CompileOptions {
 }
 
 /** Compiles a loaded game for one mode into the simulator's fast form. */
-export function compileGame(game: Game, mode: string, options: CompileOptions = {}): CompiledGame {
-  findMode(game, mode);
+export function compileGame(gameOfAnyMode: Game, mode: string, options: CompileOptions = {}): CompiledGame {
+  findMode(gameOfAnyMode, mode);
+  const game = gameForMode(gameOfAnyMode, mode);
   if (game.model.type === 'table') return new CompiledTableGame(game, mode);
   return new CompiledReelGame(game, mode, game.model, options);
 }

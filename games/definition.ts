@@ -160,6 +160,15 @@ export const RunPaySchema = z
     symbol: Id.describe('A symbol or group id.'),
     count: PositiveInt.max(10).describe('Pays for at least this many adjacent positions from the left.'),
     pay: PositiveInt.describe('Win units per line (per way).'),
+    payByCoins: z
+      .array(PositiveInt)
+      .min(1)
+      .max(10)
+      .optional()
+      .describe(
+        'Pays that differ by bet: payByCoins[c - 1] is the pay when the mode plays c coins (mode.coins); ' +
+          'payByCoins[0] must equal pay. Without it a c-coin mode pays c × pay.',
+      ),
   })
   .strict();
 
@@ -173,6 +182,15 @@ export const SequencePaySchema = z
       .max(10)
       .describe('Ordered combination from the left: position i must match symbol or group pattern[i].'),
     pay: PositiveInt,
+    payByCoins: z
+      .array(PositiveInt)
+      .min(1)
+      .max(10)
+      .optional()
+      .describe(
+        'Pays that differ by bet: payByCoins[c - 1] is the pay when the mode plays c coins (mode.coins); ' +
+          'payByCoins[0] must equal pay. Without it a c-coin mode pays c × pay.',
+      ),
   })
   .strict();
 
@@ -183,6 +201,15 @@ export const AnywherePaySchema = z
     symbol: Id.describe('A symbol or group id.'),
     count: PositiveInt.max(10).describe('Pays when at least this many positions of the line match.'),
     pay: PositiveInt,
+    payByCoins: z
+      .array(PositiveInt)
+      .min(1)
+      .max(10)
+      .optional()
+      .describe(
+        'Pays that differ by bet: payByCoins[c - 1] is the pay when the mode plays c coins (mode.coins); ' +
+          'payByCoins[0] must equal pay. Without it a c-coin mode pays c × pay.',
+      ),
   })
   .strict()
   .describe('Counted anywhere on the line, e.g. cherries.');
@@ -247,6 +274,12 @@ export const ModeSchema = z
     costMultiplier: PositiveInt.max(100_000)
       .default(1)
       .describe('The round costs costMultiplier × baseStakeUnits win units.'),
+    coins: PositiveInt.max(10)
+      .optional()
+      .describe(
+        'Coins played (reels games): pays take their payByCoins column (or c × pay), scatter pays c × pay. ' +
+          'Usually with costMultiplier equal to coins.',
+      ),
   })
   .strict();
 

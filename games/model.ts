@@ -152,7 +152,7 @@ export function groupMembers(
   return group.complement === true ? regularIds.filter((id) => !group.symbols.includes(id)) : group.symbols;
 }
 
-function prepareReels(def: ReelGameDefinition): ReelModel {
+export function prepareReels(def: ReelGameDefinition): ReelModel {
   const symbolIds = def.symbols.map((s) => s.id);
   const symbolKinds = def.symbols.map((s) => s.kind);
   const symbolIndex = new Map(symbolIds.map((id, i) => [id, i]));

@@ -24,7 +24,7 @@
  * capped-feature.ts gives E[(Z − cap)⁺], E[(Z² − cap²)⁺] and P(cap) (exact, or a proven interval of
  * width ≤ 1e-12 in RTP when retriggers make the feature unbounded).
  */
-import { type Game, type ReelModel, stakeUnitsOf } from '../../games/index.ts';
+import { type Game, gameForMode, type ReelModel, stakeUnitsOf } from '../../games/index.ts';
 import { type CapFeatureStats, cappedRound } from './capped.ts';
 import { type BandDistribution, BandTally, bandOfWinUnits } from './distribution.ts';
 import { type SpinHistogram, spinHistogram } from './enumerate.ts';
@@ -453,7 +453,9 @@ export function analyzeGame(game: Game, mode: string, options: AnalysisOptions =
     const known = game.definition.modes.map((m) => m.id).join(', ');
     throw new RangeError(`unknown mode "${mode}" (modes: ${known})`);
   }
-  return game.model.type === 'reels'
-    ? analyzeReels(game, game.model, mode, options)
-    : analyzeTable(game, mode);
+  // A mode playing several coins has its own pay columns (games/coins.ts).
+  const played = gameForMode(game, mode);
+  return played.model.type === 'reels'
+    ? analyzeReels(played, played.model, mode, options)
+    : analyzeTable(played, mode);
 }
