@@ -40,6 +40,7 @@ import { CliError, EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from './errors.ts';
 import { gameInputOrThrow } from './game-input.ts';
 import { formatTable, printJson } from './output.ts';
 import { createProgress } from './progress.ts';
+import { registerSimK8sCommand } from './sim-k8s-command.ts';
 
 interface SimOptions {
   spins?: string;
@@ -443,4 +444,6 @@ export function registerSimCommand(program: Command): void {
     .option('--allow-partial', 'exit 0 even if some chunks are missing')
     .action(async (files: string[], options: MergeOptions) => mergeAction(files, options))
     .exitOverride();
+
+  registerSimK8sCommand(sim);
 }

@@ -69,6 +69,8 @@ export interface BatchReelGame {
   readonly scatterCounter: Int32Array;
   readonly scatterPay: readonly Float64Array[];
   readonly scatterPayIndex: readonly Int32Array[];
+  /** Win units per unit of each scatter's pay (base stake or line bet). */
+  readonly scatterUnitsPerPay: readonly number[];
   readonly baseStakeUnits: number;
   readonly triggerCounter: number;
   readonly awardByCount: Int32Array;
@@ -447,10 +449,11 @@ export function flatWaysPays(game: BatchReelGame): { waysPay: Float64Array; ways
 
 /** Per scatter, its win in units for each count 0..255 (0 where it does not pay). */
 export function scatterPayUnits(game: BatchReelGame): Float64Array[] {
-  return game.scatterPay.map((pays) => {
+  return game.scatterPay.map((pays, s) => {
     const units = new Float64Array(256);
-    // The same product `playRound` forms (pay × base stake), so the same double.
-    for (let n = 0; n < pays.length; n++) units[n] = pays[n]! === 0 ? 0 : pays[n]! * game.baseStakeUnits;
+    // The same product `playRound` forms (pay × units per pay), so the same double.
+    const perPay = game.scatterUnitsPerPay[s]!;
+    for (let n = 0; n < pays.length; n++) units[n] = pays[n]! === 0 ? 0 : pays[n]! * perPay;
     return units;
   });
 }

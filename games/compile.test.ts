@@ -237,6 +237,35 @@ describe('compiled fast paths = reference evaluator', () => {
     for (const win of result.run.wins) expect(win).toBeLessThanOrEqual(60);
   });
 
+  it('a complement group ("any symbol but cherry") in run and anywhere pays: compiled and reference agree', () => {
+    const json = JSON.parse(JSON.stringify(loadDemoGame('classic-sevens').definition));
+    json.groups.push({ id: 'NOT_CH', symbols: ['CH'], complement: true });
+    json.pays.push({ id: '3-not-cherry', type: 'run', symbol: 'NOT_CH', count: 3, pay: 2 });
+    json.pays.push({ id: 'two-not-cherry', type: 'anywhere', symbol: 'NOT_CH', count: 2, pay: 1 });
+    const result = expectFastPathsAgree(loadGame(json), 'base', 13, 20_000);
+    expect(result.run.payHits[result.payIndex.get('3-not-cherry')!]).toBeGreaterThan(0);
+  });
+
+  it('scatter pays in line-bet units (pays not multiples of the stake): compiled and reference agree', () => {
+    const json = JSON.parse(JSON.stringify(loadDemoGame('jungle-twenty').definition));
+    json.scatterPays = json.scatterPays.map((p: { pay: number }, i: number) => ({
+      ...p,
+      pay: [3, 7, 11][i],
+      unit: 'line-bet',
+    }));
+    const result = expectFastPathsAgree(loadGame(json), 'base', 21, 20_000);
+    expect(result.run.payHits[result.payIndex.get('scatter-3')!]).toBeGreaterThan(0);
+  });
+
+  it('a 3-coin mode with pays that differ by bet (payByCoins columns): compiled and reference agree', () => {
+    const json = JSON.parse(JSON.stringify(loadDemoGame('classic-sevens').definition));
+    json.pays[0].payByCoins = [2500, 5000, 10000];
+    json.pays[1].payByCoins = [200, 400, 700];
+    json.modes.push({ id: 'three-coins', reelSet: json.modes[0].reelSet, costMultiplier: 3, coins: 3 });
+    const result = expectFastPathsAgree(loadGame(json), 'three-coins', 17, 20_000);
+    expect(result.run.wins.some((w) => w > 0)).toBe(true);
+  });
+
   it('a line game with widened strips (prefix table on two reels) and one too big for a line table agree', () => {
     const jungle = loadDemoGame('jungle-twenty').definition;
     // Every strip doubled: the same game, but 84 × 82 × 82 stop prefixes exceed the 3-reel table.

@@ -27,6 +27,7 @@
  * `capHits` counts rounds ended by the max-win cap (the running total reached it).
  */
 import type { BufferedWordSource, RandomSource } from '../rng/index.ts';
+import { gameForMode } from './coins.ts';
 import {
   type BatchKernel,
   type BatchReelGame,
@@ -273,6 +274,7 @@ class CompiledReelGame implements CompiledGame {
   /** Per scatter: the counter holding its count, and its best pay / pay index by count. */
   declare private readonly scatterCounter: Int32Array;
   declare private readonly scatterPay: readonly Float64Array[];
+  declare private readonly scatterUnitsPerPay: readonly number[];
   declare private readonly scatterPayIndex: readonly Int32Array[];
   /** Counter of the free-spins symbol, or -1 without free spins. */
   declare private readonly triggerCounter: number;
@@ -320,6 +322,7 @@ class CompiledReelGame implements CompiledGame {
     this.counts = new Int32Array(counted.length);
     this.scatterCounter = Int32Array.from(model.scatters, (s) => counted.indexOf(s.symbol));
     this.scatterPay = model.scatters.map((s) => Float64Array.from(s.bestPay));
+    this.scatterUnitsPerPay = model.scatters.map((s) => s.unitsPerPay);
     this.scatterPayIndex = model.scatters.map((s) => Int32Array.from(s.bestPayIndex));
     const fs = model.freeSpins;
     this.triggerCounter = fs === null ? -1 : counted.indexOf(fs.symbol);
@@ -341,6 +344,7 @@ class CompiledReelGame implements CompiledGame {
       counterCount: this.counts.length,
       scatterCounter: this.scatterCounter,
       scatterPay: this.scatterPay,
+      scatterUnitsPerPay: this.scatterUnitsPerPay,
       scatterPayIndex: this.scatterPayIndex,
       baseStakeUnits: this.baseStakeUnits,
       triggerCounter: this.triggerCounter,
@@ -423,7 +427,7 @@ class CompiledReelGame implements CompiledGame {
         const n = counts[scatterCounter[s]!]!;
         const pay = this.scatterPay[s]![n]!;
         if (pay !== 0) {
-          win += pay * this.baseStakeUnits;
+          win += pay * this.scatterUnitsPerPay[s]!;
           payHits[this.scatterPayIndex[s]![n]!]!++;
         }
       }
@@ -659,8 +663,9 @@ export interface CompileOptions {
 }
 
 /** Compiles a loaded game for one mode into the simulator's fast form. */
-export function compileGame(game: Game, mode: string, options: CompileOptions = {}): CompiledGame {
-  findMode(game, mode);
+export function compileGame(gameOfAnyMode: Game, mode: string, options: CompileOptions = {}): CompiledGame {
+  findMode(gameOfAnyMode, mode);
+  const game = gameForMode(gameOfAnyMode, mode);
   if (game.model.type === 'table') return new CompiledTableGame(game, mode);
   return new CompiledReelGame(game, mode, game.model, options);
 }

@@ -63,6 +63,13 @@ export const SymbolGroupSchema = z
     id: Id.describe('Group id usable wherever a pay names a symbol, e.g. "ANY_BAR".'),
     name: z.string().max(200).optional(),
     symbols: z.array(Id).min(1).describe('Member symbols (regular or blank).'),
+    complement: z
+      .boolean()
+      .optional()
+      .describe(
+        'true: the group is every REGULAR symbol except those listed in symbols ("any symbol but ' +
+          'cherry": symbols ["CHERRY"], complement true); blanks, wilds and scatters are never members.',
+      ),
   })
   .strict()
   .describe('A mixed-symbol group ("any bar", "any seven"): a position matches any member.');
@@ -153,6 +160,15 @@ export const RunPaySchema = z
     symbol: Id.describe('A symbol or group id.'),
     count: PositiveInt.max(10).describe('Pays for at least this many adjacent positions from the left.'),
     pay: PositiveInt.describe('Win units per line (per way).'),
+    payByCoins: z
+      .array(PositiveInt)
+      .min(1)
+      .max(10)
+      .optional()
+      .describe(
+        'Pays that differ by bet: payByCoins[c - 1] is the pay when the mode plays c coins (mode.coins); ' +
+          'payByCoins[0] must equal pay. Without it a c-coin mode pays c × pay.',
+      ),
   })
   .strict();
 
@@ -166,6 +182,15 @@ export const SequencePaySchema = z
       .max(10)
       .describe('Ordered combination from the left: position i must match symbol or group pattern[i].'),
     pay: PositiveInt,
+    payByCoins: z
+      .array(PositiveInt)
+      .min(1)
+      .max(10)
+      .optional()
+      .describe(
+        'Pays that differ by bet: payByCoins[c - 1] is the pay when the mode plays c coins (mode.coins); ' +
+          'payByCoins[0] must equal pay. Without it a c-coin mode pays c × pay.',
+      ),
   })
   .strict();
 
@@ -176,6 +201,15 @@ export const AnywherePaySchema = z
     symbol: Id.describe('A symbol or group id.'),
     count: PositiveInt.max(10).describe('Pays when at least this many positions of the line match.'),
     pay: PositiveInt,
+    payByCoins: z
+      .array(PositiveInt)
+      .min(1)
+      .max(10)
+      .optional()
+      .describe(
+        'Pays that differ by bet: payByCoins[c - 1] is the pay when the mode plays c coins (mode.coins); ' +
+          'payByCoins[0] must equal pay. Without it a c-coin mode pays c × pay.',
+      ),
   })
   .strict()
   .describe('Counted anywhere on the line, e.g. cherries.');
@@ -188,6 +222,14 @@ export const ScatterPaySchema = z
     symbol: Id.describe('A scatter symbol.'),
     count: PositiveInt.max(100).describe('Pays when at least this many appear anywhere in the window.'),
     pay: PositiveInt.describe('Multiplies the base stake (win units = pay × baseStakeUnits).'),
+    unit: z
+      .enum(['stake', 'line-bet'])
+      .optional()
+      .describe(
+        'What pay multiplies: "stake" (default) the base stake (pay × baseStakeUnits win units) or ' +
+          '"line-bet" the line (way) bet (pay win units), as classic "scatter × line bet" tables say. ' +
+          'Every scatter pay of one symbol uses the same unit.',
+      ),
   })
   .strict();
 
@@ -232,6 +274,12 @@ export const ModeSchema = z
     costMultiplier: PositiveInt.max(100_000)
       .default(1)
       .describe('The round costs costMultiplier × baseStakeUnits win units.'),
+    coins: PositiveInt.max(10)
+      .optional()
+      .describe(
+        'Coins played (reels games): pays take their payByCoins column (or c × pay), scatter pays c × pay. ' +
+          'Usually with costMultiplier equal to coins.',
+      ),
   })
   .strict();
 

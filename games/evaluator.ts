@@ -19,6 +19,7 @@
  * Table games: one weighted draw over the outcomes; the win is the outcome's pay (capped likewise).
  */
 import type { RandomSource } from '../rng/index.ts';
+import { gameForMode } from './coins.ts';
 import { createIndexDraw, type IndexDraw } from './draw.ts';
 import {
   evaluateLine,
@@ -274,7 +275,7 @@ function evaluateWindow(
         count: positions.length,
         positions,
         pay,
-        winUnits: pay * model.baseStakeUnits,
+        winUnits: pay * sc.unitsPerPay,
       });
     }
   }
@@ -313,7 +314,7 @@ export function evaluateStops(
   stops: readonly number[],
   options: { readonly freeSpin?: boolean } = {},
 ): SpinOutcome {
-  const model = reelModel(game);
+  const model = reelModel(gameForMode(game, mode));
   const freeSpin = options.freeSpin === true;
   if (freeSpin && model.freeSpins === null)
     throw new RangeError(`game "${game.definition.id}" has no free spins`);
@@ -346,7 +347,14 @@ function assertSafe(value: number, what: string): number {
 }
 
 /** Plays one whole round with the reference rules. Throws BetError for a bet the game does not offer. */
-export function playRound(game: Game, mode: string, bet: BetChoice, source: RandomSource): RoundOutcome {
+export function playRound(
+  gameOfAnyMode: Game,
+  mode: string,
+  bet: BetChoice,
+  source: RandomSource,
+): RoundOutcome {
+  // A mode playing several coins has its own pay columns (coins.ts).
+  const game = gameForMode(gameOfAnyMode, mode);
   checkBet(game, bet);
   const modeDef = findMode(game, mode);
   const stakeUnits = stakeUnitsOf(game, mode);

@@ -1,5 +1,6 @@
 // Public module of the game math part: the only file other parts import from `games/`.
 export { canonicalJson, mathForm, mathHash, sha256Hex } from './canonical.ts';
+export { gameForMode } from './coins.ts';
 export { type CompileOptions, compileGame, type LineTable, lineWinTable } from './compile.ts';
 export {
   checkDeclaredRtp,

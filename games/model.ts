@@ -59,6 +59,8 @@ export interface PreparedScatter {
   /** bestPay[n] for n in the window (0..reels×rows) in units of the base stake; index of that pay. */
   readonly bestPay: readonly number[];
   readonly bestPayIndex: readonly number[];
+  /** Win units per unit of pay: baseStakeUnits (pays in stakes) or 1 (pays in line bets). */
+  readonly unitsPerPay: number;
 }
 
 export interface PreparedFreeSpins {
@@ -142,15 +144,22 @@ function prepareTable(def: TableGameDefinition): TableModel {
   };
 }
 
-function prepareReels(def: ReelGameDefinition): ReelModel {
+/** A group's members: its symbols, or for a complement group every other regular symbol. */
+export function groupMembers(
+  group: { readonly symbols: readonly string[]; readonly complement?: boolean | undefined },
+  regularIds: readonly string[],
+): readonly string[] {
+  return group.complement === true ? regularIds.filter((id) => !group.symbols.includes(id)) : group.symbols;
+}
+
+export function prepareReels(def: ReelGameDefinition): ReelModel {
   const symbolIds = def.symbols.map((s) => s.id);
   const symbolKinds = def.symbols.map((s) => s.kind);
   const symbolIndex = new Map(symbolIds.map((id, i) => [id, i]));
   const S = symbolIds.length;
-  const groups = new Map((def.groups ?? []).map((g) => [g.id, g.symbols]));
-
   // Which regular symbols each wild substitutes for, and with what multiplier.
   const regularIds = def.symbols.filter((s) => s.kind === 'regular').map((s) => s.id);
+  const groups = new Map((def.groups ?? []).map((g) => [g.id, groupMembers(g, regularIds)]));
   const wilds = def.symbols
     .map((s, i) => ({ s, i }))
     .filter(({ s }) => s.kind === 'wild')
@@ -276,7 +285,9 @@ function prepareReels(def: ReelGameDefinition): ReelModel {
         }
       }
     }
-    return { symbol: symbolIndex.get(sym)!, bestPay, bestPayIndex };
+    // validate.ts holds every pay of one scatter symbol to one unit.
+    const unitsPerPay = list[0]?.unit === 'line-bet' ? 1 : (def.bet.baseStakeUnits ?? lines.length);
+    return { symbol: symbolIndex.get(sym)!, bestPay, bestPayIndex, unitsPerPay };
   });
 
   let freeSpins: PreparedFreeSpins | null = null;

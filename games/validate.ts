@@ -97,6 +97,22 @@ function validateCommon(def: GameDefinition, issues: IssueList): void {
   checkUnique(issues, def.bet.betLevels.map(String), (i) => `bet.betLevels[${i}]`, 'bet level');
 }
 
+/** Pays that differ by bet: column 1 is the pay, and every mode's coin count has its column. */
+function validatePayByCoins(def: ReelGameDefinition, issues: IssueList): void {
+  const maxCoins = Math.max(1, ...def.modes.map((m) => m.coins ?? 1));
+  def.pays.forEach((p, pi) => {
+    if (p.payByCoins === undefined) return;
+    if (p.payByCoins[0] !== p.pay)
+      issues.add(`pays[${pi}].payByCoins[0]`, 'pay-by-coins-first', `must equal pay (${p.pay})`);
+    if (p.payByCoins.length < maxCoins)
+      issues.add(
+        `pays[${pi}].payByCoins`,
+        'pay-by-coins-short',
+        `${p.payByCoins.length} columns, but a mode plays ${maxCoins} coins`,
+      );
+  });
+}
+
 function validateTable(def: TableGameDefinition, issues: IssueList): void {
   if (def.bet.baseStakeUnits === undefined) {
     issues.add('bet.baseStakeUnits', 'missing-stake', 'a table game must state baseStakeUnits');
@@ -105,6 +121,8 @@ function validateTable(def: TableGameDefinition, issues: IssueList): void {
     if (m.reelSet !== undefined) {
       issues.add(`modes[${i}].reelSet`, 'not-applicable', 'a table game has no reel sets');
     }
+    if (m.coins !== undefined)
+      issues.add(`modes[${i}].coins`, 'not-applicable', 'a table game has no pay columns');
   });
   checkUnique(
     issues,
@@ -175,6 +193,18 @@ function validateReels(def: ReelGameDefinition, issues: IssueList): void {
     (i) => `symbols[${i}].id`,
     'symbol id',
   );
+  const scatterUnits = new Map<string, string>();
+  (def.scatterPays ?? []).forEach((p, pi) => {
+    const unit = p.unit ?? 'stake';
+    const first = scatterUnits.get(p.symbol);
+    if (first === undefined) scatterUnits.set(p.symbol, unit);
+    else if (first !== unit)
+      issues.add(
+        `scatterPays[${pi}].unit`,
+        'mixed-scatter-units',
+        `"${p.symbol}" pays also in ${first} units`,
+      );
+  });
   const groups = new Map<string, readonly string[]>();
   (def.groups ?? []).forEach((g, gi) => {
     if (symbolKinds.has(g.id)) {
@@ -182,6 +212,11 @@ function validateReels(def: ReelGameDefinition, issues: IssueList): void {
     }
     if (groups.has(g.id)) issues.add(`groups[${gi}].id`, 'duplicate-id', `duplicate group id "${g.id}"`);
     groups.set(g.id, g.symbols);
+    if (g.complement === true) {
+      const regular = def.symbols.filter((s) => s.kind === 'regular' && !g.symbols.includes(s.id));
+      if (regular.length === 0)
+        issues.add(`groups[${gi}].symbols`, 'empty-group', 'a complement group leaves no regular symbol');
+    }
     g.symbols.forEach((m, mi) => {
       const kind = symbolKinds.get(m);
       if (kind === undefined) {
@@ -263,6 +298,7 @@ function validateReels(def: ReelGameDefinition, issues: IssueList): void {
     });
   }
 
+  validatePayByCoins(def, issues);
   // Modes.
   def.modes.forEach((m, mi) => {
     if (m.reelSet === undefined) {

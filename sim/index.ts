@@ -45,6 +45,14 @@ export {
   gameModuleSpec,
   loadGame,
 } from './monte-carlo/game-source.ts';
+// Monte Carlo on Kubernetes (sim/monte-carlo/k8s*)
+export {
+  CONTAINER_UID,
+  manifestText,
+  renderSimJob,
+  type SimJobOptions,
+} from './monte-carlo/k8s.ts';
+export { validateSimManifests } from './monte-carlo/k8s-schema.ts';
 export {
   type ChunkRange,
   countSpins,

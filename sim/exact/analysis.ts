@@ -20,11 +20,13 @@
  * all exact rationals; Var(Z) = E[Z²] − E[Z]². Expected free spins per round: E[N] / (1 − E[R]).
  *
  * Max-win cap: with no reachable feature the round win is min(Y, cap), taken from the distribution
- * exactly. A cap together with a reachable feature makes the round win a non-linear function of the
- * whole feature path; that is not done in closed form here (the analysis refuses; Monte Carlo covers
- * it).
+ * exactly. A cap together with a reachable feature: the round pays min(Z, cap); the DP of
+ * capped-feature.ts gives E[(Z − cap)⁺], E[(Z² − cap²)⁺] and P(cap) (exact, or a proven interval of
+ * width ≤ 1e-12 in RTP when retriggers make the feature unbounded).
  */
-import { type Game, type ReelModel, stakeUnitsOf } from '../../games/index.ts';
+import { type Game, gameForMode, type ReelModel, stakeUnitsOf } from '../../games/index.ts';
+import { type CapFeatureStats, cappedRound } from './capped.ts';
+import { type BandDistribution, BandTally, bandOfWinUnits } from './distribution.ts';
 import { type SpinHistogram, spinHistogram } from './enumerate.ts';
 import { type PayStats, payStatistics } from './pays.ts';
 import { Rational } from './rational.ts';
@@ -79,6 +81,13 @@ export interface MaxWinStats {
   readonly note: string;
 }
 
+export interface AnalysisOptions {
+  /** Arithmetic of the capped-feature DP: 'auto' (integer when small and retrigger-free), or forced. */
+  readonly capArithmetic?: 'auto' | 'integer' | 'float';
+  /** Largest RTP interval width left by truncating retriggers (default 5e-13). */
+  readonly truncationRtpBudget?: number;
+}
+
 export interface ExactAnalysis {
   readonly gameId: string;
   readonly mathHash: string;
@@ -87,6 +96,10 @@ export interface ExactAnalysis {
   /** Base-game cycle: number of (weighted) stop combinations, or Σ outcome weights. */
   readonly cycle: bigint;
   readonly rtp: Rational;
+  /** The RTP as a proven interval: a point (lower = upper) unless a capped feature retriggers. */
+  readonly rtpInterval: { readonly lower: Rational; readonly upper: Rational; readonly exact: boolean };
+  /** The capped-feature DP's figures (null without a cap or without a reachable feature). */
+  readonly capFeature: CapFeatureStats | null;
   readonly baseRtp: Rational;
   readonly featureRtp: Rational;
   /** RTP removed by the max-win cap (≤ 0), or null without a cap. */
@@ -110,6 +123,11 @@ export interface ExactAnalysis {
     readonly upper: Rational;
   };
   readonly feature: FeatureStats | null;
+  /**
+   * Round-win distribution in the simulator's bands; null for a reachable feature without a cap
+   * (its unbounded win distribution is not enumerated: Monte Carlo, or a cap, gives it).
+   */
+  readonly winBands: BandDistribution | null;
   readonly maxWin: MaxWinStats;
   readonly pays: readonly PayStats[];
 }
@@ -161,7 +179,7 @@ function oddsOneIn(p: Rational): number {
   return p.isZero() ? Number.POSITIVE_INFINITY : Rational.ONE.div(p).toNumber();
 }
 
-function analyzeReels(game: Game, model: ReelModel, mode: string): ExactAnalysis {
+function analyzeReels(game: Game, model: ReelModel, mode: string, options: AnalysisOptions): ExactAnalysis {
   const modeDef = game.definition.modes.find((m) => m.id === mode)!;
   const stake = stakeUnitsOf(game, mode);
   const stakeR = Rational.of(stake);
@@ -170,11 +188,6 @@ function analyzeReels(game: Game, model: ReelModel, mode: string): ExactAnalysis
   const fs = model.freeSpins;
   const cap = model.capUnits;
   const featureReachable = fs !== null && !b.pTrigger.isZero();
-  if (cap !== null && featureReachable) {
-    throw new ExactAnalysisUnsupportedError(
-      'exact analysis of a max-win cap together with a reachable free-spin feature is not supported; use Monte Carlo',
-    );
-  }
 
   let feature: FeatureStats | null = null;
   let roundMean = b.ey;
@@ -182,6 +195,7 @@ function analyzeReels(game: Game, model: ReelModel, mode: string): ExactAnalysis
   let featureMeanPerRound = Rational.ZERO;
   let freeSpinsPerRound = Rational.ZERO;
   let freeHist: SpinHistogram | null = null;
+  let capFeature: CapFeatureStats | null = null;
   if (featureReachable) {
     freeHist = spinHistogram(game, fs.reelSet, true);
     const f = histMoments(freeHist, fs.multiplier);
@@ -207,6 +221,13 @@ function analyzeReels(game: Game, model: ReelModel, mode: string): ExactAnalysis
       freeSpinMean: f.ey,
       freeSpinCycle: f.total,
     };
+    if (cap !== null) {
+      capFeature = cappedRound(
+        { base, free: freeHist, freeMultiplier: fs.multiplier, capUnits: cap, stakeUnits: stake, m1, s2 },
+        { mean: roundMean, second: roundSecond },
+        options,
+      );
+    }
   }
 
   // Distribution-level figures from the base histogram.
@@ -235,7 +256,11 @@ function analyzeReels(game: Game, model: ReelModel, mode: string): ExactAnalysis
     }
   }
   let capRtpAdjustment: Rational | null = null;
-  if (cap !== null) {
+  if (capFeature !== null) {
+    capRtpAdjustment = capFeature.mean.sub(roundMean).div(stakeR);
+    roundMean = capFeature.mean;
+    roundSecond = capFeature.second;
+  } else if (cap !== null) {
     roundMean = Rational.of(cappedSum, b.total);
     roundSecond = Rational.of(cappedSum2, b.total);
     capRtpAdjustment = Rational.of(cappedSum - uncappedSum, b.total).div(stakeR);
@@ -246,7 +271,20 @@ function analyzeReels(game: Game, model: ReelModel, mode: string): ExactAnalysis
 
   const unbounded = featureReachable && fs.retrigger !== null && fs.retriggerByCount.some((s) => s > 0);
   let maxStats: MaxWinStats;
-  if (featureReachable) {
+  if (capFeature !== null) {
+    const p = capFeature.capHit.lower;
+    const odds = oddsOneIn(p);
+    maxStats = {
+      units: cap,
+      stakeMultiple: cap! / stake,
+      probability: p,
+      oddsOneIn: odds,
+      meetsAdvertisedAwardRule: odds <= ADVERTISED_AWARD_MAX_ODDS,
+      note: capFeature.exact
+        ? 'the max-win cap (reached in the base spin or during the feature)'
+        : `the max-win cap; P(cap) in [${capFeature.capHit.lower.toDecimal(15)}, ${capFeature.capHit.upper.toDecimal(15)}], the lower bound shown`,
+    };
+  } else if (featureReachable) {
     maxStats = {
       units: unbounded ? null : null,
       stakeMultiple: null,
@@ -270,7 +308,8 @@ function analyzeReels(game: Game, model: ReelModel, mode: string): ExactAnalysis
     };
   }
 
-  const baseRtp = (cap !== null ? roundMean : b.ey).div(stakeR);
+  const baseRtp = (cap !== null && capFeature === null ? roundMean : b.ey).div(stakeR);
+  const winBands = !featureReachable || capFeature !== null ? reelBands(base, cap, stake, capFeature) : null;
   const pays = payStatistics(game, model, mode, freeSpinsPerRound, stake);
   return {
     gameId: game.definition.id,
@@ -279,6 +318,10 @@ function analyzeReels(game: Game, model: ReelModel, mode: string): ExactAnalysis
     stakeUnits: stake,
     cycle: b.total,
     rtp: roundMean.div(stakeR),
+    rtpInterval: capFeature
+      ? { lower: capFeature.rtp.lower, upper: capFeature.rtp.upper, exact: capFeature.exact }
+      : { lower: roundMean.div(stakeR), upper: roundMean.div(stakeR), exact: true },
+    capFeature,
     baseRtp,
     featureRtp: featureMeanPerRound.div(stakeR),
     capRtpAdjustment,
@@ -294,9 +337,34 @@ function analyzeReels(game: Game, model: ReelModel, mode: string): ExactAnalysis
       upper: featureReachable ? pBelow.add(b.pTrigger) : pBelow,
     },
     feature,
+    winBands,
     maxWin: maxStats,
     pays,
   };
+}
+
+function reelBands(
+  base: SpinHistogram,
+  cap: number | null,
+  stake: number,
+  capFeature: CapFeatureStats | null,
+): BandDistribution {
+  const tally = new BandTally(stake);
+  for (const [spins, wins] of base.bySpins) {
+    for (const [win, weight] of wins) {
+      const p = Rational.of(weight, base.totalWeight);
+      if (capFeature === null) tally.add(cap !== null ? Math.min(win, cap) : win, p);
+      else if (win < cap! && spins === 0) tally.add(win, p);
+      // Otherwise: reaching the cap (counted below) or playing free spins (the DP's bands).
+    }
+  }
+  if (capFeature !== null) {
+    tally.addToBand(bandOfWinUnits(cap!, stake), capFeature.capHit.lower);
+    capFeature.endedBandMass.forEach((m, k) => {
+      tally.addToBand(k, m);
+    });
+  }
+  return tally.result();
 }
 
 function analyzeTable(game: Game, mode: string): ExactAnalysis {
@@ -339,6 +407,8 @@ function analyzeTable(game: Game, mode: string): ExactAnalysis {
     stakeUnits: stake,
     cycle: T,
     rtp: mean.div(stakeR),
+    rtpInterval: { lower: mean.div(stakeR), upper: mean.div(stakeR), exact: true },
+    capFeature: null,
     baseRtp: mean.div(stakeR),
     featureRtp: Rational.ZERO,
     capRtpAdjustment: cap !== null ? Rational.of(s1 - raw, T).div(stakeR) : null,
@@ -350,6 +420,7 @@ function analyzeTable(game: Game, mode: string): ExactAnalysis {
     probabilityNoWin: Rational.of(noWin, T),
     probabilityWinBelowStake: { exact: true, lower: pBelow, upper: pBelow },
     feature: null,
+    winBands: tableBands(model.pays, model.weights, T, cap, stake),
     maxWin: {
       units: maxWin,
       stakeMultiple: maxWin / stake,
@@ -362,11 +433,29 @@ function analyzeTable(game: Game, mode: string): ExactAnalysis {
   };
 }
 
+function tableBands(
+  pays: readonly number[],
+  weights: readonly number[],
+  total: bigint,
+  cap: number | null,
+  stake: number,
+): BandDistribution {
+  const tally = new BandTally(stake);
+  pays.forEach((pay, i) => {
+    tally.add(cap !== null ? Math.min(pay, cap) : pay, Rational.of(BigInt(weights[i]!), total));
+  });
+  return tally.result();
+}
+
 /** Exact analysis of one mode of a loaded game. */
-export function analyzeGame(game: Game, mode: string): ExactAnalysis {
+export function analyzeGame(game: Game, mode: string, options: AnalysisOptions = {}): ExactAnalysis {
   if (!game.definition.modes.some((m) => m.id === mode)) {
     const known = game.definition.modes.map((m) => m.id).join(', ');
     throw new RangeError(`unknown mode "${mode}" (modes: ${known})`);
   }
-  return game.model.type === 'reels' ? analyzeReels(game, game.model, mode) : analyzeTable(game, mode);
+  // A mode playing several coins has its own pay columns (games/coins.ts).
+  const played = gameForMode(game, mode);
+  return played.model.type === 'reels'
+    ? analyzeReels(played, played.model, mode, options)
+    : analyzeTable(played, mode);
 }

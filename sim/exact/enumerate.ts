@@ -142,7 +142,7 @@ function scatterTracker(model: ReelModel, freeSpin: boolean): ScatterTracker {
       tracked.forEach((sym, i) => {
         const count = Math.floor(code / place[i]!) % radix;
         const sc = model.scatters.find((s) => s.symbol === sym);
-        if (sc) win += sc.bestPay[count]! * model.baseStakeUnits;
+        if (sc) win += sc.bestPay[count]! * sc.unitsPerPay;
         if (fs !== null && sym === fs.symbol) spins = spinsByCount![count]!;
       });
       r = { win, spins };

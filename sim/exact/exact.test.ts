@@ -259,6 +259,40 @@ function expectMatchesBrute(game: Game) {
   return a;
 }
 
+/**
+ * E[capped round win] by the evaluator's literal rule (the running total is checked after every
+ * spin; reaching the cap pays the cap and ends the round), by backward recursion over (total, spins
+ * left) on the brute-force per-spin distributions, in exact rationals. A retrigger must pay (the
+ * scatter pays), so every transition either raises the total or uses up a spin: the recursion is
+ * finite even with retriggers of one spin.
+ */
+function bruteCappedMean(def: ReelGameDefinition, cap: number): Rational {
+  const joint = (t: BruteTotals, mult: number) =>
+    [...t.joint].map(([k, w]) => {
+      const [x, r] = k.split('|').map(Number);
+      return { x: x! * mult, r: r!, p: Rational.of(w, t.cycle) };
+    });
+  const base = joint(bruteEnumerate(def, 'base', false, null), 1);
+  const free = joint(bruteEnumerate(def, 'free', true, null), def.freeSpins!.multiplier);
+  const memo = new Map<string, Rational>();
+  const value = (total: number, left: number): Rational => {
+    if (total >= cap) return Rational.of(cap);
+    if (left === 0) return Rational.of(total);
+    const key = `${total}|${left}`;
+    const hit = memo.get(key);
+    if (hit) return hit;
+    if (free.some((s) => s.r > 0 && s.x === 0))
+      throw new Error('a non-paying retrigger: recursion unbounded');
+    let v = Rational.ZERO;
+    for (const s of free) v = v.add(s.p.mul(value(total + s.x, left - 1 + s.r)));
+    memo.set(key, v);
+    return v;
+  };
+  let mean = Rational.ZERO;
+  for (const s of base) mean = mean.add(s.p.mul(value(s.x, s.r)));
+  return mean;
+}
+
 // ---------- tests ----------
 
 describe('exact analysis vs independent brute force', () => {
@@ -426,10 +460,61 @@ describe('exact analysis vs independent brute force', () => {
     expect(analyzeGame(loadDemoGame('volcano-ways'), 'base').rtp.toString()).toBe('35279/37200');
   });
 
-  it('refuses a cap together with a reachable feature (negative control)', () => {
-    const json = JSON.parse(JSON.stringify(loadDemoGame('jungle-twenty').definition));
-    json.maxWin = { multiplier: 100 };
-    expect(() => analyzeGame(loadGame(json), 'base')).toThrow(/not supported/);
+  it('capped feature with and without retriggers: reduced jungle copies against brute force', () => {
+    for (const retrigger of [null, [{ count: 3, spins: 1 }]]) {
+      const json = JSON.parse(JSON.stringify(loadDemoGame('jungle-twenty').definition));
+      json.freeSpins.awards = [
+        { count: 3, spins: 3 },
+        { count: 4, spins: 4 },
+        { count: 5, spins: 5 },
+      ];
+      if (retrigger === null) delete json.freeSpins.retrigger;
+      else json.freeSpins.retrigger = retrigger;
+      // Without a retrigger a low cap that binds often; with one a higher cap, so retrigger chains
+      // run long enough for the DP to truncate them.
+      json.maxWin = { multiplier: retrigger === null ? 3 : 12 };
+      const small = reduced(json, 6);
+      const def = reelDef(small);
+      const cap = small.model.capUnits!;
+      const expected = bruteCappedMean(def, cap).div(Rational.of(small.model.baseStakeUnits));
+      for (const capArithmetic of ['integer', 'float'] as const) {
+        const a = analyzeGame(small, 'base', { capArithmetic });
+        const i = a.rtpInterval;
+        expect([capArithmetic, i.lower.compare(expected) <= 0, i.upper.compare(expected) >= 0]).toEqual([
+          capArithmetic,
+          true,
+          true,
+        ]);
+        // Width: ≤ 1e-12 in integer arithmetic; in doubles the proven rounding bound is relative
+        // (γ_L of the RTP, which this reduced copy puts far above 1), plus the truncation.
+        const width = i.upper.sub(i.lower).toNumber();
+        const roundingShare = 2.01 * a.capFeature!.roundingRelativeBound * i.upper.toNumber();
+        expect(width).toBeLessThanOrEqual(
+          capArithmetic === 'integer'
+            ? 1e-12
+            : roundingShare + a.capFeature!.truncationRtpBound.toNumber() + 1e-15,
+        );
+        // Exact (a single rational) in integer arithmetic when nothing was truncated.
+        const c = a.capFeature!;
+        expect(i.exact).toBe(capArithmetic === 'integer' && c.truncatedMass.isZero());
+        if (capArithmetic === 'integer' && retrigger === null) expect(i.exact).toBe(true);
+        if (i.exact) expect(i.lower.equals(expected)).toBe(true);
+        if (retrigger !== null) {
+          // The truncation bound itself: stop early (budget 1e-2 of the RTP) and the wider
+          // interval must still hold the brute-force value.
+          const early = analyzeGame(small, 'base', { capArithmetic, truncationRtpBudget: 1e-2 });
+          const e = early.rtpInterval;
+          expect(early.capFeature!.truncatedMass.isZero()).toBe(false);
+          expect([e.lower.compare(expected) <= 0, e.upper.compare(expected) >= 0]).toEqual([true, true]);
+          expect(e.upper.sub(e.lower).toNumber()).toBeLessThanOrEqual(1e-2 + 1e-10);
+          expect(early.capFeature!.spinsPlayed).toBeLessThan(c.spinsPlayed);
+        }
+        expect(a.capFeature!.capHit.lower.toNumber()).toBeGreaterThan(0.001);
+      }
+      // Negative control: the uncapped RTP lies outside the capped interval.
+      const a = analyzeGame(small, 'base');
+      expect(a.rtp.sub(a.capRtpAdjustment!).compare(a.rtpInterval.upper)).toBeGreaterThan(0);
+    }
   });
 
   it('a broken line evaluation would be caught: a mutated pay changes the brute-force comparison', () => {

@@ -1,6 +1,7 @@
 // Public module of the exact (full-cycle) analysis.
 export {
   ADVERTISED_AWARD_MAX_ODDS,
+  type AnalysisOptions,
   analyzeGame,
   type ExactAnalysis,
   ExactAnalysisUnsupportedError,
@@ -10,6 +11,7 @@ export {
   VI_Z_90,
   VI_Z_95,
 } from './analysis.ts';
+export { type CapFeatureStats, DEFAULT_TRUNCATION_RTP_BUDGET } from './capped.ts';
 export { EnumerationTooLargeError, type SpinHistogram, spinHistogram } from './enumerate.ts';
 export { parSheetCsv, parSheetJson, parSheetText } from './par-sheet.ts';
 export type { PayStats, SpinPayStats } from './pays.ts';

@@ -4,6 +4,7 @@
  */
 import type { ExactAnalysis } from './analysis.ts';
 import { VI_Z_90, VI_Z_95 } from './analysis.ts';
+import { rtpSpreadTable, volatilityIndices } from './distribution.ts';
 import type { PayStats } from './pays.ts';
 import type { Rational } from './rational.ts';
 
@@ -47,6 +48,27 @@ export function parSheetJson(a: ExactAnalysis): Record<string, unknown> {
     stakeUnits: a.stakeUnits,
     cycle: a.cycle.toString(),
     rtp: exact(a.rtp),
+    rtpInterval: {
+      lower: exact(a.rtpInterval.lower),
+      upper: exact(a.rtpInterval.upper),
+      exact: a.rtpInterval.exact,
+    },
+    capFeature: a.capFeature
+      ? {
+          arithmetic: a.capFeature.arithmetic,
+          capHit: { lower: exact(a.capFeature.capHit.lower), upper: exact(a.capFeature.capHit.upper) },
+          excessMeanUnits: {
+            lower: exact(a.capFeature.excessMean.lower),
+            upper: exact(a.capFeature.excessMean.upper),
+          },
+          spinsPlayed: a.capFeature.spinsPlayed,
+          retriggerPossible: a.capFeature.retriggerPossible,
+          truncatedMass: exact(a.capFeature.truncatedMass),
+          truncationRtpBound: exact(a.capFeature.truncationRtpBound),
+          roundingRelativeBound: a.capFeature.roundingRelativeBound,
+          derivation: a.capFeature.derivation,
+        }
+      : null,
     baseRtp: exact(a.baseRtp),
     featureRtp: exact(a.featureRtp),
     capRtpAdjustment: a.capRtpAdjustment ? exact(a.capRtpAdjustment) : null,
@@ -57,6 +79,15 @@ export function parSheetJson(a: ExactAnalysis): Record<string, unknown> {
     },
     sdPerRoundStakes: a.sdPerRoundStakes,
     volatilityIndex: { z90: VI_Z_90, vi90: a.volatilityIndex90, z95: VI_Z_95, vi95: a.volatilityIndex95 },
+    volatilityIndices: volatilityIndices(a.sdPerRoundStakes),
+    rtpSpread99: rtpSpreadTable(a.rtp.toNumber(), a.sdPerRoundStakes),
+    winBands: a.winBands
+      ? {
+          labelsX: a.winBands.labels,
+          probabilities: a.winBands.probabilities.map(exact),
+          unassigned: exact(a.winBands.unassigned),
+        }
+      : null,
     hitFrequency: exact(a.hitFrequency),
     probabilityNoWin: exact(a.probabilityNoWin),
     probabilityWinBelowStake: {
@@ -112,7 +143,21 @@ export function parSheetText(
   lines.push(`game ${a.gameId}  mode ${a.mode}  stake ${a.stakeUnits} units`);
   lines.push(`math hash ${a.mathHash}`);
   lines.push(`cycle ${a.cycle}`);
-  lines.push(`RTP ${pct(a.rtp)}  (exact ${a.rtp.num}/${a.rtp.den})`);
+  const cf = a.capFeature;
+  if (cf === null || cf.exact) lines.push(`RTP ${pct(a.rtp)}  (exact ${a.rtp.num}/${a.rtp.den})`);
+  else {
+    const i = a.rtpInterval;
+    lines.push(
+      `RTP ${pct(a.rtp)}  in [${i.lower.toDecimal(15)}, ${i.upper.toDecimal(15)}] (width ${i.upper.sub(i.lower).toNumber().toExponential(2)}, proven)`,
+    );
+  }
+  if (cf !== null) {
+    lines.push(
+      `  capped feature (${cf.arithmetic} DP, ${cf.spinsPlayed} free spins deep): P(cap) ${cf.capHit.lower.toDecimal(12)}` +
+        (cf.capHit.lower.equals(cf.capHit.upper) ? '' : `..${cf.capHit.upper.toDecimal(12)}`),
+    );
+    for (const line of cf.derivation) lines.push(`  bound: ${line}`);
+  }
   lines.push(`  base ${pct(a.baseRtp)}  feature ${pct(a.featureRtp)}`);
   if (a.capRtpAdjustment) lines.push(`  max-win cap adjustment ${pct(a.capRtpAdjustment)}`);
   lines.push(`hit frequency ${pct(a.hitFrequency)} (1 in ${odds(1 / a.hitFrequency.toNumber())})`);
@@ -125,7 +170,9 @@ export function parSheetText(
   );
   lines.push(`SD per round ${a.sdPerRoundStakes.toFixed(4)} stakes`);
   lines.push(
-    `volatility index ${a.volatilityIndex90.toFixed(3)} (90%, z=${VI_Z_90})  ${a.volatilityIndex95.toFixed(3)} (95%, z=${VI_Z_95})`,
+    `volatility index ${volatilityIndices(a.sdPerRoundStakes)
+      .map((v) => `${v.vi.toFixed(4)} (${v.confidence * 100}%, z=${v.z.toFixed(6)})`)
+      .join('  ')}`,
   );
   const f = a.feature;
   if (f) {
@@ -143,6 +190,7 @@ export function parSheetText(
           `1-in-100,000,000 advertised-award rule ${m.meetsAdvertisedAwardRule ? 'met' : 'NOT met'}`,
   );
   lines.push('');
+  lines.push(...spreadAndBands(a, formatTable));
   const header = ['pay', 'combination', 'pays', 'hits/cycle', 'P per spin', '1 in', 'RTP'];
   if (f) header.push('free hits/cycle', 'free 1 in');
   const rows = a.pays.map((p) => {
@@ -160,6 +208,34 @@ export function parSheetText(
   });
   lines.push(formatTable(header, rows).trimEnd());
   return `${lines.join('\n')}\n`;
+}
+
+function spreadAndBands(
+  a: ExactAnalysis,
+  formatTable: (h: string[], rows: (string | number)[][]) => string,
+): string[] {
+  const out: string[] = ['RTP spread: 99% interval of the observed RTP after n rounds'];
+  const spread = rtpSpreadTable(a.rtp.toNumber(), a.sdPerRoundStakes).map((r) => [
+    r.rounds.toExponential(0).replace('e+', 'e'),
+    `${(r.low * 100).toFixed(4)}%`,
+    `${(r.high * 100).toFixed(4)}%`,
+  ]);
+  out.push(formatTable(['rounds', 'low', 'high'], spread).trimEnd(), '');
+  const b = a.winBands;
+  if (b === null) {
+    out.push('round-win bands: not enumerated (a feature without a cap has an unbounded win); see sim', '');
+    return out;
+  }
+  out.push('round-win distribution (bands in × stake, as the simulator prints them)');
+  const rows = b.labels.map((label, k) => {
+    const p = b.probabilities[k]!;
+    return [label, p.toDecimal(12), odds(p.isZero() ? null : 1 / p.toNumber())];
+  });
+  out.push(formatTable(['band', 'probability', '1 in'], rows).trimEnd());
+  if (!b.unassigned.isZero())
+    out.push(`unassigned (truncation, rounding) <= ${b.unassigned.toNumber().toExponential(3)}`);
+  out.push('');
+  return out;
 }
 
 function csvCell(v: string | number): string {

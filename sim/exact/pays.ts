@@ -188,7 +188,7 @@ function scatterPays(model: ReelModel, reels: readonly PreparedReel[], acc: Accu
       if (pay === 0 || weight === 0n) return;
       const a = acc[sc.bestPayIndex[count]!]!;
       a.hits += weight;
-      a.win += weight * BigInt(pay * model.baseStakeUnits);
+      a.win += weight * BigInt(pay * sc.unitsPerPay);
     });
   }
 }
