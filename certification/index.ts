@@ -67,6 +67,14 @@ export {
   runNistSequence,
 } from './nist/index.ts';
 export {
+  cFixed,
+  STS_REPORT_ROWS,
+  type StsReportInput,
+  stsFinalAnalysisReport,
+  stsRow,
+  stsRows,
+} from './nist/sts-report.ts';
+export {
   type BatteryChoice,
   defaultWorkers,
   type GliChannelReport,

@@ -6,6 +6,7 @@ import { registerRgsCommand } from './rgs-command.ts';
 import { registerRgsStart } from './rgs-start.ts';
 import { registerRngCommands } from './rng-commands.ts';
 import { registerSimCommand } from './sim-command.ts';
+import { registerVerifyCommand } from './verify-command.ts';
 import { CROUPIER_VERSION } from './version.ts';
 
 /** Builds the whole command tree. Each concern registers its own group. */
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerMathCommand(program);
   registerSimCommand(program);
   registerCertifyCommand(program);
+  registerVerifyCommand(program);
   registerRgsStart(registerRgsCommand(program));
   return program;
 }

@@ -19,6 +19,7 @@ import {
   type RngTestReport,
   runRngTests,
   sampleRgsStops,
+  stsFinalAnalysisReport,
 } from '../certification/index.ts';
 import { loadGameFile } from '../games/index.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from './errors.ts';
@@ -49,6 +50,7 @@ interface RngTestOptions {
   gliTests?: string[];
   json?: boolean;
   out?: string;
+  stsReport?: string;
 }
 
 function positiveInteger(what: string, max = Number.MAX_SAFE_INTEGER) {
@@ -129,7 +131,14 @@ export function registerRngTestCommand(rng: Command): void {
     .option('--gli-tests <names>', `comma-separated subset of: ${GLI_TEST_NAMES.join(', ')}`, list)
     .option('--json', 'print the full report as JSON')
     .option('--out <file>', 'write the full JSON report to this file')
+    .option(
+      '--sts-report <file>',
+      "write the NIST results as sts-2.1.2's finalAnalysisReport.txt (same layout, row by row)",
+    )
     .action(async (options: RngTestOptions, command: Command) => {
+      if (options.stsReport !== undefined && options.battery === 'gli') {
+        throw new CliError('--sts-report needs the NIST battery (--battery nist or all)');
+      }
       const { spec, seedGenerated } = await inputSpec(options, command);
       if (seedGenerated && (spec.kind === 'generator' || spec.kind === 'game')) {
         process.stderr.write(`croupier: seed ${spec.seedHex}\n`);
@@ -176,10 +185,39 @@ export function registerRngTestCommand(rng: Command): void {
           );
         }
       }
+      if (options.stsReport !== undefined) writeStsReport(options.stsReport, report, spec);
       if (options.json) printJson(document);
       else process.stdout.write(renderSummary(report));
       if (report.verdict === 'fail') process.exitCode = EXIT_CHECK_FAILED;
     });
+}
+
+/** What sts-2.1.2 prints as "generator is <…>": the file as typed, else the input's own name. */
+function stsGeneratorName(spec: InputSpec): string {
+  switch (spec.kind) {
+    case 'file':
+      return spec.path;
+    case 'generator':
+      return `${spec.generator} seed ${spec.seedHex}`;
+    case 'game':
+      return `${spec.generator} seed ${spec.seedHex}`;
+    default:
+      return spec.kind;
+  }
+}
+
+function writeStsReport(path: string, report: RngTestReport, spec: InputSpec): void {
+  if (!report.nist) throw new CliError('--sts-report needs the NIST battery');
+  const text = stsFinalAnalysisReport({
+    generator: stsGeneratorName(spec),
+    perSequence: report.nist.perSequence,
+    tests: report.plan.nistTests,
+  });
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new CliError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
 }
 
 function recordedRounds(samplePath: string): number {

@@ -1,0 +1,104 @@
+/**
+ * The computing stages of a pack, each a pure function of its recorded input (plus the number of
+ * workers, which never changes a figure). `collectEvidence` runs them; `croupier verify --rerun`
+ * runs them again from the input recorded in `stages/<name>.json` and compares the outputs.
+ */
+import { basename } from 'node:path';
+import { loadGameFile } from '../games/index.ts';
+import { analyzeGame } from '../sim/index.ts';
+import { type ModeStageOutput, monitoringPlan, parOf, parSheetCsv, simulateMode } from './sections/games.ts';
+import { type BatteryPlan, runBattery, runSelfTest } from './sections/rng.ts';
+
+export interface SelfTestInput {
+  readonly kind: 'rng-selftest';
+  readonly codeSha256: string;
+}
+
+export interface BatteriesInput {
+  readonly kind: 'rng-batteries';
+  readonly codeSha256: string;
+  readonly plans: readonly BatteryPlan[];
+}
+
+export interface GameInput {
+  readonly kind: 'game';
+  readonly codeSha256: string;
+  readonly file: string;
+  readonly fileSha256: string;
+  readonly mathHash: string;
+  readonly simRoundsPerMode: number;
+  /** Per mode: the Monte Carlo seed (decimal, 64-bit). */
+  readonly simSeeds: Readonly<Record<string, string>>;
+  readonly stopSelection: readonly BatteryPlan[];
+}
+
+export type StageInput = SelfTestInput | BatteriesInput | GameInput;
+
+export interface GameStageOutput {
+  readonly modes: ModeStageOutput[];
+  readonly parCsv: string;
+  readonly stopSelection: { plan: BatteryPlan; report: Awaited<ReturnType<typeof runBattery>> }[];
+}
+
+export interface ComputeContext {
+  readonly workers: number;
+  readonly note: (text: string) => void;
+}
+
+async function runBatteries(plans: readonly BatteryPlan[], ctx: ComputeContext) {
+  const out = [];
+  for (const [i, plan] of plans.entries()) {
+    ctx.note(`battery ${i + 1}/${plans.length}: ${plan.id}`);
+    out.push({ plan, report: await runBattery(plan, ctx.workers) });
+  }
+  return out;
+}
+
+async function computeGame(input: GameInput, ctx: ComputeContext): Promise<GameStageOutput> {
+  const game = loadGameFile(input.file);
+  if (game.mathHash !== input.mathHash)
+    throw new Error(`${input.file}: math hash ${game.mathHash} differs from the recorded ${input.mathHash}`);
+  const modes: ModeStageOutput[] = [];
+  const csv: string[] = [];
+  for (const { id: mode } of game.definition.modes) {
+    ctx.note(`${basename(input.file)} [${mode}]: exact analysis`);
+    const analysis = analyzeGame(game, mode);
+    const seed = input.simSeeds[mode];
+    if (seed === undefined) throw new Error(`no recorded simulation seed for mode ${mode}`);
+    const simulation = await simulateMode(
+      input.file,
+      game,
+      analysis,
+      input.simRoundsPerMode,
+      BigInt(seed),
+      ctx.workers,
+      (done, total) =>
+        ctx.note(`[${mode}] Monte Carlo ${((100 * done) / total).toFixed(0)}% of ${total} rounds`),
+    );
+    modes.push({
+      mode,
+      par: parOf(game, analysis),
+      simulation,
+      monitoring: monitoringPlan(analysis.rtp.toNumber(), analysis.sdPerRoundStakes),
+    });
+    csv.push(parSheetCsv(analysis));
+  }
+  const stopSelection = await runBatteries(input.stopSelection, ctx);
+  return {
+    modes,
+    parCsv: csv.map((c, i) => (i === 0 ? c : c.split('\n').slice(1).join('\n'))).join(''),
+    stopSelection,
+  };
+}
+
+/** Computes a stage's output from its input alone. */
+export async function computeStage(input: StageInput, ctx: ComputeContext): Promise<unknown> {
+  switch (input.kind) {
+    case 'rng-selftest':
+      return runSelfTest();
+    case 'rng-batteries':
+      return runBatteries(input.plans, ctx);
+    case 'game':
+      return computeGame(input, ctx);
+  }
+}
