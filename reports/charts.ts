@@ -35,8 +35,8 @@ export function convergenceChart(sim: Simulation, sdPerRoundStakes: number, z99:
       left: 'center',
       textStyle: { fontSize: 13 },
     },
-    grid: { left: 70, right: 20, top: 40, bottom: 50 },
-    legend: { bottom: 0, data: ['simulated RTP', 'exact RTP'] },
+    grid: { left: 70, right: 20, top: 50, bottom: 45 },
+    legend: { top: 22, right: 10, data: ['simulated RTP', 'exact RTP', '99% band'] },
     xAxis: { type: 'log', name: 'rounds', nameLocation: 'middle', nameGap: 28, logBase: 10 },
     yAxis: {
       type: 'value',
@@ -101,7 +101,7 @@ export function winDistributionChart(sim: Simulation): string {
     });
   return render({
     title: { text: 'Win distribution (round win in stakes)', left: 'center', textStyle: { fontSize: 13 } },
-    grid: { left: 70, right: 20, top: 40, bottom: 55 },
+    grid: { left: 70, right: 20, top: 50, bottom: 45 },
     legend: { bottom: 0 },
     xAxis: {
       type: 'category',
@@ -127,8 +127,8 @@ export function monitoringChart(
 ): string {
   return render({
     title: { text: 'Live monitoring: observed-RTP alert band', left: 'center', textStyle: { fontSize: 13 } },
-    grid: { left: 70, right: 20, top: 40, bottom: 50 },
-    legend: { bottom: 0, data: ['lower alert limit', 'upper alert limit', 'exact RTP'] },
+    grid: { left: 70, right: 20, top: 50, bottom: 45 },
+    legend: { top: 22, right: 10, data: ['lower alert limit', 'upper alert limit', 'exact RTP'] },
     xAxis: { type: 'log', name: 'rounds', nameLocation: 'middle', nameGap: 28 },
     yAxis: { type: 'value', name: 'RTP %', scale: true },
     series: [

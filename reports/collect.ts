@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, relative } from 'node:path';
 import type { ValidatedRequest } from './inputs.ts';
 import { minimumRtpResult } from './jurisdictions.ts';
 import { type Check, EVIDENCE_FORMAT, EVIDENCE_VERSION, type Evidence, type GameEvidence } from './model.ts';
@@ -122,6 +122,11 @@ function batteryPlans(v: ValidatedRequest, master: Buffer): BatteryPlan[] {
   ];
 }
 
+/** About 100 chunks per run (convergence checkpoints need them), 10^4 to 10^6 rounds each. */
+export function simChunkSize(rounds: number): number {
+  return Math.min(1_000_000, Math.max(10_000, Math.ceil(rounds / 100)));
+}
+
 function gameInput(v: ValidatedRequest, master: Buffer, code: string, file: string): GameInput {
   const game = v.games.find((g) => g.file === file)!.game;
   const id = game.definition.id;
@@ -136,6 +141,7 @@ function gameInput(v: ValidatedRequest, master: Buffer, code: string, file: stri
     fileSha256: sha256OfText(fs.readFileSync(file)),
     mathHash: game.mathHash,
     simRoundsPerMode: v.sizes.simRoundsPerMode,
+    simChunkSize: simChunkSize(v.sizes.simRoundsPerMode),
     simSeeds,
     stopSelection: reelSetNames.map((reelSet) => ({
       id: `gli/stops/${id}/${reelSet}`,
@@ -270,11 +276,10 @@ export async function collectEvidence(
     });
 
   const stageHashes = new Map<string, string>();
-  for (const t of runner.timings)
-    stageHashes.set(
-      `stages/${relative(join(v.request.outDir, 'stages'), stageFilePath(v.request.outDir, t.stage))}`,
-      sha256OfText(fs.readFileSync(stageFilePath(v.request.outDir, t.stage))),
-    );
+  for (const t of runner.timings) {
+    const path = stageFilePath(v.request.outDir, t.stage);
+    if (fs.existsSync(path)) stageHashes.set(`stages/${basename(path)}`, sha256OfText(fs.readFileSync(path)));
+  }
   const artifactSha = (path: string) =>
     stageHashes.get(path) ?? (artifacts.has(path) ? sha256OfText(artifacts.get(path)!) : null);
 

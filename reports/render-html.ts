@@ -17,7 +17,7 @@ const int = (x: number | string) => Number(x).toLocaleString('en-US');
 const odds = (x: number | null) =>
   x === null ? '–' : `1 in ${x >= 100 ? int(Math.round(x)) : x.toFixed(2)}`;
 const badge = (r: string) =>
-  `<span class="v ${r === 'pass' ? 'pass' : r === 'fail' ? 'fail' : 'na'}">${esc(r)}</span>`;
+  `<span class="v ${r === 'pass' ? 'pass' : r === 'fail' ? 'fail' : 'na'}">${esc(r === 'not-applicable' ? 'n/a' : r)}</span>`;
 
 function table(head: readonly string[], rows: readonly (readonly unknown[])[], cls = ''): string {
   const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
@@ -43,7 +43,7 @@ h3 { font-size: 11pt; margin: 5mm 0 2mm; break-after: avoid; } h4 { font-size: 1
 section.page { break-before: page; }
 table { border-collapse: collapse; width: 100%; margin: 1mm 0 3mm; font-size: 8pt; }
 th, td { border: 1px solid #bbb; padding: 0.6mm 1.2mm; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-thead th { background: #e8eef6; } tr { break-inside: avoid; }
+thead th { background: #e8eef6; overflow-wrap: normal; word-break: keep-all; } tr { break-inside: avoid; }
 table.kv th { width: 32%; background: #f3f5f8; font-weight: 600; }
 .v { font-weight: 700; padding: 0 1.5mm; border-radius: 1mm; } .pass { color: #0a6b2b; } .fail { color: #fff; background: #b30000; } .na { color: #666; }
 .mono { font-family: 'DejaVu Sans Mono', monospace; font-size: 7.5pt; }

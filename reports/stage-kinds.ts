@@ -27,6 +27,8 @@ export interface GameInput {
   readonly fileSha256: string;
   readonly mathHash: string;
   readonly simRoundsPerMode: number;
+  /** Rounds per Monte Carlo chunk (a constant of the experiment; convergence checkpoints fall on chunks). */
+  readonly simChunkSize: number;
   /** Per mode: the Monte Carlo seed (decimal, 64-bit). */
   readonly simSeeds: Readonly<Record<string, string>>;
   readonly stopSelection: readonly BatteryPlan[];
@@ -70,6 +72,7 @@ async function computeGame(input: GameInput, ctx: ComputeContext): Promise<GameS
       game,
       analysis,
       input.simRoundsPerMode,
+      input.simChunkSize,
       BigInt(seed),
       ctx.workers,
       (done, total) =>

@@ -1,4 +1,7 @@
 // Public module of the RGS: the only file other parts import from `rgs/`.
+
+// What `croupier rgs start|token` needs: the configuration, the server and the operator token.
+export { loadRgsConfig, type RgsConfig, type RgsFlags } from './config.ts';
 export * from './core/contract.ts';
 export {
   APP_ROLE,
@@ -36,3 +39,18 @@ export {
   type SqlExecutor,
   sqlState,
 } from './db/sql-client.ts';
+export {
+  OPERATOR_TOKEN_DEFAULT_TTL_S,
+  OPERATOR_TOKEN_MAX_TTL_S,
+  signOperatorToken,
+} from './http/operator-auth.ts';
+export { resolveOperatorSecret, startRgs } from './server.ts';
+// The wire (routes, bodies, error codes, API units) and the one bounded Stake-API client. As a
+// namespace because its unit constants are numbers where core/contract.ts's are bigints.
+export * as wire from './wire/index.ts';
+export {
+  StakeApiClient,
+  type StakeApiClientOptions,
+  type WireOutcome,
+  type WireResult,
+} from './wire/index.ts';

@@ -146,6 +146,7 @@ export async function simulateMode(
   game: Game,
   analysis: ExactAnalysis,
   rounds: number,
+  chunkSize: number,
   seed: bigint,
   workers: number,
   onProgress: (done: number, total: number) => void,
@@ -153,6 +154,7 @@ export async function simulateMode(
   const run = await runSimulation({
     game: gameFileSpec(file, analysis.mode),
     spins: rounds,
+    chunkSize,
     seed,
     workers,
     onProgress,
