@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { basename, relative } from 'node:path';
+import { basename, isAbsolute, relative } from 'node:path';
 import type { ValidatedRequest } from './inputs.ts';
 import { minimumRtpResult } from './jurisdictions.ts';
 import { type Check, EVIDENCE_FORMAT, EVIDENCE_VERSION, type Evidence, type GameEvidence } from './model.ts';
@@ -122,6 +122,15 @@ function batteryPlans(v: ValidatedRequest, master: Buffer): BatteryPlan[] {
   ];
 }
 
+/**
+ * A game file as the stage records it: relative to the repository when inside it, so a pack
+ * reruns on another checkout; absolute otherwise. `resolvePackPath` turns it back.
+ */
+function packPath(file: string): string {
+  const rel = relative(REPO_ROOT, file);
+  return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+}
+
 /** About 100 chunks per run (convergence checkpoints need them), 10^4 to 10^6 rounds each. */
 export function simChunkSize(rounds: number): number {
   return Math.min(1_000_000, Math.max(10_000, Math.ceil(rounds / 100)));
@@ -137,7 +146,7 @@ function gameInput(v: ValidatedRequest, master: Buffer, code: string, file: stri
   return {
     kind: 'game',
     codeSha256: code,
-    file,
+    file: packPath(file),
     fileSha256: sha256OfText(fs.readFileSync(file)),
     mathHash: game.mathHash,
     simRoundsPerMode: v.sizes.simRoundsPerMode,
@@ -152,7 +161,7 @@ function gameInput(v: ValidatedRequest, master: Buffer, code: string, file: stri
       drawsPerSequence: v.sizes.stopSelectionDraws,
       input: {
         kind: 'game',
-        path: file,
+        path: packPath(file),
         reelSet,
         generator: PRODUCTION_DRBG,
         seedHex: subSeed(master, `stops/${id}/${reelSet}`).toString('hex'),

@@ -16,6 +16,9 @@ export interface ProgressStream {
 }
 
 const REDRAW_INTERVAL_MS = 200;
+/** Plain logs: a note like the last one (the same but for its numbers) at most this often, so CI logs stay short. */
+const LOG_REPEAT_INTERVAL_MS = 10_000;
+const shape = (text: string) => text.replace(/\d[\d.,]*/g, '#');
 
 export function createStageProgress(stream: ProgressStream): StageProgress {
   const tty = stream.isTTY === true;
@@ -24,6 +27,8 @@ export function createStageProgress(stream: ProgressStream): StageProgress {
   let startedMs = 0;
   let lastDrawMs = 0;
   let live = false;
+  let lastLogged = '';
+  let lastLoggedMs = 0;
   const clearLive = () => {
     if (live) stream.write('\r\x1b[2K');
     live = false;
@@ -40,6 +45,11 @@ export function createStageProgress(stream: ProgressStream): StageProgress {
     },
     note(text) {
       if (!tty) {
+        const nowMs = performance.now();
+        const similar = shape(text) === shape(lastLogged);
+        if (similar && nowMs - lastLoggedMs < LOG_REPEAT_INTERVAL_MS) return;
+        lastLogged = text;
+        lastLoggedMs = nowMs;
         stream.write(`${stamp()}        ${current}: ${text}\n`);
         return;
       }

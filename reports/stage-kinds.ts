@@ -3,11 +3,12 @@
  * workers, which never changes a figure). `collectEvidence` runs them; `croupier verify --rerun`
  * runs them again from the input recorded in `stages/<name>.json` and compares the outputs.
  */
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { loadGameFile } from '../games/index.ts';
 import { analyzeGame } from '../sim/index.ts';
 import { type ModeStageOutput, monitoringPlan, parOf, parSheetCsv, simulateMode } from './sections/games.ts';
 import { type BatteryPlan, runBattery, runSelfTest } from './sections/rng.ts';
+import { REPO_ROOT } from './sections/software.ts';
 
 export interface SelfTestInput {
   readonly kind: 'rng-selftest';
@@ -56,8 +57,14 @@ async function runBatteries(plans: readonly BatteryPlan[], ctx: ComputeContext) 
   return out;
 }
 
+/** A recorded path: relative ones are relative to the repository root (see collect.ts packPath). */
+export function resolvePackPath(path: string): string {
+  return resolve(REPO_ROOT, path);
+}
+
 async function computeGame(input: GameInput, ctx: ComputeContext): Promise<GameStageOutput> {
-  const game = loadGameFile(input.file);
+  const file = resolvePackPath(input.file);
+  const game = loadGameFile(file);
   if (game.mathHash !== input.mathHash)
     throw new Error(`${input.file}: math hash ${game.mathHash} differs from the recorded ${input.mathHash}`);
   const modes: ModeStageOutput[] = [];
@@ -68,7 +75,7 @@ async function computeGame(input: GameInput, ctx: ComputeContext): Promise<GameS
     const seed = input.simSeeds[mode];
     if (seed === undefined) throw new Error(`no recorded simulation seed for mode ${mode}`);
     const simulation = await simulateMode(
-      input.file,
+      file,
       game,
       analysis,
       input.simRoundsPerMode,

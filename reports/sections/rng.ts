@@ -8,6 +8,7 @@
  * driven by the DRBG. `RNG_RESULTS_SOURCE` says so in the pack; replace the plans here when the
  * served-path inputs land, nothing else changes.
  */
+import { resolve } from 'node:path';
 import { type RngTestReport, runRngTests, stsFinalAnalysisReport } from '../../certification/index.ts';
 import {
   chachaSelfTest,
@@ -16,6 +17,7 @@ import {
   drbgSelfTest,
 } from '../../rng/index.ts';
 import type { BatteryResult, Evidence } from '../model.ts';
+import { REPO_ROOT } from './software.ts';
 
 /**
  * The DRBG the RGS draws its per-round server seeds from: `createRgsCore`'s default `rngKind`
@@ -106,12 +108,15 @@ export function machineFree(report: RngTestReport) {
 }
 
 export async function runBattery(plan: BatteryPlan, workers: number) {
+  // Recorded game paths are relative to the repository root (reports/collect.ts packPath).
+  const input =
+    plan.input.kind === 'game' ? { ...plan.input, path: resolve(REPO_ROOT, plan.input.path) } : plan.input;
   const report = await runRngTests({
     battery: plan.battery,
     sequences: plan.sequences,
     bitsPerSequence: plan.bitsPerSequence,
     drawsPerSequence: plan.drawsPerSequence,
-    input: plan.input,
+    input,
     workers,
   });
   return machineFree(report);

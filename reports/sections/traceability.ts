@@ -13,10 +13,18 @@ interface Rule {
   readonly clause: string;
   readonly referenceVerified: boolean;
   readonly requirement: string;
-  /** Check ids (prefix match) that test this requirement. */
-  readonly checks: readonly string[];
-  readonly artifact: (e: Evidence) => string;
+  /** Which checks test this requirement. */
+  readonly match: (checkId: string) => boolean;
+  /** The evidence artifact; per-game rules get one row per game (`game` set). */
+  readonly artifact: (e: Evidence, game?: string) => string;
+  readonly perGame?: boolean;
 }
+
+const starts =
+  (...prefixes: string[]) =>
+  (id: string) =>
+    prefixes.some((p) => id.startsWith(p));
+const UNVERIFIED = 'reference unverified';
 
 const RULES: readonly Rule[] = [
   {
@@ -24,111 +32,116 @@ const RULES: readonly Rule[] = [
     clause: '§4.8.2 Odds',
     referenceVerified: true,
     requirement: 'an advertised award occurs at least once in 100,000,000 games',
-    checks: ['par/'],
-    artifact: (e) => e.games[0]?.parCsv ?? 'report.json',
+    match: (id) => id.endsWith('/gli11-odds'),
+    artifact: (_e, g) => `par/${g}.csv`,
+    perGame: true,
   },
   {
     standard: 'GLI-11 v3.0',
-    clause: 'RNG requirements (statistical randomness); reference unverified',
+    clause: `RNG statistical randomness; ${UNVERIFIED}`,
     referenceVerified: false,
-    requirement: 'RNG output passes recognised statistical tests (99% confidence)',
-    checks: ['rng/nist', 'rng/gli/hmac'],
+    requirement: 'the RNG output passes recognised statistical tests at 99% confidence',
+    match: starts('rng/nist/', 'rng/gli/hmac', 'rng/gli/ctr'),
     artifact: () => 'stages/rng-batteries.json',
   },
   {
     standard: 'GLI-11 v3.0',
-    clause: 'RNG scaling; reference unverified',
+    clause: `RNG scaling; ${UNVERIFIED}`,
     referenceVerified: false,
     requirement: 'scaled outcomes (reel stops) are unbiased and independent',
-    checks: ['rng/gli/stops'],
-    artifact: (e) => `stages/game-${e.games[0]?.gameId ?? ''}.json`,
+    match: starts('rng/gli/stops/'),
+    artifact: (_e, g) => `stages/game-${g}.json`,
+    perGame: true,
   },
   {
     standard: 'GLI-11 v3.0',
-    clause: 'minimum RTP / payout; reference unverified',
+    clause: `payout percentage; ${UNVERIFIED}`,
     referenceVerified: false,
-    requirement: 'theoretical RTP meets each jurisdiction’s minimum',
-    checks: ['par/'],
-    artifact: (e) => e.games[0]?.parCsv ?? 'report.json',
+    requirement:
+      'the theoretical RTP meets each target jurisdiction’s minimum and the simulation confirms it',
+    match: (id) => id.includes('/min-rtp/') || id.endsWith('/declared-rtp') || id.startsWith('sim/'),
+    artifact: (_e, g) => `par/${g}.csv`,
+    perGame: true,
   },
   {
     standard: 'GLI-19 v3.0',
-    clause: 'RNG self-test and failure; reference unverified',
+    clause: `RNG self-test and failure; ${UNVERIFIED}`,
     referenceVerified: false,
     requirement: 'the RNG self-tests at start-up and fails safe',
-    checks: ['rng/selftest'],
+    match: starts('rng/selftest'),
     artifact: () => 'stages/rng-selftest.json',
   },
   {
     standard: 'GLI-19 v3.0',
-    clause: 'game recall; reference unverified',
+    clause: `game recall; ${UNVERIFIED}`,
     referenceVerified: false,
     requirement: 'the last round and the rounds before it can be recalled with credits',
-    checks: ['rgs/recall'],
+    match: starts('rgs/recall', 'rgs/replay'),
     artifact: () => 'evidence/recall.json',
   },
   {
     standard: 'GLI-19 v3.0',
-    clause: 'incomplete games; reference unverified',
+    clause: `incomplete games; ${UNVERIFIED}`,
     referenceVerified: false,
     requirement: 'an interrupted round resumes and is settled by policy',
-    checks: ['rgs/resume'],
+    match: starts('rgs/resume'),
     artifact: () => 'evidence/resume.json',
   },
   {
     standard: 'GLI-19 v3.0',
-    clause: 'audit and accounting; reference unverified',
+    clause: `audit and accounting; ${UNVERIFIED}`,
     referenceVerified: false,
-    requirement: 'every money movement is logged immutably; balances reconcile',
-    checks: ['rgs/audit', 'ledger/'],
+    requirement: 'every money movement is logged immutably; tampering is detected',
+    match: starts('rgs/audit'),
     artifact: () => 'evidence/audit.json',
   },
   {
     standard: 'UKGC RTS',
-    clause: 'RTS 7 (generation of random outcomes); reference unverified',
+    clause: `RTS 7 (generation of random outcomes); ${UNVERIFIED}`,
     referenceVerified: false,
     requirement: 'outcomes are random and what is served is what was tested',
-    checks: ['rng/', 'sim/'],
+    match: starts('rng/'),
     artifact: () => 'stages/rng-batteries.json',
   },
   {
     standard: 'UKGC RTS',
-    clause: 'RTS 10 (auto-play); reference unverified',
+    clause: `RTS 10 (auto-play); ${UNVERIFIED}`,
     referenceVerified: false,
     requirement: 'no auto-play or turbo for GB players',
-    checks: ['rgs/uk-flags'],
+    match: starts('rgs/uk-flags'),
     artifact: () => 'evidence/uk-flags.json',
   },
   {
     standard: 'UKGC RTS',
-    clause: 'RTS 14 (spin speed); reference unverified',
+    clause: `RTS 14 (spin speed); ${UNVERIFIED}`,
     referenceVerified: false,
     requirement: 'at least 2.5 s between the starts of two slot rounds',
-    checks: ['rgs/uk-flags'],
+    match: starts('rgs/uk-flags'),
     artifact: () => 'evidence/uk-flags.json',
   },
   {
     standard: 'AGCO Registrar’s Standards',
-    clause: '13.1; reference unverified',
+    clause: `13.1; ${UNVERIFIED}`,
     referenceVerified: false,
     requirement: 'game outcomes are random and fair (RNG)',
-    checks: ['rng/'],
+    match: starts('rng/'),
     artifact: () => 'stages/rng-batteries.json',
   },
   {
     standard: 'AGCO Registrar’s Standards',
-    clause: '21.1; reference unverified',
+    clause: `21.1; ${UNVERIFIED}`,
     referenceVerified: false,
     requirement: 'interrupted games are handled and recoverable',
-    checks: ['rgs/resume'],
+    match: starts('rgs/resume'),
     artifact: () => 'evidence/resume.json',
   },
   {
-    standard: 'Money integrity',
-    clause: 'ledger (double entry); croupier invariant',
+    standard: 'Croupier money invariants',
+    clause: 'double-entry ledger (rgs/core/README.md)',
     referenceVerified: true,
-    requirement: 'postings sum to zero, no negative balance, every round whole',
-    checks: ['ledger/', 'rgs/idempotent', 'rgs/concurrent'],
+    requirement:
+      'postings sum to zero, no negative balance, every round whole; a retry charges once; concurrent plays never overdraw',
+    match: starts('ledger/', 'rgs/idempotent', 'rgs/concurrent'),
     artifact: () => 'evidence/idempotent-retry.json',
   },
 ];
@@ -139,34 +152,39 @@ function resultOf(checks: readonly Check[]): Check['result'] {
   return checks.some((c) => c.result === 'pass') ? 'pass' : 'not-applicable';
 }
 
+/** A check id names its game as its third part: par/<game>/…, sim/<game>/…, rng/gli/stops/<game>/…. */
+function checkGame(id: string): string | undefined {
+  const parts = id.split('/');
+  return id.startsWith('rng/gli/stops/') ? parts[3] : parts[1];
+}
+
 export function traceability(
   e: Evidence,
   artifactSha: (path: string) => string | null,
 ): Evidence['traceability'] {
-  return RULES.map((rule) => {
-    const matched = e.checks.filter(
-      (c) =>
-        rule.checks.some((prefix) => c.id.startsWith(prefix)) &&
-        (rule.clause.startsWith('§4.8.2')
-          ? c.id.endsWith('gli11-odds')
-          : !rule.requirement.includes('minimum') || c.id.includes('/min-rtp/')),
-    );
-    const artifact = rule.artifact(e);
-    return {
-      standard: rule.standard,
-      clause: rule.clause,
-      referenceVerified: rule.referenceVerified,
-      requirement: rule.requirement,
-      test:
-        matched.length === 0
-          ? 'not run in this pack'
-          : `${matched.length} check(s): ${matched
-              .slice(0, 3)
-              .map((c) => c.id)
-              .join(', ')}${matched.length > 3 ? ', …' : ''}`,
-      artifact,
-      artifactSha256: artifactSha(artifact),
-      result: resultOf(matched),
-    };
+  return RULES.flatMap((rule) => {
+    const games = rule.perGame ? e.games.map((g) => g.gameId) : [undefined];
+    return games.map((game) => {
+      const matched = e.checks.filter(
+        (c) => rule.match(c.id) && (game === undefined || checkGame(c.id) === game),
+      );
+      const artifact = rule.artifact(e, game);
+      return {
+        standard: rule.standard,
+        clause: rule.clause,
+        referenceVerified: rule.referenceVerified,
+        requirement: game === undefined ? rule.requirement : `${game}: ${rule.requirement}`,
+        test:
+          matched.length === 0
+            ? 'not run in this pack'
+            : `${matched.length} check(s): ${matched
+                .slice(0, 3)
+                .map((c) => c.id)
+                .join(', ')}${matched.length > 3 ? ', …' : ''}`,
+        artifact,
+        artifactSha256: artifactSha(artifact),
+        result: resultOf(matched),
+      };
+    });
   });
 }
