@@ -55,6 +55,21 @@ export {
   sampleRgsStops,
 } from './inputs-rgs.ts';
 export {
+  RecordingSource,
+  type ServedDrbg,
+  type ServedInputIdentity,
+  type ServedInputSpec,
+  ServedSession,
+  type ServedStream,
+  servedDrbgBytes,
+  servedInput,
+  servedProvablyFairBytes,
+  servedRoundBytes,
+  servedRunSeed,
+  servedStopChannels,
+  servedStreamData,
+} from './inputs-served.ts';
+export {
   asciiToBits,
   bytesToBits,
   DEFAULT_NIST_PARAMS,
@@ -87,3 +102,28 @@ export {
   runRngTests,
   runTask,
 } from './runner.ts';
+export { createRngWorkerPool, type RngWorkerPool } from './runner-pool.ts';
+export {
+  applicableDrawCount,
+  gameMappings,
+  runServedPath,
+  SERVED_PATH_STEPS,
+  type ServedGliRun,
+  type ServedNistRun,
+  type ServedPathPlan,
+  type ServedPathResult,
+} from './runner-served.ts';
+export {
+  batteryVerdictText,
+  describeInput,
+  formatPValue,
+  type GliRowSummary,
+  gliRowSummaries,
+  gliVerdictText,
+  type NistRowSummary,
+  nistRowSummaries,
+  nistVerdictText,
+  type SmallestPValue,
+  smallestGliPValue,
+  smallestNistPValue,
+} from './runner-verdicts.ts';

@@ -30,6 +30,7 @@ import { drawStops, type Game, loadGameFile, type PreparedReel } from '../games/
 import { createGenerator, GENERATORS, type RandomSource, uniformInt } from '../rng/index.ts';
 import type { ScaledSourceDescription } from './gli/types.ts';
 import { type LiveRgsSample, rgsStopChannels } from './inputs-rgs.ts';
+import { type ServedInputIdentity, type ServedInputSpec, servedInput } from './inputs-served.ts';
 import { asciiToBits, bytesToBits } from './nist/index.ts';
 
 export const SEQUENCE_SEED_DOMAIN = 'croupier/rng-test/v1/sequence';
@@ -67,7 +68,8 @@ export type InputSpec =
       readonly gamePath: string;
       readonly reelSet?: string;
       readonly sha256?: string;
-    };
+    }
+  | ServedInputSpec;
 
 /** What the report records about the input: enough to rerun it. */
 export type InputIdentity =
@@ -107,7 +109,8 @@ export type InputIdentity =
       readonly sampleSha256: string;
       readonly gamePath: string;
       readonly reelSet: string;
-    });
+    })
+  | ServedInputIdentity;
 
 /** One stream of scaled draws of one sequence (a game has one channel per reel). */
 export interface ScaledChannel {
@@ -180,10 +183,12 @@ export function openInput(spec: InputSpec, seedGenerated = false): BatteryInput 
       return gameInput(spec, seedGenerated);
     case 'rgs':
       return rgsInput(spec);
+    case 'served':
+      return servedInput(spec, seedGenerated);
   }
 }
 
-function parseSeed(seedHex: string): Uint8Array {
+export function parseSeed(seedHex: string): Uint8Array {
   if (seedHex.length === 0 || seedHex.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(seedHex)) {
     throw new InputError(`seed must be an even-length hex string, got '${seedHex}'`);
   }

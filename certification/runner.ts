@@ -23,6 +23,7 @@ import {
   nistSecondLevel,
   runNistSequence,
 } from './nist/index.ts';
+import type { RngWorkerPool } from './runner-pool.ts';
 
 export type BatteryChoice = 'nist' | 'gli' | 'all';
 
@@ -159,6 +160,8 @@ export function planTasks(plan: RngTestPlan): RngTask[] {
 export interface RunOptions {
   /** Called after each finished task. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Workers kept across runs (runner-pool.ts); used instead of starting plan.workers threads. */
+  readonly pool?: RngWorkerPool;
 }
 
 /** Runs the whole plan and assembles the report. */
@@ -170,7 +173,9 @@ export async function runRngTests(plan: RngTestPlan, options: RunOptions = {}): 
   const results =
     workers === 0
       ? runInline(input, plan, tasks, options)
-      : await runOnWorkers({ ...plan, input: input.spec }, tasks, workers, options);
+      : options.pool
+        ? await options.pool.run({ ...plan, input: input.spec }, tasks, options.onProgress)
+        : await runOnWorkers({ ...plan, input: input.spec }, tasks, workers, options);
   return assembleReport(input.identity, plan, results, performance.now() - startedMs, workers);
 }
 

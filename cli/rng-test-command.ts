@@ -10,11 +10,17 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   type BatteryChoice,
   defaultWorkers,
+  describeInput,
+  formatPValue,
   freshSeedHex,
   GLI_TEST_NAMES,
+  gliRowSummaries,
+  gliVerdictText,
   InputError,
   type InputSpec,
   NIST_TESTS,
+  nistRowSummaries,
+  nistVerdictText,
   type RngTestPlan,
   type RngTestReport,
   runRngTests,
@@ -51,6 +57,8 @@ interface RngTestOptions {
   json?: boolean;
   out?: string;
   stsReport?: string;
+  served?: 'drbg' | 'provably-fair';
+  clientSeed?: string;
 }
 
 function positiveInteger(what: string, max = Number.MAX_SAFE_INTEGER) {
@@ -97,6 +105,16 @@ export function registerRngTestCommand(rng: Command): void {
     .option('--file <path>', 'test the bits of a file instead of a generator')
     .addOption(new Option('--format <format>', 'file format').choices(['binary', 'ascii']))
     .option('--game <file>', "test a game's production stop selection (one GLI channel per reel)")
+    .addOption(
+      new Option(
+        '--served <stream>',
+        'the served path, as the RGS draws it: NIST on the DRBG output or on the provably-fair stream of --game; GLI on --game --reel-set through the provably-fair stream (--generator: the DRBG, default hmac-drbg)',
+      ).choices(['drbg', 'provably-fair']),
+    )
+    .option(
+      '--client-seed <text>',
+      'with --served: the client seed the player set (default: drawn as the RGS does)',
+    )
     .option('--reel-set <name>', 'reel set of --game (default: base, else the first)')
     .option(
       '--rgs-url <url>',
@@ -140,7 +158,7 @@ export function registerRngTestCommand(rng: Command): void {
         throw new CliError('--sts-report needs the NIST battery (--battery nist or all)');
       }
       const { spec, seedGenerated } = await inputSpec(options, command);
-      if (seedGenerated && (spec.kind === 'generator' || spec.kind === 'game')) {
+      if (seedGenerated && (spec.kind === 'generator' || spec.kind === 'game' || spec.kind === 'served')) {
         process.stderr.write(`croupier: seed ${spec.seedHex}\n`);
       }
       if (spec.kind === 'rgs' && command.getOptionValueSource('draws') !== 'cli') {
@@ -201,6 +219,10 @@ function stsGeneratorName(spec: InputSpec): string {
       return `${spec.generator} seed ${spec.seedHex}`;
     case 'game':
       return `${spec.generator} seed ${spec.seedHex}`;
+    case 'served':
+      return spec.stream === 'drbg'
+        ? `served ${spec.drbg} output, seed ${spec.seedHex}`
+        : `served provably-fair stream via ${spec.drbg}, seed ${spec.seedHex}`;
     default:
       return spec.kind;
   }
@@ -282,16 +304,23 @@ async function inputSpec(
   if (options.rgsUrl !== undefined || options.rgsSample !== undefined) {
     if (options.rgsUrl !== undefined && options.rgsSample !== undefined)
       throw new CliError('choose one of --rgs-url and --rgs-sample');
-    if (options.file !== undefined || options.generator !== undefined || options.seed !== undefined) {
-      throw new CliError('--rgs-url / --rgs-sample cannot be combined with --file, --generator or --seed');
+    if (
+      options.file !== undefined ||
+      options.generator !== undefined ||
+      options.seed !== undefined ||
+      options.served !== undefined
+    ) {
+      throw new CliError(
+        '--rgs-url / --rgs-sample cannot be combined with --file, --generator, --seed or --served',
+      );
     }
     return { spec: await rgsSpec(options), seedGenerated: false };
   }
   const sources = [options.file, options.game].filter((x) => x !== undefined).length;
   if (sources > 1) throw new CliError('choose one of --file and --game');
   if (options.file !== undefined) {
-    if (options.generator !== undefined || options.seed !== undefined) {
-      throw new CliError('--file cannot be combined with --generator or --seed');
+    if (options.generator !== undefined || options.seed !== undefined || options.served !== undefined) {
+      throw new CliError('--file cannot be combined with --generator, --seed or --served');
     }
     if (!options.format) throw new CliError('--file needs --format binary|ascii');
     if (command.getOptionValueSource('draws') === 'cli') {
@@ -306,6 +335,10 @@ async function inputSpec(
   const seedGenerated = options.seed === undefined;
   const seedHex = (options.seed ?? freshSeedHex()).replace(/^0x/, '');
   if (!/^([0-9a-fA-F]{2})+$/.test(seedHex)) throw new CliError(`--seed must be an even-length hex string`);
+  if (options.clientSeed !== undefined && options.served === undefined) {
+    throw new CliError('--client-seed applies to --served only');
+  }
+  if (options.served !== undefined) return { spec: servedSpec(options, command, seedHex), seedGenerated };
   if (options.game !== undefined) {
     if (command.getOptionValueSource('range') === 'cli') {
       throw new CliError('--range does not apply to --game: each reel is tested over its own stops');
@@ -330,6 +363,32 @@ async function inputSpec(
   };
 }
 
+/** The served-path input (certification/inputs-served.ts). */
+function servedSpec(options: RngTestOptions, command: Command, seedHex: string): InputSpec {
+  const drbg = options.generator ?? 'hmac-drbg';
+  if (drbg !== 'hmac-drbg' && drbg !== 'ctr-drbg') {
+    throw new CliError(`--served draws server seeds from hmac-drbg or ctr-drbg, not '${drbg}'`);
+  }
+  if (command.getOptionValueSource('range') === 'cli') {
+    throw new CliError("--range does not apply to --served: draws are the mapping's own stops");
+  }
+  if (options.battery !== 'nist' && options.game === undefined) {
+    throw new CliError('--served with the GLI battery needs --game (its mappings are the stop selection)');
+  }
+  if (options.served === 'provably-fair' && options.game === undefined) {
+    throw new CliError('--served provably-fair needs --game (the rounds that consume the stream)');
+  }
+  return {
+    kind: 'served',
+    drbg,
+    seedHex,
+    stream: options.served!,
+    ...(options.game !== undefined ? { gamePath: options.game } : {}),
+    ...(options.reelSet !== undefined ? { reelSet: options.reelSet } : {}),
+    ...(options.clientSeed !== undefined ? { clientSeed: options.clientSeed } : {}),
+  };
+}
+
 function rerunCommand(options: RngTestOptions, spec: InputSpec): string {
   const parts = [
     'croupier rng test',
@@ -349,6 +408,14 @@ function rerunCommand(options: RngTestOptions, spec: InputSpec): string {
     );
     if (spec.reelSet) parts.push(`--reel-set ${spec.reelSet}`);
   }
+  if (spec.kind === 'served') {
+    parts.push(
+      `--served ${spec.stream} --generator ${spec.drbg} --seed ${spec.seedHex} --draws ${options.draws}`,
+    );
+    if (spec.gamePath !== undefined) parts.push(`--game ${spec.gamePath}`);
+    if (spec.reelSet !== undefined) parts.push(`--reel-set ${spec.reelSet}`);
+    if (spec.clientSeed !== undefined) parts.push(`--client-seed ${JSON.stringify(spec.clientSeed)}`);
+  }
   if (spec.kind === 'rgs') {
     parts.push(`--rgs-sample ${spec.path} --game ${spec.gamePath} --draws ${options.draws}`);
     if (spec.reelSet) parts.push(`--reel-set ${spec.reelSet}`);
@@ -358,61 +425,51 @@ function rerunCommand(options: RngTestOptions, spec: InputSpec): string {
   return parts.join(' ');
 }
 
-const formatP = (p: number | null) => (p === null ? '-' : p < 1e-4 ? p.toExponential(2) : p.toFixed(4));
-
 /** The human summary: one table per battery, then the verdict. */
 export function renderSummary(report: RngTestReport): string {
   const out: string[] = [];
-  const input = report.input;
-  const what =
-    input.kind === 'file'
-      ? `file ${input.path} (${input.format}, sha256 ${input.sha256.slice(0, 16)}…)`
-      : input.kind === 'game'
-        ? `game ${input.gameId} reel set ${input.reelSet} via ${input.generator}, seed ${input.seedHex}`
-        : input.kind === 'rgs'
-          ? `${input.rounds} rounds of ${input.gameId} served by the RGS at ${input.baseUrl} (sample sha256 ${input.sampleSha256.slice(0, 16)}…)`
-          : `generator ${input.generator}, seed ${input.seedHex}`;
-  out.push(`RNG test of ${what}: ${report.plan.sequences} sequence(s)\n`);
+  out.push(`RNG test of ${describeInput(report.input)}: ${report.plan.sequences} sequence(s)\n`);
   if (report.nist) {
     out.push(`\nNIST SP 800-22 (${report.plan.bitsPerSequence} bits per sequence)\n`);
     out.push(
       formatTable(
-        ['test', 'passed', 'proportion', 'uniformity P', 'verdict'],
-        report.nist.secondLevel.map((row) => [
+        ['test', 'passed', 'proportion', 'uniformity P', 'smallest P', 'verdict'],
+        nistRowSummaries(report.nist).map((row) => [
           row.label ? `${row.test} ${row.label}` : row.test,
           `${row.passCount}/${row.sampleSize}`,
-          row.sampleSize > 0 ? row.proportion.toFixed(4) : '-',
-          formatP(row.uniformityPValue),
+          row.proportion === null ? '-' : row.proportion.toFixed(4),
+          formatPValue(row.uniformityPValue),
+          formatPValue(row.smallestPValue),
           row.verdict,
         ]),
       ),
     );
   }
   if (report.gli) {
+    const rows = gliRowSummaries(report.gli);
     for (const channel of report.gli.channels) {
       const draws = channel.drawsPerSequence[0] ?? 0;
       out.push(`\nGLI-style tests on ${channel.description.label} (${draws} draws per sequence)\n`);
       out.push(
         formatTable(
-          ['test', report.plan.sequences === 1 ? 'P-value' : 'passed', 'KS P', 'verdict', 'note'],
-          channel.secondLevel.map((row) => [
-            row.name,
-            report.plan.sequences === 1
-              ? formatP(channel.perSequence[0]!.find((r) => r.name === row.name)?.pValues[0] ?? null)
-              : `${row.passed}/${row.applicable}`,
-            formatP(row.ksPValue),
-            row.verdict,
-            row.reasons.join('; '),
-          ]),
+          ['test', 'passed', 'KS P', 'smallest P', 'verdict', 'note'],
+          rows
+            .filter((row) => row.channel === channel.channel)
+            .map((row) => [
+              row.test,
+              `${row.passed}/${row.applicable}`,
+              formatPValue(row.uniformityPValue),
+              formatPValue(row.smallestPValue),
+              row.verdict,
+              row.reasons.join('; '),
+            ]),
         ),
       );
     }
   }
   // Rows are judged at alpha each; a battery at the family-wise level (certification/family-verdict.ts).
-  if (report.nist)
-    out.push(`\nNIST battery: ${report.nist.verdict.toUpperCase()}: ${report.nist.family.reason}`);
-  if (report.gli)
-    out.push(`\nGLI-style battery: ${report.gli.verdict.toUpperCase()}: ${report.gli.family.reason}`);
+  if (report.nist) out.push(`\nNIST battery: ${nistVerdictText(report.nist)}`);
+  if (report.gli) out.push(`\nGLI-style battery: ${gliVerdictText(report.gli)}`);
   const familyAlpha = (report.nist ?? report.gli)?.family.familyAlpha;
   out.push(
     `\nverdict: ${report.verdict.toUpperCase()} (rows at alpha ${report.plan.alpha}, each battery at family-wise ${familyAlpha})\n`,

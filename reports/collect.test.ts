@@ -87,7 +87,7 @@ describe('minimum RTP by jurisdiction, and resume', () => {
     const changed = await collectEvidence(otherSeed, { progress: SILENT_PROGRESS });
     const reused = new Map(changed.evidence.run.stages.map((s) => [s.stage, s.reused]));
     expect(reused.get('rng-selftest')).toBe(true); // its inputs do not include the seed
-    expect(reused.get('rng-batteries')).toBe(false);
+    expect(reused.get('rng-served')).toBe(false);
     expect(reused.get('game-low-rtp-wheel')).toBe(false);
   }, 180_000);
 });

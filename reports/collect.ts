@@ -5,19 +5,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { basename, isAbsolute, relative } from 'node:path';
+import { servedStreamData } from '../certification/index.ts';
 import type { ValidatedRequest } from './inputs.ts';
 import { minimumRtpResult } from './jurisdictions.ts';
 import { type Check, EVIDENCE_FORMAT, EVIDENCE_VERSION, type Evidence, type GameEvidence } from './model.ts';
 import type { StageProgress } from './progress.ts';
 import { collectRgsEvidence, type RgsEvidence } from './sections/rgs.ts';
 import {
-  type BatteryPlan,
-  batteryResult,
-  PRODUCTION_DRBG,
   RNG_RESULTS_SOURCE,
   rngDescription,
   type SelfTestOutput,
-  stsReportText,
+  type ServedBatteries,
+  servedBatteryResults,
 } from './sections/rng.ts';
 import {
   CROUPIER_VERSION,
@@ -28,10 +27,10 @@ import {
 } from './sections/software.ts';
 import { traceability } from './sections/traceability.ts';
 import {
-  type BatteriesInput,
   computeStage,
   type GameInput,
   type GameStageOutput,
+  type ServedInput,
   type StageInput,
 } from './stage-kinds.ts';
 import { runStage, type StageRunner, stageFilePath } from './stages.ts';
@@ -49,7 +48,7 @@ function subSeed(master: Buffer, label: string): Buffer {
 }
 
 /** Files the pack writes besides report.json and the stage files: path inside DIR -> content. */
-export type Artifacts = Map<string, string>;
+export type Artifacts = Map<string, string | Buffer>;
 
 export interface CollectOptions {
   readonly progress: StageProgress;
@@ -92,36 +91,6 @@ function rerunCommand(v: ValidatedRequest, masterHex: string): string {
   return parts.join(' ');
 }
 
-function batteryPlans(v: ValidatedRequest, master: Buffer): BatteryPlan[] {
-  const s = v.sizes;
-  const generatorInput = (label: string) => ({
-    kind: 'generator' as const,
-    generator: PRODUCTION_DRBG,
-    seedHex: subSeed(master, label).toString('hex'),
-    range: 1000,
-  });
-  return [
-    {
-      id: `nist/${PRODUCTION_DRBG}`,
-      subject: `NIST SP 800-22 on ${PRODUCTION_DRBG} output bits`,
-      battery: 'nist',
-      sequences: s.nistSequences,
-      bitsPerSequence: s.nistBits,
-      drawsPerSequence: s.gliDraws,
-      input: generatorInput('rng-battery'),
-    },
-    {
-      id: `gli/${PRODUCTION_DRBG}`,
-      subject: `GLI-style tests on uniformInt(${PRODUCTION_DRBG}, 1000)`,
-      battery: 'gli',
-      sequences: s.gliSequences,
-      bitsPerSequence: s.nistBits,
-      drawsPerSequence: s.gliDraws,
-      input: generatorInput('rng-battery'),
-    },
-  ];
-}
-
 /**
  * A game file as the stage records it: relative to the repository when inside it, so a pack
  * reruns on another checkout; absolute otherwise. `resolvePackPath` turns it back.
@@ -142,7 +111,6 @@ function gameInput(v: ValidatedRequest, master: Buffer, code: string, file: stri
   const simSeeds: Record<string, string> = {};
   for (const m of game.definition.modes)
     simSeeds[m.id] = subSeed(master, `sim/${id}/${m.id}`).readBigUInt64BE(0).toString();
-  const reelSetNames = game.model.type === 'reels' ? [...game.model.reelSets.keys()] : [];
   return {
     kind: 'game',
     codeSha256: code,
@@ -152,21 +120,6 @@ function gameInput(v: ValidatedRequest, master: Buffer, code: string, file: stri
     simRoundsPerMode: v.sizes.simRoundsPerMode,
     simChunkSize: simChunkSize(v.sizes.simRoundsPerMode),
     simSeeds,
-    stopSelection: reelSetNames.map((reelSet) => ({
-      id: `gli/stops/${id}/${reelSet}`,
-      subject: `${id}: stop selection of reel set '${reelSet}' (GLI-style, per reel)`,
-      battery: 'gli',
-      sequences: v.sizes.stopSelectionSequences,
-      bitsPerSequence: v.sizes.nistBits,
-      drawsPerSequence: v.sizes.stopSelectionDraws,
-      input: {
-        kind: 'game',
-        path: packPath(file),
-        reelSet,
-        generator: PRODUCTION_DRBG,
-        seedHex: subSeed(master, `stops/${id}/${reelSet}`).toString('hex'),
-      },
-    })),
   };
 }
 
@@ -214,26 +167,31 @@ export async function collectEvidence(
     detail: `${passedSelfTests}/${selfTest.rows.length} checks pass`,
   });
 
-  const batteriesInput: BatteriesInput = {
-    kind: 'rng-batteries',
+  const servedInput: ServedInput = {
+    kind: 'rng-served',
     codeSha256: code,
-    plans: batteryPlans(v, master),
+    games: v.games.map((g) => packPath(g.file)),
+    gameSha256: v.games.map((g) => sha256OfText(fs.readFileSync(g.file))),
+    seedHex: subSeed(master, 'served-path').toString('hex'),
+    nist: { sequences: v.sizes.nistSequences, bitsPerSequence: v.sizes.nistBits },
+    gli: { sequences: v.sizes.gliSequences, drawsPerSequence: v.sizes.gliDraws },
   };
-  const batteries = await stage<GameStageOutput['stopSelection']>(
+  const served = await stage<ServedBatteries>(
     runner,
-    'rng-batteries',
-    `NIST ${v.sizes.nistSequences} x ${v.sizes.nistBits} bits, GLI ${v.sizes.gliSequences} x ${v.sizes.gliDraws} draws on ${PRODUCTION_DRBG}`,
-    batteriesInput,
+    'rng-served',
+    `served path: NIST ${v.sizes.nistSequences} x ${v.sizes.nistBits} bits on the DRBG and each provably-fair stream, GLI ${v.sizes.gliSequences} x ≥${v.sizes.gliDraws} draws per mapping`,
+    servedInput,
     workers,
   );
-  const batteryResults = batteries.map((b) => batteryResult(b.plan, b.report, 'stages/rng-batteries.json'));
-  for (const b of batteries) {
-    if (b.plan.battery !== 'nist') continue;
-    const text = stsReportText(
-      b.report,
-      `${PRODUCTION_DRBG} (croupier ${CROUPIER_VERSION}, seed ${b.plan.input.seedHex})`,
+  const batteryResults = servedBatteryResults(served, 'stages/rng-served.json');
+  for (const run of served.nist) {
+    artifacts.set(run.stsReportPath, run.stsReport);
+    // The exact bits the battery read, so a lab can run NIST's own `assess` on them (the STS
+    // report's "generator is" line names this file).
+    artifacts.set(
+      run.dataFilePath,
+      Buffer.from(servedStreamData(run.input, served.sizes.nistSequences, served.sizes.nistBitsPerSequence)),
     );
-    if (text !== null) artifacts.set('nist/finalAnalysisReport.txt', text);
   }
 
   const games: GameEvidence[] = [];
@@ -242,15 +200,12 @@ export async function collectEvidence(
     const out = await stage<GameStageOutput>(
       runner,
       `game-${id}`,
-      `exact analysis, ${v.sizes.simRoundsPerMode} Monte Carlo rounds per mode, stop-selection battery`,
+      `exact analysis and ${v.sizes.simRoundsPerMode} Monte Carlo rounds per mode`,
       gameInput(v, master, code, file),
       workers,
     );
     const csvPath = `par/${id}.csv`;
     artifacts.set(csvPath, out.parCsv);
-    batteryResults.push(
-      ...out.stopSelection.map((b) => batteryResult(b.plan, b.report, `stages/game-${id}.json`)),
-    );
     games.push(gameEvidence(v, file, game, out, csvPath, checks));
   }
   for (const b of batteryResults)
@@ -364,10 +319,6 @@ function rngNotes(v: ValidatedRequest): string[] {
   if (v.sizes.nistSequences < 55)
     notes.push(
       `SP 800-22 §4.2.2: uniformity of P-values (P-value_T) is assessed from 55 sequences; this run has ${v.sizes.nistSequences}, so rows report it but it does not count toward the verdict (use --profile lab).`,
-    );
-  if (v.games.some((g) => g.game.model.type === 'table'))
-    notes.push(
-      'Weighted-table games (no reels) have no stop-selection row yet: the certification part has no table-draw input (seam, wip/rngpath).',
     );
   return notes;
 }

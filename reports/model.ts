@@ -31,10 +31,12 @@ export const ProfileSizesSchema = z
   .object({
     nistSequences: z.number().int().min(1),
     nistBits: z.number().int().min(1000),
-    gliSequences: z.number().int().min(1),
-    gliDraws: z.number().int().min(1),
-    stopSelectionSequences: z.number().int().min(1),
-    stopSelectionDraws: z.number().int().min(1),
+    gliSequences: z.number().int().min(1).describe('GLI sequences per mapping (reel set or weighted table)'),
+    gliDraws: z
+      .number()
+      .int()
+      .min(1)
+      .describe('GLI draws per sequence requested; raised per mapping until every test applies'),
     simRoundsPerMode: z.number().int().min(1),
     rgsConcurrentPlays: z.number().int().min(1),
   })
@@ -163,7 +165,7 @@ export const GliRowSchema = z
 
 export const BatteryResultSchema = z
   .object({
-    id: z.string().describe('e.g. nist/ctr-drbg, gli/stops/jungle-twenty'),
+    id: z.string().describe('e.g. nist/drbg, nist/provably-fair/jungle-twenty, gli/jungle-twenty/free'),
     battery: z.enum(['nist', 'gli']),
     subject: z.string().describe('what was tested, in words'),
     input: z.record(z.string(), z.unknown()).describe("the runner's input identity: enough to rerun it"),
@@ -176,6 +178,11 @@ export const BatteryResultSchema = z
     nistRows: z.array(NistRowSchema),
     gliRows: z.array(GliRowSchema),
     artifact: z.string().describe('full runner report (every P-value of every sequence) in the pack'),
+    stsReport: z
+      .string()
+      .nullable()
+      .describe('NIST: the sts-2.1.2-layout finalAnalysisReport.txt in the pack'),
+    dataFile: z.string().nullable().describe('NIST: the exact bits the battery read, for NIST’s own assess'),
   })
   .strict();
 export type BatteryResult = z.infer<typeof BatteryResultSchema>;

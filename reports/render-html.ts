@@ -193,7 +193,7 @@ function batterySummary(b: BatteryResult): string {
 function rngResults(e: Evidence): string {
   const r = e.rngResults;
   return `<section class="page"><h2>3. RNG results</h2><p class="note">${esc(r.source)}</p>${r.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('')}
-${r.batteries.map((b) => `<h3>${esc(b.subject)} ${badge(b.verdict)}</h3><p class="note">${int(b.sequences)} sequences × ${b.battery === 'nist' ? `${int(b.bitsPerSequence)} bits` : `${int(b.drawsPerSequence)} draws`}; ${esc(b.familyReason)}. Every P-value: <span class="mono">${esc(b.artifact)}</span>${b.battery === 'nist' ? '; sts-2.1.2 layout: <span class="mono">nist/finalAnalysisReport.txt</span>' : ''}.</p>${batterySummary(b)}`).join('')}
+${r.batteries.map((b) => `<h3>${esc(b.subject)} ${badge(b.verdict)}</h3><p class="note">${int(b.sequences)} sequences × ${b.battery === 'nist' ? `${int(b.bitsPerSequence)} bits` : `${int(b.drawsPerSequence)} draws`}; ${esc(b.familyReason)}. Every P-value: <span class="mono">${esc(b.artifact)}</span>${b.stsReport ? `; sts-2.1.2 layout: <span class="mono">${esc(b.stsReport)}</span> (bits read: <span class="mono">${esc(b.dataFile ?? '')}</span>)` : ''}.</p>${batterySummary(b)}`).join('')}
 </section>`;
 }
 

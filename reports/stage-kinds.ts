@@ -7,7 +7,7 @@ import { basename, resolve } from 'node:path';
 import { loadGameFile } from '../games/index.ts';
 import { analyzeGame } from '../sim/index.ts';
 import { type ModeStageOutput, monitoringPlan, parOf, parSheetCsv, simulateMode } from './sections/games.ts';
-import { type BatteryPlan, runBattery, runSelfTest } from './sections/rng.ts';
+import { runSelfTest, runServedBatteries, type ServedPathInput } from './sections/rng.ts';
 import { REPO_ROOT } from './sections/software.ts';
 
 export interface SelfTestInput {
@@ -15,10 +15,11 @@ export interface SelfTestInput {
   readonly codeSha256: string;
 }
 
-export interface BatteriesInput {
-  readonly kind: 'rng-batteries';
+export interface ServedInput extends ServedPathInput {
+  readonly kind: 'rng-served';
   readonly codeSha256: string;
-  readonly plans: readonly BatteryPlan[];
+  /** SHA-256 of each game file, in the order of `games`. */
+  readonly gameSha256: readonly string[];
 }
 
 export interface GameInput {
@@ -32,29 +33,18 @@ export interface GameInput {
   readonly simChunkSize: number;
   /** Per mode: the Monte Carlo seed (decimal, 64-bit). */
   readonly simSeeds: Readonly<Record<string, string>>;
-  readonly stopSelection: readonly BatteryPlan[];
 }
 
-export type StageInput = SelfTestInput | BatteriesInput | GameInput;
+export type StageInput = SelfTestInput | ServedInput | GameInput;
 
 export interface GameStageOutput {
   readonly modes: ModeStageOutput[];
   readonly parCsv: string;
-  readonly stopSelection: { plan: BatteryPlan; report: Awaited<ReturnType<typeof runBattery>> }[];
 }
 
 export interface ComputeContext {
   readonly workers: number;
   readonly note: (text: string) => void;
-}
-
-async function runBatteries(plans: readonly BatteryPlan[], ctx: ComputeContext) {
-  const out = [];
-  for (const [i, plan] of plans.entries()) {
-    ctx.note(`battery ${i + 1}/${plans.length}: ${plan.id}`);
-    out.push({ plan, report: await runBattery(plan, ctx.workers) });
-  }
-  return out;
 }
 
 /** A recorded path: relative ones are relative to the repository root (see collect.ts packPath). */
@@ -93,11 +83,9 @@ async function computeGame(input: GameInput, ctx: ComputeContext): Promise<GameS
     });
     csv.push(parSheetCsv(analysis));
   }
-  const stopSelection = await runBatteries(input.stopSelection, ctx);
   return {
     modes,
     parCsv: csv.map((c, i) => (i === 0 ? c : c.split('\n').slice(1).join('\n'))).join(''),
-    stopSelection,
   };
 }
 
@@ -106,8 +94,8 @@ export async function computeStage(input: StageInput, ctx: ComputeContext): Prom
   switch (input.kind) {
     case 'rng-selftest':
       return runSelfTest();
-    case 'rng-batteries':
-      return runBatteries(input.plans, ctx);
+    case 'rng-served':
+      return runServedBatteries(input, ctx.workers, ctx.note);
     case 'game':
       return computeGame(input, ctx);
   }

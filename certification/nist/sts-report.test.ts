@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runNistSequence } from './index.ts';
+import { bytesToBits, runNistSequence } from './index.ts';
 import { cFixed, STS_REPORT_ROWS, stsFinalAnalysisReport } from './sts-report.ts';
 import type { NistTestResult } from './types.ts';
 
 const FIXTURE = new URL('./fixtures/sts-final-analysis-report.txt', import.meta.url);
+const REFERENCE = new URL('./fixtures/sts-2.1.2-reference-20x400k.txt', import.meta.url);
 const SEQUENCES = 10;
 const uniform = (j: number) => 0.05 + 0.1 * j;
 
@@ -106,4 +108,18 @@ describe('stsFinalAnalysisReport (sts-2.1.2 finalAnalysisReport.txt layout)', ()
     expect(cFixed(0.739918, 6)).toBe('0.739918');
     expect(cFixed(1, 6)).toBe('1.000000');
   });
+
+  it("equals, byte for byte, the report NIST's own assess wrote for the same 20 x 400,000 bits", () => {
+    // The input of fixtures/SOURCE.md: SHA-256("sts-check-" + i) concatenated, 1,000,000 bytes.
+    const data = Buffer.alloc(1_000_000);
+    for (let i = 0, offset = 0; offset < data.length; i++, offset += 32) {
+      createHash('sha256').update(`sts-check-${i}`).digest().copy(data, offset);
+    }
+    const bitsPerSequence = 400_000;
+    const perSequence = Array.from({ length: 20 }, (_, k) =>
+      runNistSequence(bytesToBits(data.subarray((k * bitsPerSequence) / 8, ((k + 1) * bitsPerSequence) / 8))),
+    );
+    const text = stsFinalAnalysisReport({ generator: 'ref20x400k.bin', perSequence });
+    expect(text).toBe(readFileSync(REFERENCE, 'utf8'));
+  }, 170_000);
 });

@@ -1,15 +1,14 @@
 /**
  * §2 RNG description and §3 RNG results.
  *
- * SEAM(wip/rngpath): issue 14 §3 asks for the batteries on the provably-fair stream as the RGS
- * serves it (a DRBG seed per round, client seeds and nonces) and the stop selection through that
- * stream. Until `certification/index.ts` exports those inputs, `rngBatteryPlans` runs what it
- * exports today: the production DRBG's own output (NIST + GLI) and each reel set's stop selection
- * driven by the DRBG. `RNG_RESULTS_SOURCE` says so in the pack; replace the plans here when the
- * served-path inputs land, nothing else changes.
+ * §3 runs on the path that is served, through certification's `runServedPath` (wip/rngpath): NIST
+ * SP 800-22 on the DRBG's output (the bytes the RGS draws: server seeds and client seeds) and on
+ * each game's provably-fair stream (HMAC-SHA256 of a fresh DRBG seed per round, the client seed and
+ * the nonce), and the GLI-style battery on every mapping (reel set, free-spin reel set, weighted
+ * table) through that stream with the evaluator's own scaling.
  */
 import { resolve } from 'node:path';
-import { type RngTestReport, runRngTests, stsFinalAnalysisReport } from '../../certification/index.ts';
+import { type RngTestReport, runServedPath } from '../../certification/index.ts';
 import {
   chachaSelfTest,
   DEFAULT_DRBG_RESEED_INTERVAL_REQUESTS,
@@ -26,9 +25,9 @@ import { REPO_ROOT } from './software.ts';
 export const PRODUCTION_DRBG = 'hmac-drbg';
 
 export const RNG_RESULTS_SOURCE =
-  `certification/index.ts runRngTests: NIST SP 800-22 and GLI-style batteries on the production DRBG (${PRODUCTION_DRBG}) ` +
-  'and on each reel set’s stop selection driven by it. Seam: the provably-fair served-path inputs (wip/rngpath) ' +
-  'are not exported yet, so the HMAC stream itself is not in these batteries.';
+  `certification/index.ts runServedPath: the batteries on the streams exactly as the RGS produces them (DRBG ${PRODUCTION_DRBG} → ` +
+  'a server seed per round → HMAC-SHA256 provably-fair stream → the evaluator’s scaling); every run has its own seed ' +
+  'derived from the master seed, recorded with the command that reruns it.';
 
 export function rngDescription(): Omit<Evidence['rngDescription'], 'selfTest'> {
   return {
@@ -89,46 +88,102 @@ export function runSelfTest(): SelfTestOutput {
   };
 }
 
-export interface BatteryPlan {
-  readonly id: string;
-  readonly subject: string;
-  readonly battery: 'nist' | 'gli';
-  readonly sequences: number;
-  readonly bitsPerSequence: number;
-  readonly drawsPerSequence: number;
-  readonly input:
-    | { kind: 'generator'; generator: string; seedHex: string; range: number }
-    | { kind: 'game'; path: string; reelSet: string; generator: string; seedHex: string };
-}
-
 /** Strips what depends on the machine (wall time, workers), so a rerun compares bit for bit. */
 export function machineFree(report: RngTestReport) {
   const { elapsedMs: _elapsed, workers: _workers, ...rest } = report;
   return rest;
 }
 
-export async function runBattery(plan: BatteryPlan, workers: number) {
-  // Recorded game paths are relative to the repository root (reports/collect.ts packPath).
-  const input =
-    plan.input.kind === 'game' ? { ...plan.input, path: resolve(REPO_ROOT, plan.input.path) } : plan.input;
-  const report = await runRngTests({
-    battery: plan.battery,
-    sequences: plan.sequences,
-    bitsPerSequence: plan.bitsPerSequence,
-    drawsPerSequence: plan.drawsPerSequence,
-    input,
-    workers,
-  });
-  return machineFree(report);
+type BatteryReport = ReturnType<typeof machineFree>;
+
+export interface ServedPathInput {
+  readonly games: readonly string[];
+  readonly seedHex: string;
+  readonly nist: { readonly sequences: number; readonly bitsPerSequence: number };
+  readonly gli: { readonly sequences: number; readonly drawsPerSequence: number };
 }
 
-type BatteryReport = ReturnType<typeof machineFree>;
+/** The served-path batteries, without wall times (a rerun compares the output bit for bit). */
+export async function runServedBatteries(
+  input: ServedPathInput,
+  workers: number,
+  note: (text: string) => void,
+) {
+  const result = await runServedPath({
+    games: input.games.map((g) => resolve(REPO_ROOT, g)),
+    seedHex: input.seedHex,
+    drbg: PRODUCTION_DRBG,
+    nist: input.nist,
+    gli: input.gli,
+    workers,
+    onProgress: (stage, done, total) => note(`${stage} ${done}/${total}`),
+  });
+  const { elapsedMs: _elapsed, ...rest } = result;
+  return {
+    ...rest,
+    nist: rest.nist.map((r) => ({ ...r, report: machineFree(r.report) })),
+    gli: rest.gli.map((r) => ({ ...r, report: machineFree(r.report) })),
+  };
+}
+export type ServedBatteries = Awaited<ReturnType<typeof runServedBatteries>>;
+
+/** What the pack says about one battery run (every row; the full report stays in the stage file). */
+export interface BatteryIdentity {
+  readonly id: string;
+  readonly battery: 'nist' | 'gli';
+  readonly subject: string;
+  readonly sequences: number;
+  readonly bitsPerSequence: number;
+  readonly drawsPerSequence: number;
+  readonly verdictText: string;
+  readonly stsReport?: string;
+  readonly dataFile?: string;
+}
+
+export function servedBatteryResults(served: ServedBatteries, artifact: string): BatteryResult[] {
+  const nist = served.nist.map((r) =>
+    batteryResult(
+      {
+        id: r.gameId === null ? 'nist/drbg' : `nist/provably-fair/${r.gameId}`,
+        battery: 'nist',
+        subject:
+          r.gameId === null
+            ? `NIST SP 800-22 on the ${served.drbg} output the RGS draws (server and client seeds)`
+            : `NIST SP 800-22 on ${r.gameId}'s provably-fair stream (the outcome bytes the evaluator reads)`,
+        sequences: served.sizes.nistSequences,
+        bitsPerSequence: served.sizes.nistBitsPerSequence,
+        drawsPerSequence: 0,
+        verdictText: `${r.verdictText}; rerun: ${r.rerun}`,
+        stsReport: r.stsReportPath,
+        dataFile: r.dataFilePath,
+      },
+      r.report,
+      artifact,
+    ),
+  );
+  const gli = served.gli.map((r) =>
+    batteryResult(
+      {
+        id: `gli/${r.gameId}/${r.mapping}`,
+        battery: 'gli',
+        subject: `GLI-style tests on ${r.gameId}: ${r.mappingKind} '${r.mapping}' through the provably-fair stream`,
+        sequences: served.sizes.gliSequences,
+        bitsPerSequence: 0,
+        drawsPerSequence: r.drawsPerSequence,
+        verdictText: `${r.verdictText}; ${r.sizeNote}; rerun: ${r.rerun}`,
+      },
+      r.report,
+      artifact,
+    ),
+  );
+  return [...nist, ...gli];
+}
 
 const finiteOrNull = (x: number | null | undefined) =>
   x === null || x === undefined || !Number.isFinite(x) ? null : x;
 
 /** The report's summary of one battery run (every row; the full report stays in the stage file). */
-export function batteryResult(plan: BatteryPlan, report: BatteryReport, artifact: string): BatteryResult {
+export function batteryResult(plan: BatteryIdentity, report: BatteryReport, artifact: string): BatteryResult {
   const part = plan.battery === 'nist' ? report.nist : report.gli;
   if (part === null) throw new Error(`battery ${plan.id}: the runner returned no ${plan.battery} result`);
   return {
@@ -140,7 +195,7 @@ export function batteryResult(plan: BatteryPlan, report: BatteryReport, artifact
     bitsPerSequence: plan.bitsPerSequence,
     drawsPerSequence: plan.drawsPerSequence,
     verdict: part.verdict,
-    familyReason: part.family.reason,
+    familyReason: plan.verdictText,
     smallestRowPValue: finiteOrNull(part.family.smallestRowPValue),
     nistRows:
       report.nist?.secondLevel.map((r) => ({
@@ -168,11 +223,7 @@ export function batteryResult(plan: BatteryPlan, report: BatteryReport, artifact
         })),
       ) ?? [],
     artifact,
+    stsReport: plan.stsReport ?? null,
+    dataFile: plan.dataFile ?? null,
   };
-}
-
-/** `nist/finalAnalysisReport.txt` in sts-2.1.2's layout, from the recorded per-sequence results. */
-export function stsReportText(report: BatteryReport, generator: string): string | null {
-  if (report.nist === null) return null;
-  return stsFinalAnalysisReport({ generator, perSequence: report.nist.perSequence });
 }

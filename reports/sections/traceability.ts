@@ -41,16 +41,17 @@ const RULES: readonly Rule[] = [
     clause: `RNG statistical randomness; ${UNVERIFIED}`,
     referenceVerified: false,
     requirement: 'the RNG output passes recognised statistical tests at 99% confidence',
-    match: starts('rng/nist/', 'rng/gli/hmac', 'rng/gli/ctr'),
-    artifact: () => 'stages/rng-batteries.json',
+    match: starts('rng/nist/drbg'),
+    artifact: () => 'nist/finalAnalysisReport.txt',
   },
   {
     standard: 'GLI-11 v3.0',
     clause: `RNG scaling; ${UNVERIFIED}`,
     referenceVerified: false,
-    requirement: 'scaled outcomes (reel stops) are unbiased and independent',
-    match: starts('rng/gli/stops/'),
-    artifact: (_e, g) => `stages/game-${g}.json`,
+    requirement:
+      'the served stream and its scaled outcomes (reel stops, table draws) are random and unbiased',
+    match: starts('rng/gli/', 'rng/nist/provably-fair/'),
+    artifact: (_e, g) => `nist/${g}/finalAnalysisReport.txt`,
     perGame: true,
   },
   {
@@ -101,7 +102,7 @@ const RULES: readonly Rule[] = [
     referenceVerified: false,
     requirement: 'outcomes are random and what is served is what was tested',
     match: starts('rng/'),
-    artifact: () => 'stages/rng-batteries.json',
+    artifact: () => 'stages/rng-served.json',
   },
   {
     standard: 'UKGC RTS',
@@ -125,7 +126,7 @@ const RULES: readonly Rule[] = [
     referenceVerified: false,
     requirement: 'game outcomes are random and fair (RNG)',
     match: starts('rng/'),
-    artifact: () => 'stages/rng-batteries.json',
+    artifact: () => 'stages/rng-served.json',
   },
   {
     standard: 'AGCO Registrar’s Standards',
@@ -152,10 +153,12 @@ function resultOf(checks: readonly Check[]): Check['result'] {
   return checks.some((c) => c.result === 'pass') ? 'pass' : 'not-applicable';
 }
 
-/** A check id names its game as its third part: par/<game>/…, sim/<game>/…, rng/gli/stops/<game>/…. */
+/** The game a check id names: par/<game>/…, sim/<game>/…, rng/gli/<game>/<mapping>, rng/nist/provably-fair/<game>. */
 function checkGame(id: string): string | undefined {
   const parts = id.split('/');
-  return id.startsWith('rng/gli/stops/') ? parts[3] : parts[1];
+  if (id.startsWith('rng/gli/')) return parts[2];
+  if (id.startsWith('rng/nist/provably-fair/')) return parts[3];
+  return parts[1];
 }
 
 export function traceability(

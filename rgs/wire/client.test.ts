@@ -9,9 +9,10 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import type { HistoryOutcome } from '../../load/history.ts';
 import { ensureLoopbackTls } from '../http/tls.ts';
-import { OUTCOME_HEADER, StakeApiClient } from './index.ts';
+import { OUTCOME_HEADER, StakeApiClient, type WireOutcome } from './index.ts';
 
 interface Seen {
   readonly method: string;
@@ -81,6 +82,7 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, body: strin
     return;
   }
   if (path === '/big') return reply(res, 200, { pad: 'x'.repeat(4096) });
+  if (path === '/multi-chunk') return reply(res, 200, { pad: 'é€'.repeat(100_000) });
   if (path === '/session/start') return reply(res, 200, { sessionID: 's', playerID: 'p', url: 'u' });
   return reply(res, 404, { error: 'ERR_NOT_FOUND', message: 'no such route' });
 }
@@ -113,6 +115,12 @@ afterAll(async () => {
 });
 
 describe('StakeApiClient outcomes', () => {
+  it('are the three outcomes a load or chaos History records (checked by the type checker)', () => {
+    expectTypeOf<WireOutcome>().toEqualTypeOf<HistoryOutcome>();
+    const outcomes: Record<WireOutcome, true> = { ok: true, failed: true, unknown: true };
+    expect(Object.keys(outcomes)).toHaveLength(3);
+  });
+
   it('2xx with a JSON body is ok, the body parsed; the request carries the Idempotency-Key', async () => {
     const client = new StakeApiClient({ baseUrl });
     const result = await client.play('sess-1', 1_000_000, 'base', { idempotencyKey: 'k-1', currency: 'USD' });
@@ -206,6 +214,14 @@ describe('StakeApiClient outcomes', () => {
     const result = await client.call('GET', '/big', 'read');
     client.close();
     expect(result).toMatchObject({ outcome: 'unknown', code: 'CLIENT_TOO_LARGE' });
+  });
+
+  it('a reply in many chunks is decoded whole (multi-byte characters across chunk edges)', async () => {
+    const client = new StakeApiClient({ baseUrl });
+    const result = await client.call<{ pad: string }>('GET', '/multi-chunk', 'read');
+    client.close();
+    expect(result.outcome).toBe('ok');
+    if (result.outcome === 'ok') expect(result.body.pad).toBe('é€'.repeat(100_000));
   });
 
   it('operator calls carry the Bearer token; player calls do not', async () => {

@@ -86,7 +86,7 @@ export class StakeApiClient {
   readonly timeoutMs: number;
   readonly maxInFlight: number;
   private readonly target: WireTarget;
-  private readonly maxResponseChars: number;
+  private readonly maxResponseBytes: number;
   private readonly operatorAuthorization: string | undefined;
   private inFlightCount = 0;
 
@@ -98,10 +98,8 @@ export class StakeApiClient {
     assertBound('maxSockets', maxSockets, 1, 65_536);
     assertBound('maxInFlight', this.maxInFlight, 1, 10_000_000);
     assertBound('timeoutMs', this.timeoutMs, 1, 3_600_000);
-    const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    assertBound('maxResponseBytes', maxResponseBytes, 1, 1 << 30);
-    // A UTF-8 byte is at most one UTF-16 char: bounding chars at the byte bound bounds bytes ≤ 3×.
-    this.maxResponseChars = maxResponseBytes;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    assertBound('maxResponseBytes', this.maxResponseBytes, 1, 1 << 30);
     this.baseUrl = `${secure ? 'https' : 'http'}://${options.baseUrl.replace(/^https?:\/\//, '').replace(/\/+$/, '')}`;
     const transport = secure ? https : http;
     const agent =
@@ -250,21 +248,26 @@ export class StakeApiClient {
     if (options?.headers !== undefined) Object.assign(headers, options.headers);
     if (bodyText !== undefined) headers['content-length'] = Buffer.byteLength(bodyText);
     this.inFlightCount++;
-    const done = exchange(this.target, {
-      method,
-      path,
-      effect: effect ?? (method === 'GET' ? 'read' : 'state'),
-      headers,
-      bodyText,
-      timeoutMs: options?.timeoutMs ?? this.timeoutMs,
-      maxResponseChars: this.maxResponseChars,
-      keepRaw: options?.keepRaw ?? false,
-    });
-    return done.then((result) => {
-      this.inFlightCount--;
-      return result as WireResult<T>;
-    });
+    return exchange(
+      this.target,
+      {
+        method,
+        path,
+        effect: effect ?? (method === 'GET' ? 'read' : 'state'),
+        headers,
+        bodyText,
+        timeoutMs: options?.timeoutMs ?? this.timeoutMs,
+        maxResponseBytes: this.maxResponseBytes,
+        keepRaw: options?.keepRaw ?? false,
+      },
+      this.releaseSlot,
+    ) as Promise<WireResult<T>>;
   }
+
+  /** One closure per client (not per call): frees an in-flight slot when a call settles. */
+  private readonly releaseSlot = (): void => {
+    this.inFlightCount--;
+  };
 
   private operator(options: CallOptions | undefined): CallOptions {
     if (this.operatorAuthorization === undefined || options?.headers?.authorization !== undefined) {

@@ -1,9 +1,9 @@
 /**
  * One HTTP exchange with the RGS, bounded, classified into a WireResult (result.ts). Node built-ins
  * only (node:http/https): the load runner calls this tens of thousands of times per second, so it
- * allocates one request, one timer and one result per call, reads the body as a string and parses
- * JSON once; nothing else runs on the hot path (no schema validation: the API's shapes are typed,
- * not checked, and a 2xx body that is not a JSON object is reported as unknown).
+ * allocates one request, one timer and one result per call, decodes the body's bytes once and
+ * parses JSON once; nothing else runs on the hot path (no schema validation: the API's shapes are
+ * typed, not checked, and a 2xx body that is not a JSON object is reported as unknown).
  */
 import type http from 'node:http';
 import type https from 'node:https';
@@ -52,7 +52,7 @@ export interface WireExchange {
   /** Sent verbatim (already JSON); undefined: no body. */
   readonly bodyText: string | undefined;
   readonly timeoutMs: number;
-  readonly maxResponseChars: number;
+  readonly maxResponseBytes: number;
   readonly keepRaw: boolean;
 }
 
@@ -70,16 +70,25 @@ export function parseBaseUrl(baseUrl: string): { secure: boolean; hostname: stri
   return { secure, hostname, port: url.port === '' ? (secure ? 443 : 80) : Number(url.port) };
 }
 
-/** One exchange; never rejects: every way it can end is a WireResult. */
-export function exchange(target: WireTarget, call: WireExchange): Promise<WireResult<unknown>> {
+/**
+ * One exchange; never rejects: every way it can end is a WireResult. `settled` runs once, just
+ * before the result is delivered (the client releases its in-flight slot there, without a second
+ * promise per call).
+ */
+export function exchange(
+  target: WireTarget,
+  call: WireExchange,
+  settled: () => void,
+): Promise<WireResult<unknown>> {
   return new Promise((resolve) => {
-    let settled = false;
+    let done = false;
     let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
     const finish = (result: WireResult<unknown>) => {
-      if (settled) return;
-      settled = true;
+      if (done) return;
+      done = true;
       clearTimeout(timer);
+      settled();
       resolve(result);
     };
     const request = target.transport.request(
@@ -126,19 +135,27 @@ function readReply(
   call: WireExchange,
   finish: (result: WireResult<unknown>) => void,
 ): void {
-  response.setEncoding('utf8');
-  let text = '';
-  response.on('data', (chunk: string) => {
-    text += chunk;
-    if (text.length > call.maxResponseChars) {
-      const error = new Error(`reply over ${call.maxResponseChars} characters`) as NodeJS.ErrnoException;
+  // Bytes, counted exactly and decoded once; a reply that fits one chunk (the usual case) is
+  // decoded without a copy.
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
+  let bytes = 0;
+  response.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes > call.maxResponseBytes) {
+      const error = new Error(`reply over ${call.maxResponseBytes} bytes`) as NodeJS.ErrnoException;
       error.code = 'CLIENT_TOO_LARGE';
       finish(transportFailure(error));
       response.destroy();
-    }
+    } else if (first === undefined) first = chunk;
+    else (more ??= [first]).push(chunk);
   });
   response.on('error', (error: NodeJS.ErrnoException) => finish(transportFailure(error)));
-  response.on('end', () => finish(classifyReply(response, text, call)));
+  response.on('end', () => {
+    const text =
+      more !== undefined ? Buffer.concat(more, bytes).toString('utf8') : (first?.toString('utf8') ?? '');
+    finish(classifyReply(response, text, call));
+  });
   // A connection that closes mid-reply: 'close' without 'end' (after 'end' finish is a no-op).
   response.on('close', () => finish(clientResult('unknown', 'CLIENT_RESET', 'connection closed mid-reply')));
 }
