@@ -35,8 +35,8 @@ export function convergenceChart(sim: Simulation, sdPerRoundStakes: number, z99:
       left: 'center',
       textStyle: { fontSize: 13 },
     },
-    grid: { left: 70, right: 20, top: 50, bottom: 45 },
-    legend: { top: 22, right: 10, data: ['simulated RTP', 'exact RTP', '99% band'] },
+    grid: { left: 70, right: 20, top: 40, bottom: 65 },
+    legend: { bottom: 0, data: ['simulated RTP', 'exact RTP', '99% band'] },
     xAxis: { type: 'log', name: 'rounds', nameLocation: 'middle', nameGap: 28, logBase: 10 },
     yAxis: {
       type: 'value',
@@ -84,10 +84,13 @@ export function convergenceChart(sim: Simulation, sdPerRoundStakes: number, z99:
 /** Win distribution by band (multiples of the stake): exact beside simulated, log scale. */
 export function winDistributionChart(sim: Simulation): string {
   const positive = (x: number | null) => (x === null || x <= 0 ? null : x);
+  // Points, not bars: on a log axis a bar has no meaningful base.
   const series: echarts.SeriesOption[] = [
     {
       name: 'simulated',
-      type: 'bar',
+      type: 'scatter',
+      symbol: 'circle',
+      symbolSize: 9,
       itemStyle: { color: '#d94801' },
       data: sim.bands.map((b) => positive(b.simulated)),
     },
@@ -95,13 +98,15 @@ export function winDistributionChart(sim: Simulation): string {
   if (sim.bands.some((b) => b.exact !== null))
     series.unshift({
       name: 'exact',
-      type: 'bar',
-      itemStyle: { color: '#08519c' },
+      type: 'scatter',
+      symbol: 'diamond',
+      symbolSize: 15,
+      itemStyle: { color: '#08519c', opacity: 0.6 },
       data: sim.bands.map((b) => positive(b.exact)),
     });
   return render({
     title: { text: 'Win distribution (round win in stakes)', left: 'center', textStyle: { fontSize: 13 } },
-    grid: { left: 70, right: 20, top: 50, bottom: 45 },
+    grid: { left: 70, right: 20, top: 40, bottom: 65 },
     legend: { bottom: 0 },
     xAxis: {
       type: 'category',
@@ -109,11 +114,13 @@ export function winDistributionChart(sim: Simulation): string {
       name: 'win / stake',
       nameLocation: 'middle',
       nameGap: 26,
+      axisLabel: { interval: 0 },
     },
     yAxis: {
       type: 'log',
       name: 'probability',
       min: 1e-9,
+      max: 1,
       axisLabel: { formatter: (v: number) => v.toExponential(0) },
     },
     series,
@@ -127,8 +134,8 @@ export function monitoringChart(
 ): string {
   return render({
     title: { text: 'Live monitoring: observed-RTP alert band', left: 'center', textStyle: { fontSize: 13 } },
-    grid: { left: 70, right: 20, top: 50, bottom: 45 },
-    legend: { top: 22, right: 10, data: ['lower alert limit', 'upper alert limit', 'exact RTP'] },
+    grid: { left: 70, right: 20, top: 40, bottom: 65 },
+    legend: { bottom: 0, data: ['lower alert limit', 'upper alert limit', 'exact RTP'] },
     xAxis: { type: 'log', name: 'rounds', nameLocation: 'middle', nameGap: 28 },
     yAxis: { type: 'value', name: 'RTP %', scale: true },
     series: [

@@ -219,6 +219,11 @@ const ReelSetSchema = z
       z
         .object({
           stops: z.number().int(),
+          strip: z.array(z.string()).describe('symbol id at each stop, in strip order'),
+          weights: z
+            .array(z.number().int())
+            .nullable()
+            .describe('per-stop weights of a virtual reel, or null'),
           totalWeight: z.number().int(),
           symbolCounts: z.record(z.string(), z.number().int()),
         })

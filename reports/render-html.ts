@@ -45,7 +45,7 @@ table { border-collapse: collapse; width: 100%; margin: 1mm 0 3mm; font-size: 8p
 th, td { border: 1px solid #bbb; padding: 0.6mm 1.2mm; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 thead th { background: #e8eef6; overflow-wrap: normal; word-break: keep-all; } tr { break-inside: avoid; }
 table.kv th { width: 32%; background: #f3f5f8; font-weight: 600; }
-.v { font-weight: 700; padding: 0 1.5mm; border-radius: 1mm; } .pass { color: #0a6b2b; } .fail { color: #fff; background: #b30000; } .na { color: #666; }
+.v { white-space: nowrap; font-weight: 700; padding: 0 1.5mm; border-radius: 1mm; } .pass { color: #0a6b2b; } .fail { color: #fff; background: #b30000; } .na { color: #666; }
 .mono { font-family: 'DejaVu Sans Mono', monospace; font-size: 7.5pt; }
 figure.plot { margin: 2mm 0; break-inside: avoid; text-align: center; } figure.plot svg { max-width: 100%; height: auto; }
 figcaption { font-size: 8pt; color: #444; } .note { color: #444; font-size: 8.5pt; }
@@ -246,7 +246,20 @@ ${kv([
           pct(x.rtpContributionDecimal),
         ]),
       )}
-${p.reelSets.map((rs) => `<h4>Reel set ${esc(rs.reelSet)}: symbol counts per reel</h4>${reelTable(rs)}`).join('')}`;
+${p.reelSets
+  .map(
+    (rs) =>
+      `<h4>Reel set ${esc(rs.reelSet)}: symbol counts per reel</h4>${reelTable(rs)}<h4>Reel set ${esc(rs.reelSet)}: strips (stop 0 first; weight in brackets on virtual reels)</h4>${table(
+        ['reel', 'strip'],
+        rs.reels.map((r, i) => [
+          `reel ${i + 1}`,
+          html(
+            `<span class="mono">${esc(r.strip.map((sym, k) => (r.weights ? `${sym}[${r.weights[k]}]` : sym)).join(' '))}</span>`,
+          ),
+        ]),
+      )}`,
+  )
+  .join('')}`;
     })
     .join('');
 }

@@ -41,7 +41,13 @@ function reelSets(game: Game): Par['reelSets'] {
         const id = model.symbolIds[s]!;
         symbolCounts[id] = (symbolCounts[id] ?? 0) + 1;
       }
-      return { stops: reel.stops.length, totalWeight: reel.totalWeight, symbolCounts };
+      return {
+        stops: reel.stops.length,
+        strip: [...reel.stops].map((sym) => model.symbolIds[sym]!),
+        weights: reel.weights === null ? null : [...reel.weights],
+        totalWeight: reel.totalWeight,
+        symbolCounts,
+      };
     }),
   }));
 }
