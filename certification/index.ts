@@ -112,6 +112,7 @@ export {
   type ServedNistRun,
   type ServedPathPlan,
   type ServedPathResult,
+  validateServedPlan,
 } from './runner-served.ts';
 export {
   batteryVerdictText,

@@ -8,7 +8,7 @@ import { gameReels } from './inputs.ts';
 import { servedStreamData } from './inputs-served.ts';
 import { STS_REPORT_ROWS, stsFinalAnalysisReport } from './nist/sts-report.ts';
 import { runRngTests } from './runner.ts';
-import { applicableDrawCount, gameMappings, runServedPath } from './runner-served.ts';
+import { applicableDrawCount, gameMappings, runServedPath, validateServedPlan } from './runner-served.ts';
 import { batteryVerdictText } from './runner-verdicts.ts';
 
 describe('runServedPath', () => {
@@ -85,6 +85,19 @@ describe('runServedPath', () => {
         workers: 0,
       }),
     ).rejects.toThrow(/cannot read game file \/nonexistent\/game.json/);
+    const good = {
+      games: [DEMO_GAME_FILES['lucky-wheel']],
+      seedHex: '00',
+      nist: { sequences: 1, bitsPerSequence: 1000 },
+      gli: { sequences: 1, drawsPerSequence: 10 },
+      workers: 0,
+    };
+    expect(validateServedPlan(good).games).toHaveLength(1);
+    expect(() => validateServedPlan({ ...good, gli: { sequences: 1, drawsPerSequence: 0 } })).toThrow(
+      /gli.drawsPerSequence/,
+    );
+    expect(() => validateServedPlan({ ...good, seedHex: 'xyz' })).toThrow(/seed must be an even-length hex/);
+    expect(() => validateServedPlan({ ...good, clientSeed: '' })).toThrow(/clientSeed/);
   });
 });
 

@@ -13,12 +13,12 @@
  * so no two runs read the same server seeds; each result records its seed and the rule.
  */
 import { type Game, loadGameFile, type PreparedReel } from '../games/index.ts';
-import { createGenerator, type RandomSource } from '../rng/index.ts';
+import { createGenerator, MAX_CLIENT_SEED_LENGTH, type RandomSource } from '../rng/index.ts';
 import { runGliSequence } from './gli/battery.ts';
 import { gameReels, InputError, type ScaledChannel, stopSelectionChannels } from './inputs.ts';
 import { type ServedDrbg, type ServedInputSpec, type ServedStream, servedRunSeed } from './inputs-served.ts';
 import { stsFinalAnalysisReport } from './nist/sts-report.ts';
-import { type RngTestReport, runRngTests } from './runner.ts';
+import { MAX_SEQUENCES, type RngTestReport, runRngTests } from './runner.ts';
 import { createRngWorkerPool, MAX_POOL_WORKERS, type RngWorkerPool } from './runner-pool.ts';
 import {
   type GliRowSummary,
@@ -312,18 +312,52 @@ async function gliRun(
   };
 }
 
+const isCount = (n: number, max: number) => Number.isSafeInteger(n) && n >= 1 && n <= max;
+
+/**
+ * Checks a plan before any long work (the pack validates every input first): sizes, seed, client
+ * seed, DRBG and every game (loaded). Throws InputError naming the field.
+ */
+export function validateServedPlan(plan: ServedPathPlan): {
+  readonly drbg: ServedDrbg;
+  readonly games: { readonly path: string; readonly game: Game }[];
+} {
+  const drbg = plan.drbg ?? 'hmac-drbg';
+  if (drbg !== 'hmac-drbg' && drbg !== 'ctr-drbg') throw new InputError(`unknown served DRBG '${drbg}'`);
+  servedRunSeed(plan.seedHex, 'validation'); // parses the seed (InputError names it)
+  if (!isCount(plan.nist.sequences, MAX_SEQUENCES))
+    throw new InputError(`nist.sequences must be in [1, ${MAX_SEQUENCES}]`);
+  if (!Number.isSafeInteger(plan.nist.bitsPerSequence) || plan.nist.bitsPerSequence < 32) {
+    throw new InputError('nist.bitsPerSequence must be an integer >= 32');
+  }
+  if (!isCount(plan.gli.sequences, MAX_SEQUENCES))
+    throw new InputError(`gli.sequences must be in [1, ${MAX_SEQUENCES}]`);
+  if (!isCount(plan.gli.drawsPerSequence, MAX_PROBED_DRAWS)) {
+    throw new InputError(`gli.drawsPerSequence must be in [1, ${MAX_PROBED_DRAWS}]`);
+  }
+  if (!Number.isSafeInteger(plan.workers) || plan.workers < 0 || plan.workers > MAX_POOL_WORKERS) {
+    throw new InputError(`workers must be an integer in [0, ${MAX_POOL_WORKERS}]`);
+  }
+  if (
+    plan.clientSeed !== undefined &&
+    (plan.clientSeed.length < 1 || plan.clientSeed.length > MAX_CLIENT_SEED_LENGTH)
+  ) {
+    throw new InputError(`clientSeed must be 1..${MAX_CLIENT_SEED_LENGTH} characters`);
+  }
+  if (plan.games.length === 0) throw new InputError('the served path needs at least one game');
+  const games = plan.games.map((path) => ({ path, game: loadServedGame(path) }));
+  const ids = games.map((g) => g.game.definition.id);
+  if (new Set(ids).size !== ids.length) throw new InputError(`a game is listed twice: ${ids.join(', ')}`);
+  return { drbg, games };
+}
+
 /**
  * Runs the batteries on the served path (see the file comment). Validates every game before any
  * long work; throws InputError on anything the caller must fix.
  */
 export async function runServedPath(plan: ServedPathPlan): Promise<ServedPathResult> {
   const startedMs = performance.now();
-  const drbg = plan.drbg ?? 'hmac-drbg';
-  if (drbg !== 'hmac-drbg' && drbg !== 'ctr-drbg') throw new InputError(`unknown served DRBG '${drbg}'`);
-  if (plan.games.length === 0) throw new InputError('the served path needs at least one game');
-  const games = plan.games.map((path) => ({ path, game: loadServedGame(path) }));
-  const ids = games.map((g) => g.game.definition.id);
-  if (new Set(ids).size !== ids.length) throw new InputError(`a game is listed twice: ${ids.join(', ')}`);
+  const { drbg, games } = validateServedPlan(plan);
   // One pool for every run: starting worker threads costs seconds each time (runner-pool.ts).
   const pool = plan.workers > 0 ? createRngWorkerPool(Math.min(plan.workers, MAX_POOL_WORKERS)) : null;
   const nist: ServedNistRun[] = [];

@@ -176,6 +176,10 @@ export interface GliRowSummary {
   readonly maximumFailures: number;
   /** Uniformity of the P-values (KS, Knuth §3.3.1B); null below 2 P-values. */
   readonly uniformityPValue: number | null;
+  /** Whether that KS figure judges the row (wip/gli: not below 55 sequences or on discrete statistics). */
+  readonly uniformityJudged: boolean;
+  /** Why the KS figure does not judge the row, when the battery says. */
+  readonly uniformityNote: string | null;
   readonly verdict: 'pass' | 'fail' | 'not applicable';
   readonly smallestPValue: number | null;
   /** Why it failed, or why it is not applicable. */
@@ -188,6 +192,8 @@ export function gliRowSummaries(gli: NonNullable<RngTestReport['gli']>): GliRowS
       const results = channel.perSequence.map((results) => results.find((r) => r.name === row.name));
       const pValues = results.map((r) => (r?.applicable ? (r.pValues[0] ?? null) : null));
       const present = pValues.filter((p): p is number => p !== null);
+      // ksApplied / ksNote arrive with wip/gli's recalibrated battery; before it, KS always judged.
+      const ks = row as typeof row & { ksApplied?: boolean; ksNote?: string };
       return {
         channel: channel.channel,
         test: row.name,
@@ -198,6 +204,8 @@ export function gliRowSummaries(gli: NonNullable<RngTestReport['gli']>): GliRowS
         proportion: row.applicable > 0 ? row.proportion : null,
         maximumFailures: row.maximumFailures,
         uniformityPValue: row.ksPValue,
+        uniformityJudged: ks.ksApplied ?? row.ksPValue !== null,
+        uniformityNote: ks.ksNote ?? null,
         verdict: row.verdict,
         smallestPValue: present.length > 0 ? Math.min(...present) : null,
         reasons: row.reasons,

@@ -458,10 +458,16 @@ export function renderSummary(report: RngTestReport): string {
             .map((row) => [
               row.test,
               `${row.passed}/${row.applicable}`,
-              formatPValue(row.uniformityPValue),
+              // A KS figure that does not judge the row (too few sequences, discrete statistic) in brackets.
+              row.uniformityJudged || row.uniformityPValue === null
+                ? formatPValue(row.uniformityPValue)
+                : `(${formatPValue(row.uniformityPValue)})`,
               formatPValue(row.smallestPValue),
               row.verdict,
-              row.reasons.join('; '),
+              [
+                ...row.reasons,
+                ...(row.uniformityNote && row.applicable >= 55 ? [row.uniformityNote] : []),
+              ].join('; '),
             ]),
         ),
       );

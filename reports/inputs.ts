@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { validateServedPlan } from '../certification/index.ts';
 import { DEMO_GAME_FILES, type Game, loadGame, validateGameDefinition } from '../games/index.ts';
 import { findJurisdiction, type Jurisdiction } from './jurisdictions.ts';
 import type { ProfileSizes } from './model.ts';
@@ -160,6 +161,21 @@ export function validateRequest(request: CertifyRequest): ValidatedRequest {
     }
     return parsed.data as Record<string, unknown>;
   };
+  if (problems.length === 0 && isProfileName(request.profile)) {
+    // The served-path batteries check their own plan (sizes, games) the same way, before any run.
+    const sizes = PROFILES[request.profile];
+    try {
+      validateServedPlan({
+        games: games.map((g) => g.file),
+        seedHex: '00',
+        nist: { sequences: sizes.nistSequences, bitsPerSequence: sizes.nistBits },
+        gli: { sequences: sizes.gliSequences, drawsPerSequence: sizes.gliDraws },
+        workers: Math.min(request.workers, 1),
+      });
+    } catch (error) {
+      problems.push(`served-path batteries: ${(error as Error).message}`);
+    }
+  }
   const load = resultFile(request.loadFile, '--load');
   const chaos = resultFile(request.chaosFile, '--chaos');
   if (problems.length > 0) throw new EvidenceInputError(problems);
