@@ -41,8 +41,8 @@ export function registerCertifyCommand(program: Command): void {
   program
     .command('certify')
     .description(
-      'the main job: a signed evidence pack (report.json + schema, report.html, report.pdf, PAR CSVs,\n' +
-        'NIST finalAnalysisReport.txt, RGS transcripts, manifest.json) for the games given (default: the\n' +
+      'the main job: a signed evidence pack (report.json + schema, report.html, report.pdf, PAR CSVs, ' +
+        'NIST finalAnalysisReport.txt, RGS transcripts, manifest.json) for the games given (default: the ' +
         'demo games). Exit 1 if a check fails, 2 on bad input. Check it with `croupier verify DIR`.',
     )
     .argument('[game...]', 'game definition files (default: every demo game)')

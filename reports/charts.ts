@@ -106,15 +106,15 @@ export function winDistributionChart(sim: Simulation): string {
     });
   return render({
     title: { text: 'Win distribution (round win in stakes)', left: 'center', textStyle: { fontSize: 13 } },
-    grid: { left: 70, right: 20, top: 40, bottom: 65 },
+    grid: { left: 70, right: 20, top: 40, bottom: 85 },
     legend: { bottom: 0 },
     xAxis: {
       type: 'category',
       data: sim.bands.map((b) => b.label),
       name: 'win / stake',
       nameLocation: 'middle',
-      nameGap: 26,
-      axisLabel: { interval: 0 },
+      nameGap: 48,
+      axisLabel: { interval: 0, rotate: 30, fontSize: 10 },
     },
     yAxis: {
       type: 'log',

@@ -41,11 +41,12 @@ export interface RgsEvidence {
 }
 
 /** Embedded RGS: rounds left active this long are settled by the jurisdiction's policy. */
-const EMBEDDED_STALE_AFTER_MS = 1_000;
-const EMBEDDED_SWEEP_EVERY_MS = 250;
+// Long enough that a play and its end-round never straddle it on a loaded machine, short enough to show.
+const EMBEDDED_STALE_AFTER_MS = 5_000;
+const EMBEDDED_SWEEP_EVERY_MS = 500;
 /** Bounds (TIGER_STYLE): plays to find a winning round, waits for the sweep. */
 const MAX_PLAYS_FOR_A_WIN = 300;
-const MAX_SWEEP_WAIT_MS = 15_000;
+const MAX_SWEEP_WAIT_MS = 30_000;
 const RECALL_ROUNDS = 10;
 const START_BALANCE = 1_000_000_000;
 
@@ -276,7 +277,7 @@ async function resumeCase(ctx: Ctx, t: Transcript): Promise<Outcome> {
     let settled: wire.WireRound | undefined;
     const deadline = Date.now() + MAX_SWEEP_WAIT_MS;
     while (Date.now() < deadline) {
-      await sleep(EMBEDDED_STALE_AFTER_MS);
+      await sleep(EMBEDDED_SWEEP_EVERY_MS * 2);
       const recall = mustOk(
         await record(
           t,
