@@ -14,6 +14,7 @@ const COMMAND_GROUPS: Readonly<Record<string, () => Promise<Register>>> = {
   math: async () => (await import('./math-command.ts')).registerMathCommand,
   sim: async () => (await import('./sim-command.ts')).registerSimCommand,
   certify: async () => (await import('./certify-command.ts')).registerCertifyCommand,
+  verify: async () => (await import('./verify-command.ts')).registerVerifyCommand,
   game: async () => (await import('./game-command.ts')).registerGameCommand,
   load: async () => (await import('./load-command.ts')).registerLoadCommand,
   chaos: async () => (await import('./chaos-command.ts')).registerChaosCommand,

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the tests need from the OS: PostgreSQL server binaries and redis-server.
+# Installs what the tests need from the OS: PostgreSQL server binaries, redis-server, and Chromium
+# with poppler-utils (the evidence pack prints report.pdf with headless Chromium through
+# playwright-core, and its tests read the PDF with pdfinfo/pdftoppm).
 # The tests start their own throwaway servers on free ports (test/support/services.ts), so this
 # only installs binaries; it never starts, stops or configures a system service. (On Debian, the
 # postgresql package may start its own cluster on 5432 and redis-server may start on 6379: harmless,
@@ -44,6 +46,10 @@ have_postgres_server() {
 
 have_redis_server() { on_path redis-server; }
 
+# Same path as reports/render-pdf.ts: $CROUPIER_CHROMIUM, else Debian's /usr/bin/chromium.
+have_chromium() { is_exe "${CROUPIER_CHROMIUM:-/usr/bin/chromium}"; }
+have_poppler() { on_path pdfinfo && on_path pdftoppm; }
+
 packages=()
 if [[ -n ${DATABASE_URL:-} ]]; then
   log "DATABASE_URL is set: not checking for PostgreSQL"
@@ -60,12 +66,23 @@ else
   packages+=(redis-server)
 fi
 
+if have_chromium; then
+  log "Chromium found"
+else
+  packages+=(chromium fonts-dejavu-core) # the report's fonts (DejaVu), not pulled in without recommends
+fi
+if have_poppler; then
+  log "pdfinfo/pdftoppm found"
+else
+  packages+=(poppler-utils)
+fi
+
 if ((${#packages[@]} == 0)); then
   exit 0
 fi
 
 if ! on_path apt-get; then
-  log "missing ${packages[*]} and this is not a Debian/Ubuntu system (no apt-get): install PostgreSQL server and Redis with your package manager, or set DATABASE_URL / REDIS_URL"
+  log "missing ${packages[*]} and this is not a Debian/Ubuntu system (no apt-get): install them with your package manager (PostgreSQL server, Redis, Chromium, poppler-utils), or set DATABASE_URL / REDIS_URL / CROUPIER_CHROMIUM"
   exit 1
 fi
 
@@ -89,6 +106,10 @@ if [[ " ${packages[*]} " == *" postgresql "* ]] && ! have_postgres_server; then
 fi
 if [[ " ${packages[*]} " == *" redis-server "* ]] && ! have_redis_server; then
   log "apt-get installed redis-server but redis-server is still not on PATH"
+  exit 1
+fi
+if [[ " ${packages[*]} " == *" chromium "* ]] && ! have_chromium; then
+  log "apt-get installed chromium but ${CROUPIER_CHROMIUM:-/usr/bin/chromium} is still missing"
   exit 1
 fi
 log "done"
