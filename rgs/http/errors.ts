@@ -42,6 +42,7 @@
  * 415), ERR_RATE_LIMITED (per-player rate limit, 429 with Retry-After).
  */
 import type { RgsError, RgsErrorCode } from '../core/contract.ts';
+import { OUTCOME_HEADER } from '../wire/index.ts';
 
 export type HttpErrorCode =
   | RgsErrorCode
@@ -108,6 +109,18 @@ export function oneLine(message: string, maxChars = 300): string {
 }
 
 export const INTERNAL_ERROR = (): ApiError => new ApiError('ERR_GEN', 'internal server error');
+
+/**
+ * 503 ERR_MAINTENANCE for a call refused before any work (shutting down, the session store down):
+ * `Croupier-Outcome: not-applied` tells a client the call did not happen, so it may resend it
+ * (rgs/wire/README.md, Outcomes). Never for an outcome the server could not resolve.
+ */
+export function notAppliedError(message: string): ApiError {
+  return new ApiError('ERR_MAINTENANCE', oneLine(message), {
+    [OUTCOME_HEADER]: 'not-applied',
+    'Retry-After': '1',
+  });
+}
 
 /**
  * A money call whose outcome the server could not resolve (the database connection was lost at
