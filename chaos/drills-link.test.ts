@@ -47,22 +47,14 @@ describe('link and session drills (local engine)', () => {
   );
 
   it(
-    'revoke-session-websocket: money and refusal hold; the open socket is the RGS defect the drill reports',
+    'revoke-session-websocket: the revoked socket is closed within 2 s, its calls refused, money holds',
     async () => {
       const result = await drill('revoke-session-websocket', 4_000);
-      expect(result.expectations.find((e) => e.name === 'revoked-session-refused')).toMatchObject({
-        ok: true,
-      });
-      // This branch's RGS keeps the revoked session's WebSocket open (DELETE /session does not close
-      // the player's sockets); wip/rgs-core fixes it (a1c0b61: closed with 4001 on every node). Until
-      // that merge the drill must report exactly that defect; after it, nothing. Once merged, this
-      // becomes `expect(failures(result)).toEqual([])`.
-      const knownDefect = ['revoked-socket-closed: the WebSocket of the revoked session is still open'];
-      const found = failures(result);
-      expect(
-        found.length === 0 || JSON.stringify(found) === JSON.stringify(knownDefect),
-        found.join('\n'),
-      ).toBe(true);
+      // The RGS closes a revoked session's sockets on every node (issue 9 #4, merged): the drill
+      // must pass clean, the socket closed within the scenario's 2 s and the session refused.
+      expect(failures(result)).toEqual([]);
+      for (const name of ['revoked-socket-closed', 'revoked-session-refused'])
+        expect(result.expectations.find((e) => e.name === name)).toMatchObject({ ok: true });
     },
     DRILL_TIMEOUT_MS,
   );

@@ -2,9 +2,12 @@
  * Composition of the RGS server: core (PostgreSQL, or embedded PGlite) + sessions (Redis, or
  * in-process) + HTTP(S)/WebSocket, and its graceful shutdown.
  *
- * Shutdown order: stop accepting (new wallet calls 503, /ready false, sockets closed) → let money
- * calls in flight finish, bounded by shutdownGraceMs (a round whose play committed stays active in
- * the database and is resumed by /wallet/authenticate) → close the listener → sessions → core.
+ * Shutdown order (the drain, rgs/http/app.ts `shutdown`): stop accepting new connections (the
+ * listener closes; kept-alive sockets stay open), /ready false, WebSockets closed; every reply says
+ * Connection: close and new money calls get 503 ERR_MAINTENANCE with `Croupier-Outcome:
+ * not-applied` → let money calls in flight finish and idle sockets sit out a short grace, bounded
+ * by shutdownGraceMs (a round whose play committed stays active in the database and is resumed by
+ * /wallet/authenticate) → close what is left → sessions → core.
  */
 
 import { randomBytes } from 'node:crypto';

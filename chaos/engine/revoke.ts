@@ -9,6 +9,8 @@ import type { InvariantVerdict } from '../../load/index.ts';
 import { signOperatorToken } from '../../rgs/index.ts';
 
 const STEP_TIMEOUT_MS = 5_000;
+/** The scenario's promise: the revoked session's socket is closed within 2 s of the revocation. */
+const SOCKET_CLOSE_WITHIN_MS = 2_000;
 
 async function postJson(url: string, body: unknown, headers: Record<string, string> = {}, method = 'POST') {
   const response = await fetch(url, {
@@ -99,14 +101,18 @@ export async function openRevocationProbe(options: {
       return [
         {
           name: 'revoked-socket-closed',
-          ok: revokeStatus === 200 && closedInMs !== null,
+          ok: revokeStatus === 200 && closedInMs !== null && closedInMs <= SOCKET_CLOSE_WITHIN_MS,
           checked: 1,
           problems:
             revokeStatus !== 200
               ? [`DELETE /session answered ${revokeStatus}`]
               : closedInMs === null
                 ? ['the WebSocket of the revoked session is still open']
-                : [],
+                : closedInMs > SOCKET_CLOSE_WITHIN_MS
+                  ? [
+                      `the WebSocket closed ${closedInMs} ms after the revocation (bound ${SOCKET_CLOSE_WITHIN_MS} ms)`,
+                    ]
+                  : [],
         },
         {
           name: 'revoked-session-refused',

@@ -23,6 +23,8 @@
  * PostgreSQL outage with 503 ERR_MAINTENANCE and Retry-After itself.
  */
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
 import Fastify, {
@@ -36,7 +38,7 @@ import type { Result, RgsCore } from '../core/contract.ts';
 import type { SessionRecord, SessionStore } from '../sessions/index.ts';
 import { registerAdmission } from './admission.ts';
 import { betRoutes } from './bet-routes.ts';
-import { ApiError, INTERNAL_ERROR, oneLine, outcomeUnknownError } from './errors.ts';
+import { ApiError, INTERNAL_ERROR, notAppliedError, oneLine, outcomeUnknownError } from './errors.ts';
 import { gameInfoRoutes } from './game-info-routes.ts';
 import { RgsMetrics } from './metrics.ts';
 import { operatorKey } from './operator-auth.ts';
@@ -128,8 +130,9 @@ export interface RgsHttpServer {
   /** Listens; resolves with the bound port. */
   listen(port: number, host: string): Promise<number>;
   /**
-   * Stops accepting (503 for new wallet calls, /ready false), closes sockets, lets in-flight
-   * money calls finish within graceMs, then closes the listener. Does not close core or store.
+   * Drains: stops accepting connections, answers every reply with Connection: close and new money
+   * calls with 503 not-applied, lets in-flight money calls finish and idle kept-alive sockets sit
+   * out a grace (all within graceMs), then closes what is left. Does not close core or store.
    */
   shutdown(graceMs: number): Promise<{ readonly abandoned: number }>;
 }
@@ -242,12 +245,13 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
 
   app.addHook('onRequest', async (request, reply) => {
     if (!state.closing) return;
-    reply.header('Connection', 'close');
-    return sendError(
-      request,
-      reply,
-      new ApiError('ERR_MAINTENANCE', 'server is shutting down; retry shortly'),
-    );
+    return sendError(request, reply, notAppliedError(SHUTTING_DOWN));
+  });
+  // During the drain every reply (in flight or refused) says Connection: close, so the client
+  // stops reusing its kept-alive socket and opens the next one elsewhere: the server then closes
+  // that socket itself after the reply, never while the client may be sending on it.
+  app.addHook('onSend', async (_request, reply) => {
+    if (state.draining) reply.header('Connection', 'close');
   });
 
   // Only application/json is parsed: a text/plain body (which browsers send without a preflight)
@@ -292,11 +296,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
     async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
       const money = MONEY_ROUTES.has(routeOf(request));
       if (state.draining && money) {
-        return sendError(
-          request,
-          reply,
-          new ApiError('ERR_MAINTENANCE', 'server is shutting down; retry shortly'),
-        );
+        return sendError(request, reply, notAppliedError(SHUTTING_DOWN));
       }
       if (money) state.inFlight += 1;
       try {
@@ -309,7 +309,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
           return sendError(
             request,
             reply,
-            new ApiError('ERR_MAINTENANCE', 'session store unavailable; nothing was changed, retry shortly'),
+            notAppliedError('session store unavailable; nothing was changed, retry shortly'),
           );
         }
         request.log.error({ err: error }, 'server fault');
@@ -422,12 +422,23 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
       return address.port;
     },
     async shutdown(graceMs) {
+      const drainStartMs = now();
+      const deadline = drainStartMs + graceMs;
       state.draining = true;
       hub.closeAll();
       await unsubscribePushes().catch(() => {});
-      const deadline = now() + graceMs;
-      // Bounded wait for in-flight money calls: polling a counter, at most graceMs.
-      while (state.inFlight > 0 && now() < deadline) await sleep(10);
+      stopAccepting(app.server);
+      // Bounded wait (at most graceMs, polled): money calls in flight finish; connections carrying
+      // a request get their reply with Connection: close and are closed after it; sockets left idle
+      // are kept for DRAIN_IDLE_GRACE_MS, so a client that sends on one gets an answer (503
+      // not-applied), not a socket closed under its request.
+      const idleGraceEnd = Math.min(deadline, drainStartMs + DRAIN_IDLE_GRACE_MS);
+      const pollsMax = Math.ceil(graceMs / DRAIN_POLL_MS) + 1;
+      for (let poll = 0; poll < pollsMax && now() < deadline; poll++) {
+        const connections = await openConnections(app.server);
+        if (state.inFlight === 0 && (connections === 0 || now() >= idleGraceEnd)) break;
+        await sleep(DRAIN_POLL_MS);
+      }
       const abandoned = state.inFlight;
       state.closing = true;
       const closingApp = app.close();
@@ -476,6 +487,25 @@ function routeOf(request: FastifyRequest): string {
 function pathOf(url: string): string {
   const path = url.split('?')[0] ?? '';
   return oneLine(path, 100);
+}
+
+const SHUTTING_DOWN = 'server is shutting down; nothing was done, retry shortly';
+/** How long a drain keeps kept-alive sockets that are idle: longer than a client's think time. */
+const DRAIN_IDLE_GRACE_MS = 2_000;
+const DRAIN_POLL_MS = 10;
+
+/**
+ * Stops accepting connections and keeps the live ones. http.Server#close would also close the
+ * idle kept-alive sockets at once (Node >= 19), racing a client that is sending on one
+ * (UND_ERR_SOCKET, an unknown outcome); net.Server#close only stops the listener. The framework's
+ * close later tolerates the listener being closed already (ERR_SERVER_NOT_RUNNING).
+ */
+function stopAccepting(server: Server): void {
+  if (server.listening) NetServer.prototype.close.call(server);
+}
+
+function openConnections(server: Server): Promise<number> {
+  return new Promise((resolve) => server.getConnections((error, count) => resolve(error ? 0 : count)));
 }
 
 function sleep(ms: number): Promise<void> {

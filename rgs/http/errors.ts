@@ -42,32 +42,17 @@
  * 415), ERR_RATE_LIMITED (per-player rate limit, 429 with Retry-After).
  */
 import type { RgsError, RgsErrorCode } from '../core/contract.ts';
+import { OUTCOME_HEADER, WIRE_STATUS_BY_CODE, type WireErrorCode } from '../wire/index.ts';
 
-export type HttpErrorCode =
-  | RgsErrorCode
-  | 'ERR_OPT'
-  | 'ERR_NOT_FOUND'
-  | 'ERR_TOO_LARGE'
-  | 'ERR_MEDIA_TYPE'
-  | 'ERR_RATE_LIMITED';
+/** The codes on the wire (rgs/wire/errors.ts `WIRE_ERRORS`, the one table: code, status, meaning). */
+export type HttpErrorCode = WireErrorCode;
 
-export const HTTP_STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = {
-  ERR_VAL: 400,
-  ERR_IPB: 400,
-  ERR_IS: 401,
-  ERR_ATE: 401,
-  ERR_OPT: 401,
-  ERR_GLE: 403,
-  ERR_BNF: 404,
-  ERR_NOT_FOUND: 404,
-  ERR_BE: 409,
-  ERR_IDEM: 409,
-  ERR_TOO_LARGE: 413,
-  ERR_MEDIA_TYPE: 415,
-  ERR_RATE_LIMITED: 429,
-  ERR_GEN: 500,
-  ERR_MAINTENANCE: 503,
-};
+/** Every code the core returns is a wire code (a compile error here names the one missing). */
+type CoreCodesOnTheWire = RgsErrorCode extends HttpErrorCode ? true : never;
+const CORE_CODES_ON_THE_WIRE: CoreCodesOnTheWire = true;
+void CORE_CODES_ON_THE_WIRE;
+
+export const HTTP_STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = WIRE_STATUS_BY_CODE;
 
 /** The error body every endpoint sends: `{error, message}` (Stake Engine shape). */
 export interface ApiErrorBody {
@@ -91,13 +76,18 @@ export class ApiError {
     return { error: this.code, message: this.message };
   }
 
+  /**
+   * The core's error as sent. A 503 from the core (the database down or too slow) booked nothing,
+   * except an unresolved COMMIT (`outcomeUnknown`): the former says `not-applied`, the latter
+   * `unknown` (rgs/wire/README.md, Outcomes).
+   */
   static fromCore(error: RgsError): ApiError {
-    if (error.retryAfterMs !== undefined && error.retryAfterMs > 0) {
-      return new ApiError(error.code, oneLine(error.message), {
-        'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))),
-      });
-    }
-    return new ApiError(error.code, oneLine(error.message));
+    const headers: Record<string, string> = {};
+    if (error.retryAfterMs !== undefined && error.retryAfterMs > 0)
+      headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+    if (error.code === 'ERR_MAINTENANCE')
+      headers[OUTCOME_HEADER] = error.outcomeUnknown === true ? 'unknown' : 'not-applied';
+    return new ApiError(error.code, oneLine(error.message), headers);
   }
 }
 
@@ -108,6 +98,18 @@ export function oneLine(message: string, maxChars = 300): string {
 }
 
 export const INTERNAL_ERROR = (): ApiError => new ApiError('ERR_GEN', 'internal server error');
+
+/**
+ * 503 ERR_MAINTENANCE for a call refused before any work (shutting down, the session store down):
+ * `Croupier-Outcome: not-applied` tells a client the call did not happen, so it may resend it
+ * (rgs/wire/README.md, Outcomes). Never for an outcome the server could not resolve.
+ */
+export function notAppliedError(message: string): ApiError {
+  return new ApiError('ERR_MAINTENANCE', oneLine(message), {
+    [OUTCOME_HEADER]: 'not-applied',
+    'Retry-After': '1',
+  });
+}
 
 /**
  * A money call whose outcome the server could not resolve (the database connection was lost at
@@ -121,7 +123,7 @@ export function outcomeUnknownError(keyed: boolean): ApiError {
     return new ApiError(
       'ERR_MAINTENANCE',
       'the outcome of this call is unknown (database connection lost at commit): resend it with the same Idempotency-Key, which finds it',
-      { 'Retry-After': '1' },
+      { 'Retry-After': '1', [OUTCOME_HEADER]: 'unknown' },
     );
   }
   return new ApiError(

@@ -79,10 +79,12 @@ describe('PostgreSQL paused under play', () => {
       // An HTTP answer, not a client timeout; inside the budget and its commit-resolution reserve.
       expect(response).not.toBeInstanceOf(Error);
       expect(elapsedMs).toBeLessThan(CLIENT_TIMEOUT_MS);
-      const { status, json } = response as RawResponse;
+      const { status, json, headers } = response as RawResponse;
       expect(status).toBe(503);
       expect(json).toMatchObject({ error: 'ERR_MAINTENANCE' });
       expect((json as { message: string }).message).toMatch(/nothing was booked/);
+      // Nothing was booked, and the reply says so to a client (rgs/wire README, Outcomes).
+      expect(headers['croupier-outcome']).toBe('not-applied');
     }
 
     // Resumed: the abandoned transactions must not commit.

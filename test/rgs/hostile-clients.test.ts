@@ -364,7 +364,7 @@ describe('#10 the small ones', () => {
     }
   });
 
-  test('during shutdown a request on a live connection gets our error body, not the framework one', async () => {
+  test('during the drain: the reply in flight says Connection: close; a request on an idle kept-alive socket gets our 503 not-applied, not a closed socket', async () => {
     const sessions = await RedisSessionStore.connect({
       url: inject('redisUrl'),
       prefix: `test:${randomBytes(4).toString('hex')}:`,
@@ -389,33 +389,54 @@ describe('#10 the small ones', () => {
     });
     const draining = await startHarness({ core: slowCore, sessions, options: { defaultGameId: GAME_A } });
     const client = await draining.startSession({ currency: 'USD', balance: START_BALANCE });
-    await client.authenticate();
+    const auth = await client.authenticate();
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const rawSocket = async () => {
+      const socket = connect(draining.port, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      return { socket, closed, text: () => Buffer.concat(chunks).toString('utf8') };
+    };
+    const post = (path: string, body: string) =>
+      `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    // A kept-alive socket that served one request before the drain and then sits idle.
+    const idle = await rawSocket();
+    idle.socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+    for (let i = 0; i < 100 && !idle.text().includes('\r\n\r\n'); i++) await sleep(10);
+    expect(idle.text()).toMatch(/^HTTP\/1\.1 200/);
+    // A request held by the slow balance while the drain starts.
     gated = true;
-    // The first request is held by the slow balance while the server starts closing.
-    const body = JSON.stringify({ sessionID: client.sessionID });
-    const socket = connect(draining.port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    socket.write(
-      `POST /wallet/balance HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
-    );
-    // The next request on the same live connection once the first answer is in.
-    socket.once('data', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const shutdown = draining.server.shutdown(2_000);
-    for (let i = 0; i < 100 && draining.server.app.server.listening; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    const busy = await rawSocket();
+    busy.socket.write(post('/wallet/balance', JSON.stringify({ sessionID: client.sessionID })));
+    await sleep(100);
+    const shutdown = draining.server.shutdown(5_000);
+    for (let i = 0; i < 100 && draining.server.app.server.listening; i++) await sleep(10);
+    expect(draining.server.app.server.listening).toBe(false);
+    // The idle socket is still open: a play sent on it now is answered, refused, and nothing booked.
+    const before = idle.text().length;
+    const play = JSON.stringify({
+      sessionID: client.sessionID,
+      amount: auth.config.defaultBetLevel,
+      mode: 'base',
+    });
+    idle.socket.write(post('/wallet/play', play));
+    await idle.closed;
+    const refused = idle.text().slice(before);
+    expect(refused).toMatch(/^HTTP\/1\.1 503/);
+    expect(refused.toLowerCase()).toContain('croupier-outcome: not-applied');
+    expect(refused.toLowerCase()).toContain('connection: close');
+    expect(refused).toContain('"error":"ERR_MAINTENANCE"');
+    expect(refused).not.toContain('"statusCode":503');
+    // The request in flight finishes, told to close its connection; the server closes it after.
     release();
-    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    await shutdown;
+    await busy.closed;
+    expect(busy.text()).toMatch(/^HTTP\/1\.1 200/);
+    expect(busy.text().toLowerCase()).toContain('connection: close');
+    expect(await shutdown).toEqual({ abandoned: 0 });
     await sessions.close();
-    const text = Buffer.concat(chunks).toString('utf8');
-    expect(text).not.toContain('"statusCode":503');
-    const second = text.slice(text.indexOf('HTTP/1.1', 10));
-    expect(second).toMatch(/^HTTP\/1\.1 503/);
-    expect(second).toContain('"error":"ERR_MAINTENANCE"');
+    expect(await core.currentRound(client.playerID, GAME_A)).toEqual({ ok: true, value: null });
   });
 });
 
