@@ -118,6 +118,27 @@ export function runLengthMoments(
   return { mean, covariance };
 }
 
+/**
+ * Estimate of the largest probability of one value of V: about twice the largest probability of
+ * one vector of run counts, (2 pi)^(-c/2) det(C)^(-1/2) (local limit theorem; V is a quadratic
+ * form, values of opposite deviations coincide).
+ */
+export function runCountsLargestAtom(covariance: readonly (readonly number[])[]): number {
+  const c = covariance.length;
+  const m = covariance.map((row) => [...row]);
+  let logDeterminant = 0;
+  for (let col = 0; col < c; col++) {
+    const pivot = m[col]![col]!;
+    if (!(pivot > 0)) return 1;
+    logDeterminant += Math.log(pivot);
+    for (let r = col + 1; r < c; r++) {
+      const factor = m[r]![col]! / pivot;
+      for (let k = col; k < c; k++) m[r]![k] = m[r]![k]! - factor * m[col]![k]!;
+    }
+  }
+  return Math.min(1, 2 * Math.exp((-c / 2) * Math.log(2 * Math.PI) - logDeterminant / 2));
+}
+
 /** Solves A x = b by Gaussian elimination with partial pivoting (A small, symmetric positive definite). */
 export function solveLinear(a: readonly (readonly number[])[], b: readonly number[]): number[] {
   const n = b.length;
@@ -194,5 +215,6 @@ export function runsUpTest(source: ScaledSource, sampleSize: number): GliTestRes
     sampleSize: n * k,
     parameters: { ...parameters, runCounts: counts.join(',') },
     applicable: true,
+    largestAtom: runCountsLargestAtom(covariance),
   };
 }

@@ -1,4 +1,4 @@
-import { erfc, igamc } from '../nist/special-functions.ts';
+import { erfc, igamc, lgam } from '../nist/special-functions.ts';
 import { MIN_EXPECTED_COUNT, type ScaledSource } from './types.ts';
 
 /**
@@ -29,6 +29,8 @@ export interface ChiSquareOutcome {
   readonly categories: number;
   /** Categories before lumping. */
   readonly rawCategories: number;
+  /** Estimate of the statistic's largest atom under the hypothesis: see `chiSquareLargestAtom`. */
+  readonly largestAtom: number;
 }
 
 /**
@@ -84,7 +86,57 @@ export function pooledChiSquare(
     pValue: chiSquareUpperTail(statistic, degreesOfFreedom),
     categories: pools.length,
     rawCategories: k,
+    largestAtom: chiSquareLargestAtom(pools.map((pool) => pool.e)),
   };
+}
+
+/** Largest density of the chi-square law with df degrees of freedom (at its mode max(df - 2, 0)). */
+function chiSquareMaxDensity(df: number): number {
+  if (df <= 2) return 0.5; // df = 1 is unbounded at 0 and handled apart by the caller
+  const mode = df - 2;
+  return Math.exp((df / 2 - 1) * Math.log(mode) - mode / 2 - (df / 2) * Math.LN2 - lgam(df / 2));
+}
+
+/**
+ * Estimate of the largest probability that Pearson's chi-square takes any ONE value under the
+ * hypothesis, from the pooled expected counts e_i (N = sum e_i): how discrete the statistic is.
+ * Why: the KS second level compares the P-values with the uniform law; a statistic with few
+ * values gives P-values with atoms of this size, which the KS test of hundreds of sequences sees
+ * as non-uniformity (issue 15: poker at range 2 on 1,000 draws). Estimates, by the local limit
+ * theorem:
+ * - two categories (df = 1): X^2 = (o_1 - e_1)^2 N/(e_1 e_2) with o_1 ~ Binomial(N, p); at most two
+ *   counts give one value: 2 max pmf = 2 exp(log-pmf at the mode), exact.
+ * - equal expected counts e (df >= 2): X^2 = (k/N) sum o_i^2 - N moves on a lattice of step 2k/N
+ *   (sum o_i^2 has the parity of N); an atom is about (max density) x step, doubled because sums
+ *   of few squares leave gaps in the lattice.
+ * - unequal expected counts (df >= 2): distinct count vectors give distinct values but for
+ *   coincidences; the atom is about twice the largest multinomial probability,
+ *   (2 pi)^(-(k-1)/2) / sqrt(N^(k-1) prod p_i) (normal approximation).
+ */
+export function chiSquareLargestAtom(expected: readonly number[]): number {
+  const k = expected.length;
+  const n = expected.reduce((a, b) => a + b, 0);
+  if (k < 2 || !(n > 0)) return 1;
+  if (k === 2) {
+    const p = expected[0]! / n;
+    const trials = Math.round(n);
+    const mode = Math.floor((trials + 1) * p);
+    const logPmf =
+      lgam(trials + 1) -
+      lgam(mode + 1) -
+      lgam(trials - mode + 1) +
+      mode * Math.log(p) +
+      (trials - mode) * Math.log1p(-p);
+    return Math.min(1, 2 * Math.exp(logPmf));
+  }
+  const first = expected[0]!;
+  if (expected.every((e) => Math.abs(e - first) <= 1e-9 * first)) {
+    return Math.min(1, 2 * chiSquareMaxDensity(k - 1) * ((2 * k) / n));
+  }
+  let logDensity = (-(k - 1) / 2) * Math.log(2 * Math.PI * n);
+  for (const e of expected) logDensity -= 0.5 * Math.log(e / n);
+  // The multinomial lives on k - 1 free counts; its covariance determinant is N^(k-1) prod p_i.
+  return Math.min(1, 2 * Math.exp(logDensity));
 }
 
 /**

@@ -51,6 +51,12 @@ export interface GliTestResult {
   readonly applicable: boolean;
   /** Why a test is not applicable, or a note on a degenerate outcome. */
   readonly reason?: string;
+  /**
+   * Estimate of the largest probability of any single value of the statistic under the hypothesis
+   * (how discrete it is; `chiSquareLargestAtom`). Decides whether the KS second level may judge the
+   * P-values (battery.ts, `KS_MAX_ATOM_SCALE`). Absent: treated as continuous.
+   */
+  readonly largestAtom?: number;
 }
 
 /** Every test's precondition: `sampleSize` (draws to consume) is a positive safe integer. */
@@ -75,6 +81,7 @@ export function chiSquareResult(
     sampleSize,
     parameters,
     applicable: true,
+    largestAtom: outcome.largestAtom,
   };
 }
 
