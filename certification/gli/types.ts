@@ -79,7 +79,7 @@ export function chiSquareResult(
     statistic: outcome.statistic,
     degreesOfFreedom: outcome.degreesOfFreedom,
     sampleSize,
-    parameters,
+    parameters: { ...parameters, pValueMethod: outcome.pValueMethod },
     applicable: true,
     largestAtom: outcome.largestAtom,
   };
