@@ -8,6 +8,9 @@ import { familyVerdict } from '../family-verdict.ts';
 import { gliSecondLevel, runGliSequence } from './battery.ts';
 import { clopperPearson, soundDraws } from './calibration.ts';
 import { gliFamilyVerdict, gliRowEvidence } from './family.ts';
+import { serialTest } from './serial.ts';
+import { pooledChiSquare } from './stats.ts';
+import { goodSource } from './test-support.ts';
 import { ALPHA, type GliTestResult } from './types.ts';
 
 /** Rejections (P < ALPHA) of one test over `sequences` sound sequences. */
@@ -102,5 +105,82 @@ describe('defect 3: no KS second level on statistics with few values', () => {
     for (const row of rows) expect(row.verdict, `${row.name}: ${row.reasons.join('; ')}`).not.toBe('fail');
     const family = gliFamilyVerdict([{ channel: 'chacha20', secondLevel: rows }]);
     expect(family.verdict, family.reason).toBe('pass');
+  });
+});
+
+describe('defect 4: weighted serial triples from exact expected counts', () => {
+  // An 18-stop weighted reel (18^3 = 5,832 cells, as in the issue) with integer weights.
+  const weights = [1, 3, 5, 7, 9, 11, 13, 2, 4, 6, 8, 10, 12, 14, 3, 6, 9, 12];
+  const total = weights.reduce((a, b) => a + b, 0);
+  const probabilities = weights.map((w) => w / total);
+  const range = weights.length;
+  const tuples = 20_000;
+  const sample = (seed: number): number[] => {
+    const source = goodSource(seed, range, probabilities);
+    return Array.from({ length: 3 * tuples }, () => source.next());
+  };
+  const countsOf = (draws: readonly number[]): Float64Array => {
+    const counts = new Float64Array(range ** 3);
+    for (let j = 0; j < tuples; j++) {
+      counts[(draws[3 * j]! * range + draws[3 * j + 1]!) * range + draws[3 * j + 2]!]! += 1;
+    }
+    return counts;
+  };
+
+  it('float expected counts made the P-value depend on the order of multiplication (the defect)', () => {
+    const counts = countsOf(sample(4));
+    const forward = new Float64Array(counts.length);
+    const backward = new Float64Array(counts.length);
+    for (let c = 0; c < counts.length; c++) {
+      const [a, b, d] = [Math.floor(c / range ** 2), Math.floor(c / range) % range, c % range];
+      forward[c] = probabilities[a]! * probabilities[b]! * probabilities[d]! * tuples;
+      backward[c] = probabilities[d]! * probabilities[b]! * probabilities[a]! * tuples;
+    }
+    const differ = forward.filter((e, c) => e !== backward[c]).length;
+    expect(differ).toBeGreaterThan(1000); // about a fifth of the cells differ by an ulp
+    const pForward = pooledChiSquare(counts, forward)!.pValue;
+    const pBackward = pooledChiSquare(counts, backward)!.pValue;
+    expect(Math.abs(pForward - pBackward)).toBeGreaterThan(0.1); // 0.78 vs 0.96
+  });
+
+  it('the battery statistic equals an independent re-implementation of the documented rule', () => {
+    for (const seed of [1, 4, 20]) {
+      const draws = sample(seed);
+      let i = 0;
+      const source = {
+        describe: () => ({ label: 'reel', range, probabilities, weights }),
+        next: () => draws[i++]!,
+      };
+      const result = serialTest(source, 3 * tuples, 3);
+      // The rule as a lab would write it: integer products (W^3 = 135^3 < 2^53, exact in doubles),
+      // cells expecting >= 5 alone; the rest ascending by product, ties by cell index, pooled until
+      // >= 5; a remainder joins the smallest category.
+      const counts = countsOf(draws);
+      const product = (c: number) =>
+        weights[c % range]! * weights[Math.floor(c / range) % range]! * weights[Math.floor(c / range ** 2)]!;
+      const expected = (p: number) => (tuples * p) / total ** 3;
+      const categories: { o: number; p: number }[] = [];
+      const small: number[] = [];
+      for (let c = 0; c < counts.length; c++) {
+        if (tuples * product(c) >= 5 * total ** 3) categories.push({ o: counts[c]!, p: product(c) });
+        else small.push(c);
+      }
+      small.sort((a, b) => product(a) - product(b) || a - b);
+      let pool = { o: 0, p: 0 };
+      for (const c of small) {
+        pool = { o: pool.o + counts[c]!, p: pool.p + product(c) };
+        if (tuples * pool.p >= 5 * total ** 3) {
+          categories.push(pool);
+          pool = { o: 0, p: 0 };
+        }
+      }
+      if (pool.p > 0) {
+        const smallest = categories.reduce((m, c, j) => (c.p < categories[m]!.p ? j : m), 0);
+        categories[smallest] = { o: categories[smallest]!.o + pool.o, p: categories[smallest]!.p + pool.p };
+      }
+      const statistic = categories.reduce((sum, c) => sum + (c.o - expected(c.p)) ** 2 / expected(c.p), 0);
+      expect(result.degreesOfFreedom).toBe(categories.length - 1);
+      expect(result.statistic! / statistic).toBeCloseTo(1, 12);
+    }
   });
 });

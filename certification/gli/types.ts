@@ -24,6 +24,12 @@ export interface ScaledSourceDescription {
    * length `range`, summing to 1. Absent for a uniform source.
    */
   readonly probabilities?: readonly number[];
+  /**
+   * The reel's integer stop weights, when it has them (probabilities = weights / their sum). Tests
+   * that need exact expected counts (weighted serial pairs and triples) use them; without them the
+   * exact binary values of `probabilities` are used.
+   */
+  readonly weights?: readonly number[];
 }
 
 /** A stream of scaled draws: integers in [0, describe().range). */
