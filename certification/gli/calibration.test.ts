@@ -1,0 +1,57 @@
+/**
+ * The reduced calibration that runs in CI (the full grid is `npm run calibrate`, docs/calibration.md):
+ * range 2, each test at its minimum size, many sequences, fixed seeds. A sound generator must fail
+ * each test, and the family verdict, at most 1% of the time: the 99% Clopper–Pearson interval of
+ * the observed rate must contain 1% or lie below it.
+ */
+import { describe, expect, it } from 'vitest';
+import { minimumDrawsFor, minimumDrawsForBattery } from './applicability.ts';
+import { GLI_TEST_NAMES } from './battery.ts';
+import { clopperPearson, falseAlarmRates, simulateSequences } from './calibration.ts';
+import { ALPHA } from './types.ts';
+
+const SEED_HEX = 'c1ca11b0';
+const RANGE = 2;
+
+describe('reduced calibration: range 2, minimum sizes, many sequences (chacha20)', () => {
+  it('each test alone at its minimum size, 3,000 sequences', () => {
+    for (const test of GLI_TEST_NAMES) {
+      const draws = minimumDrawsFor(test, { label: 'probe', range: RANGE });
+      expect(draws, test).not.toBeNull();
+      const pool = simulateSequences({
+        seedHex: SEED_HEX,
+        range: RANGE,
+        draws: draws!,
+        sequences: 3000,
+        tests: [test],
+      });
+      const rate = falseAlarmRates(pool, 1).tests.get(test)!;
+      expect(rate.repetitions, test).toBeGreaterThan(1000);
+      expect(rate.low, `${test} at ${draws} draws: ${rate.alarms}/${rate.repetitions}`).toBeLessThanOrEqual(
+        ALPHA,
+      );
+    }
+  });
+
+  it('the whole battery at the smallest size where every test runs: rows and family, 1 and 20 sequences', () => {
+    const draws = minimumDrawsForBattery({ label: 'probe', range: RANGE })!;
+    expect(draws).toBe(4800); // runs-up: 240 values of 20 draws each
+    const pool = simulateSequences({ seedHex: SEED_HEX, range: RANGE, draws, sequences: 1000 });
+    for (const s of [1, 20]) {
+      const { tests, family } = falseAlarmRates(pool, s);
+      for (const [name, rate] of tests) expect(rate!.low, `${name}, s = ${s}`).toBeLessThanOrEqual(ALPHA);
+      expect(family!.low, `family, s = ${s}`).toBeLessThanOrEqual(ALPHA);
+      expect(family!.repetitions).toBe(1000 / s);
+    }
+  });
+});
+
+describe('clopperPearson', () => {
+  it('matches published exact intervals', () => {
+    // 95% interval for 0 of 10: [0, 0.3085] (the "rule of three" region); 99% for 5 of 10: [0.1109, 0.8891].
+    expect(clopperPearson(0, 10, 0.95).high).toBeCloseTo(0.3085, 4);
+    const { low, high } = clopperPearson(5, 10, 0.99);
+    expect(low).toBeCloseTo(0.1109, 3);
+    expect(high).toBeCloseTo(0.8891, 3);
+  });
+});
