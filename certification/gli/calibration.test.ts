@@ -47,11 +47,14 @@ describe('reduced calibration: range 2, minimum sizes, many sequences (chacha20)
 });
 
 describe('clopperPearson', () => {
-  it('matches published exact intervals', () => {
-    // 95% interval for 0 of 10: [0, 0.3085] (the "rule of three" region); 99% for 5 of 10: [0.1109, 0.8891].
-    expect(clopperPearson(0, 10, 0.95).high).toBeCloseTo(0.3085, 4);
+  it('matches the beta-quantile form of the exact interval', () => {
+    // Clopper–Pearson bounds are beta quantiles: low = B^-1(a/2; k, n-k+1), high = B^-1(1-a/2; k+1, n-k).
+    // Reference values from scipy.stats.beta.ppf (an independent implementation):
+    //   beta.ppf(0.975, 1, 10) = 0.3084971078187607; beta.ppf(0.005, 5, 6) = 0.12831055393508325;
+    //   beta.ppf(0.995, 6, 5) = 0.8716894460649167.
+    expect(clopperPearson(0, 10, 0.95).high).toBeCloseTo(0.3084971078187607, 9);
     const { low, high } = clopperPearson(5, 10, 0.99);
-    expect(low).toBeCloseTo(0.1109, 3);
-    expect(high).toBeCloseTo(0.8891, 3);
+    expect(low).toBeCloseTo(0.12831055393508325, 9);
+    expect(high).toBeCloseTo(0.8716894460649167, 9);
   });
 });
