@@ -23,6 +23,19 @@ const MIN_GAPS = 100;
 const SHORTFALL_SIGMAS = 8;
 
 /**
+ * Law of one gap length (Knuth §3.3.2C, Algorithm G): P(r) = p (1 - p)^r for r < t and
+ * P(">= t") = (1 - p)^t, index t. Checked against exhaustive enumeration in enumeration.test.ts.
+ */
+export function gapLengthProbabilities(p: number, t: number): Float64Array {
+  if (!(p > 0 && p < 1) || !Number.isInteger(t) || t < 1) throw new RangeError('need 0 < p < 1, t >= 1');
+  const q = 1 - p;
+  const out = new Float64Array(t + 1);
+  for (let r = 0; r < t; r++) out[r] = p * q ** r;
+  out[t] = q ** t;
+  return out;
+}
+
+/**
  * Gap test, Knuth §3.3.2C: with the value set [0, a), record the lengths of the gaps between
  * successive draws that fall in the set (a run of r draws outside, then one inside, is a gap of
  * length r; the first gap starts at the first draw, Algorithm G). Gap lengths are geometric:
@@ -80,9 +93,7 @@ export function gapTest(source: ScaledSource, sampleSize: number): GliTestResult
       `only ${gaps} of ${m} gaps in ${used} draws: far fewer draws in [0, ${a}) than expected`,
     );
   }
-  const expected = new Float64Array(t + 1);
-  for (let r = 0; r < t; r++) expected[r] = m * p * q ** r;
-  expected[t] = m * q ** t;
+  const expected = gapLengthProbabilities(p, t).map((probability) => m * probability);
   const outcome = pooledChiSquare(counts, expected);
   if (!outcome) return notApplicable(NAME, REFERENCE, used, parameters, 'too few categories');
   return chiSquareResult(NAME, REFERENCE, outcome, used, { ...parameters, categories: outcome.categories });

@@ -16,6 +16,25 @@ export const MAXIMUM_GROUP = 5;
 export const MAXIMUM_MAX_D = 64;
 
 /**
+ * Law of the maximum V of t iid draws on [0, d) (Knuth §3.3.2H): P(V = v) = F(v)^t - F(v - 1)^t,
+ * F the CDF of one draw ((v + 1)/d when uniform; cumulative stop weights for a weighted reel).
+ * Checked against exhaustive enumeration in enumeration.test.ts.
+ */
+export function maximumProbabilities(d: number, t: number, probabilities?: readonly number[]): Float64Array {
+  if (probabilities && probabilities.length !== d) throw new RangeError('one probability per value');
+  const out = new Float64Array(d);
+  let cdfPrevious = 0;
+  let cumulative = 0;
+  for (let v = 0; v < d; v++) {
+    cumulative = probabilities ? cumulative + probabilities[v]! : (v + 1) / d;
+    const cdf = Math.min(1, cumulative) ** t;
+    out[v] = cdf - cdfPrevious;
+    cdfPrevious = cdf;
+  }
+  return out;
+}
+
+/**
  * Maximum-of-t test, Knuth §3.3.2H: V_j = max of each non-overlapping group of t draws. For real
  * U, V^t is uniform; for integer draws with CDF F the law is exact and discrete:
  * P(V = v) = F(v)^t - F(v-1)^t (uniform on [0, d): ((v+1)^t - v^t)/d^t), tested by chi-square over
@@ -49,15 +68,7 @@ export function maximumOfTTest(source: ScaledSource, sampleSize: number): GliTes
       max = -1;
     }
   }
-  const expected = new Float64Array(d);
-  let cdfPrevious = 0;
-  let cumulative = 0;
-  for (let v = 0; v < d; v++) {
-    cumulative = probabilities ? cumulative + probabilities[v]! : (v + 1) / d;
-    const cdf = Math.min(1, cumulative) ** t;
-    expected[v] = (cdf - cdfPrevious) * groups;
-    cdfPrevious = cdf;
-  }
+  const expected = maximumProbabilities(d, t, probabilities).map((p) => p * groups);
   const outcome = pooledChiSquare(counts, expected);
   if (!outcome)
     return notApplicable(NAME, REFERENCE, sampleSize, { ...parameters, groups }, 'sample too small');
