@@ -72,3 +72,39 @@ export function minimumDrawsForBattery(
   }
   return most === 0 ? null : most;
 }
+
+/**
+ * Fewest draws per sequence at which every GLI-style test runs on a uniform source at every
+ * calibrated range (2, 3, 6, 37, 1000, 2^32): range 2 needs the most (runs-up: 240 values of 20
+ * draws). Checked by calibration.test.ts (`minimumDrawsForBattery` at range 2).
+ */
+export const CALIBRATED_BATTERY_MIN_DRAWS = 4800;
+
+/**
+ * Splits `totalDraws` recorded draws (a live RGS sample) into sequences inside the calibrated
+ * region (docs/calibration.md): `requestedSequences` equal shares when each holds at least
+ * CALIBRATED_BATTERY_MIN_DRAWS; otherwise fewer, longer sequences (at least one), with a note
+ * saying why. Sequences longer than MAX_CALIBRATED_DRAWS are cut to it.
+ */
+export function calibratedLayout(
+  totalDraws: number,
+  requestedSequences: number,
+): { sequences: number; draws: number; note?: string } {
+  if (!Number.isSafeInteger(totalDraws) || totalDraws < 1) throw new RangeError('totalDraws must be >= 1');
+  if (!Number.isSafeInteger(requestedSequences) || requestedSequences < 1) {
+    throw new RangeError('requestedSequences must be >= 1');
+  }
+  const share = Math.floor(totalDraws / requestedSequences);
+  if (share >= CALIBRATED_BATTERY_MIN_DRAWS) {
+    return { sequences: requestedSequences, draws: Math.min(share, MAX_CALIBRATED_DRAWS) };
+  }
+  const sequences = Math.max(1, Math.floor(totalDraws / CALIBRATED_BATTERY_MIN_DRAWS));
+  const draws = Math.min(Math.floor(totalDraws / sequences), MAX_CALIBRATED_DRAWS);
+  const note =
+    `${requestedSequences} sequences of ${share} draws is below the calibrated minimum of ` +
+    `${CALIBRATED_BATTERY_MIN_DRAWS} draws per sequence (docs/calibration.md): using ${sequences} of ${draws}` +
+    (draws < CALIBRATED_BATTERY_MIN_DRAWS
+      ? '; some tests will say "not applicable" (record more rounds)'
+      : '');
+  return { sequences, draws, note };
+}

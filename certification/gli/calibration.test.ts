@@ -5,7 +5,12 @@
  * the observed rate must contain 1% or lie below it.
  */
 import { describe, expect, it } from 'vitest';
-import { minimumDrawsFor, minimumDrawsForBattery } from './applicability.ts';
+import {
+  CALIBRATED_BATTERY_MIN_DRAWS,
+  calibratedLayout,
+  minimumDrawsFor,
+  minimumDrawsForBattery,
+} from './applicability.ts';
 import { GLI_TEST_NAMES } from './battery.ts';
 import { clopperPearson, falseAlarmRates, simulateSequences } from './calibration.ts';
 import { ALPHA } from './types.ts';
@@ -35,7 +40,7 @@ describe('reduced calibration: range 2, minimum sizes, many sequences (chacha20)
 
   it('the whole battery at the smallest size where every test runs: rows and family, 1 and 20 sequences', () => {
     const draws = minimumDrawsForBattery({ label: 'probe', range: RANGE })!;
-    expect(draws).toBe(4800); // runs-up: 240 values of 20 draws each
+    expect(draws).toBe(CALIBRATED_BATTERY_MIN_DRAWS); // runs-up: 240 values of 20 draws each
     const pool = simulateSequences({ seedHex: SEED_HEX, range: RANGE, draws, sequences: 1000 });
     for (const s of [1, 20]) {
       const { tests, family } = falseAlarmRates(pool, s);
@@ -56,5 +61,20 @@ describe('clopperPearson', () => {
     const { low, high } = clopperPearson(5, 10, 0.99);
     expect(low).toBeCloseTo(0.12831055393508325, 9);
     expect(high).toBeCloseTo(0.8716894460649167, 9);
+  });
+});
+
+describe('calibratedLayout (live RGS samples)', () => {
+  it('keeps the requested sequences when each share is inside the calibrated region', () => {
+    expect(calibratedLayout(200_000, 20)).toEqual({ sequences: 20, draws: 10_000 });
+    expect(calibratedLayout(50_000_000, 20)).toEqual({ sequences: 20, draws: 1_000_000 });
+  });
+  it('uses fewer, longer sequences below the minimum, and says so', () => {
+    const layout = calibratedLayout(10_000, 20);
+    expect([layout.sequences, layout.draws]).toEqual([2, 5000]);
+    expect(layout.note).toMatch(/below the calibrated minimum of 4800/);
+    const tiny = calibratedLayout(1000, 20);
+    expect([tiny.sequences, tiny.draws]).toEqual([1, 1000]);
+    expect(tiny.note).toMatch(/not applicable/);
   });
 });
