@@ -372,9 +372,10 @@ export function renderSummary(report: RngTestReport): string {
             report.plan.sequences === 1
               ? formatP(channel.perSequence[0]!.find((r) => r.name === row.name)?.pValues[0] ?? null)
               : `${row.passed}/${row.applicable}`,
-            formatP(row.ksPValue),
+            // A KS figure that does not judge the row (too few sequences, discrete statistic) in brackets.
+            row.ksApplied || row.ksPValue === null ? formatP(row.ksPValue) : `(${formatP(row.ksPValue)})`,
             row.verdict,
-            row.reasons.join('; '),
+            [...row.reasons, ...(row.ksNote && row.applicable >= 55 ? [row.ksNote] : [])].join('; '),
           ]),
         ),
       );

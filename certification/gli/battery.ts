@@ -115,7 +115,7 @@ export function ksApplicability(r: number, atom: number): { applied: boolean; no
   if (atom * Math.sqrt(r) > KS_MAX_ATOM_SCALE) {
     return {
       applied: false,
-      note: `uniformity not judged: the statistic is discrete (largest atom ~${atom.toPrecision(2)}, ${atom.toPrecision(2)} x sqrt(${r}) > ${KS_MAX_ATOM_SCALE})`,
+      note: `uniformity not judged: the statistic is discrete (largest atom h ~ ${atom.toPrecision(2)}, h sqrt(${r}) = ${(atom * Math.sqrt(r)).toPrecision(2)} > ${KS_MAX_ATOM_SCALE})`,
     };
   }
   return { applied: true };
