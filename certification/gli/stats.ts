@@ -70,7 +70,7 @@ export interface ChiSquareOutcome {
  * Pearson's chi-square goodness of fit (Knuth TAOCP vol. 2 §3.3.1A, eq. (8)), with degrees of
  * freedom = categories - 1 - `estimatedParameters`.
  *
- * Categories whose expected count is below MIN_EXPECTED_COUNT are lumped first (§3.3.1A: "lump
+ * Categories whose expected count is below `minimumExpected` (default MIN_EXPECTED_COUNT) are lumped first (§3.3.1A: "lump
  * a few categories of low probability together"). The grouping depends only on the expected
  * counts (never on the observations), so the statistic keeps its chi-square law: the smallest
  * cells are pooled in ascending order of expectation until each pool reaches the minimum; a
@@ -81,15 +81,17 @@ export function pooledChiSquare(
   observed: ArrayLike<number>,
   expected: ArrayLike<number>,
   estimatedParameters = 0,
+  minimumExpected = MIN_EXPECTED_COUNT,
 ): ChiSquareOutcome | null {
   const k = observed.length;
+  if (!(minimumExpected > 0)) throw new RangeError('minimum expected count must be > 0');
   if (expected.length !== k) throw new RangeError('observed and expected differ in length');
   const order: number[] = [];
   const pools: { o: number; e: number }[] = [];
   for (let i = 0; i < k; i++) {
     const e = expected[i]!;
     if (!(e >= 0) || !Number.isFinite(e)) throw new RangeError(`bad expected count ${e} in category ${i}`);
-    if (e >= MIN_EXPECTED_COUNT) pools.push({ o: observed[i]!, e });
+    if (e >= minimumExpected) pools.push({ o: observed[i]!, e });
     else order.push(i);
   }
   order.sort((a, b) => expected[a]! - expected[b]! || a - b);
@@ -97,7 +99,7 @@ export function pooledChiSquare(
   for (const i of order) {
     pending.o += observed[i]!;
     pending.e += expected[i]!;
-    if (pending.e >= MIN_EXPECTED_COUNT) {
+    if (pending.e >= minimumExpected) {
       pools.push(pending);
       pending = { o: 0, e: 0 };
     }
