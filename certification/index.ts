@@ -1,5 +1,13 @@
 // Public module of certification/: the RNG batteries (NIST SP 800-22 and the GLI-style tests on
 // scaled outputs), their inputs and the runner. Other parts import only from here.
+
+export {
+  applicability as gliApplicability,
+  CALIBRATED_BATTERY_MIN_DRAWS,
+  calibratedLayout,
+  minimumDrawsFor,
+  minimumDrawsForBattery,
+} from './gli/applicability.ts';
 export {
   GLI_TEST_NAMES,
   GLI_TESTS,

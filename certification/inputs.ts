@@ -406,7 +406,7 @@ export function stopSelectionChannels(
     const range = reel.stops.length;
     const label = `reel ${r + 1} (${range} stops${reel.weights ? ', weighted' : ''})`;
     const description: ScaledSourceDescription = reel.weights
-      ? { label, range, probabilities: reel.weights.map((w) => w / reel.totalWeight) }
+      ? { label, range, probabilities: reel.weights.map((w) => w / reel.totalWeight), weights: reel.weights }
       : { label, range };
     return { channel: label, description, draws: columns[r]! };
   });

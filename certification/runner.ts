@@ -14,6 +14,7 @@ import {
   type RowEvidence,
 } from './family-verdict.ts';
 import { type GliSecondLevelRow, gliSecondLevel, runGliSequence, selectGliTests } from './gli/battery.ts';
+import { gliFamilyVerdict } from './gli/family.ts';
 import { ALPHA, type GliTestResult, type ScaledSourceDescription } from './gli/types.ts';
 import { type BatteryInput, InputError, type InputIdentity, type InputSpec, openInput } from './inputs.ts';
 import {
@@ -342,12 +343,8 @@ export function assembleReport(
         secondLevel: gliSecondLevel(perSequence, ALPHA),
       });
     }
-    const family = familyVerdict(
-      gliRowEvidence(
-        channels.flatMap((ch) => ch.secondLevel),
-        ALPHA,
-      ),
-    );
+    // Rows grouped by channel (dependent rows): certification/gli/family.ts.
+    const family = gliFamilyVerdict(channels, ALPHA);
     gli = { channels, family, verdict: family.verdict };
   }
   return {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   type BatteryChoice,
+  calibratedLayout,
   defaultWorkers,
   describeInput,
   formatPValue,
@@ -162,8 +163,17 @@ export function registerRngTestCommand(rng: Command): void {
         process.stderr.write(`croupier: seed ${spec.seedHex}\n`);
       }
       if (spec.kind === 'rgs' && command.getOptionValueSource('draws') !== 'cli') {
-        // One sequence = an equal share of the recorded rounds.
-        options.draws = Math.max(1, Math.floor(recordedRounds(spec.path) / options.sequences));
+        // Equal shares of the recorded rounds; without an explicit --sequences, a layout inside the
+        // GLI battery's calibrated region (fewer, longer sequences when the shares are too short).
+        const rounds = recordedRounds(spec.path);
+        if (command.getOptionValueSource('sequences') === 'cli') {
+          options.draws = Math.max(1, Math.floor(rounds / options.sequences));
+        } else {
+          const layout = calibratedLayout(rounds, options.sequences);
+          options.sequences = layout.sequences;
+          options.draws = layout.draws;
+          if (layout.note) process.stderr.write(`croupier: ${layout.note}\n`);
+        }
       }
       const plan: RngTestPlan = {
         battery: options.battery,

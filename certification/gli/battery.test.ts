@@ -243,12 +243,19 @@ describe('second level', () => {
       parameters: {},
       applicable: true,
     });
-    const uniform = Array.from({ length: 50 }, (_, i) => [make((i + 0.5) / 50)]);
+    const uniform = Array.from({ length: 60 }, (_, i) => [make((i + 0.5) / 60)]);
     expect(gliSecondLevel(uniform)[0]!.verdict).toBe('pass');
-    const crowded = Array.from({ length: 50 }, (_, i) => [make(0.02 + ((i + 0.5) / 50) * 0.2)]);
+    const crowded = Array.from({ length: 60 }, (_, i) => [make(0.02 + ((i + 0.5) / 60) * 0.2)]);
     const row = gliSecondLevel(crowded)[0]!;
     expect(row.verdict).toBe('fail');
     expect(row.reasons.join()).toMatch(/not uniform/);
+    // Below 55 sequences (SP 800-22 §4.2.2) the KS figure is reported but does not judge the row.
+    const few = gliSecondLevel(crowded.slice(0, 54))[0]!;
+    expect(few.ksPValue!).toBeLessThan(1e-4);
+    expect([few.ksApplied, few.verdict]).toEqual([false, 'pass']);
+    // A statistic with large atoms (largestAtom 0.05 over 60 sequences: 0.39 > 0.05) is not judged by KS.
+    const discrete = crowded.map(([r]) => [{ ...r!, largestAtom: 0.05 }]);
+    expect(gliSecondLevel(discrete)[0]!.ksNote).toMatch(/discrete/);
     expect(gliSecondLevel([[make(0.005)]])[0]!.verdict).toBe('fail');
   });
 });

@@ -74,15 +74,52 @@ export interface GliSecondLevelRow {
   readonly proportion: number;
   /** Most failing sequences accepted: see `maximumAcceptedFailures`. */
   readonly maximumFailures: number;
+  /** Smallest P-value of the row (the whole evidence of a single sequence); null when none. */
+  readonly smallestPValue: number | null;
   /** KS uniformity of the P-values (Knuth §3.3.1B); null with fewer than 2 P-values. */
   readonly ksStatistic: number | null;
   readonly ksPValue: number | null;
+  /** Whether the KS P-value judges the row (`ksApplicability`), and why not when it does not. */
+  readonly ksApplied: boolean;
+  readonly ksNote?: string;
   readonly verdict: 'pass' | 'fail' | 'not applicable';
   readonly reasons: string[];
 }
 
 /** KS P-value below which the P-values are judged non-uniform (as SP 800-22 §4.2.2 judges its P-value_T). */
 export const UNIFORMITY_THRESHOLD = 0.0001;
+/**
+ * SP 800-22 §4.2.2: "at least 55 sequences must be processed to derive statistically meaningful
+ * results for the uniformity of P-values". With fewer the KS figures are reported, not judged.
+ */
+export const MIN_SEQUENCES_FOR_UNIFORMITY = 55;
+/**
+ * Largest atom h of a statistic (GliTestResult.largestAtom) the KS second level tolerates, as
+ * h sqrt(r) <= KS_MAX_ATOM_SCALE over r P-values. Why: P-values of a statistic with atoms of size h
+ * are not uniform; their distribution function departs from the diagonal by up to about h, which
+ * moves sqrt(r) D_r by up to h sqrt(r). At the threshold 1e-4 (sqrt(r) D ~ 2.23, limiting law
+ * 2 exp(-2 lambda^2)) a shift of 0.05 raises the false-alarm rate to at most ~1.4e-4; a larger
+ * one grows it fast (poker at range 2 on 1,000 draws: h ~ 0.23, sqrt(500) h ~ 5, every seed
+ * failed). Rule: the KS second level judges a row only when r >= MIN_SEQUENCES_FOR_UNIFORMITY and
+ * max h sqrt(r) <= KS_MAX_ATOM_SCALE; otherwise the row rests on its proportion of failures and
+ * says so. (A discrete-exact replacement would need each statistic's exact law, which the
+ * battery does not have: the chi-square and normal laws are themselves approximations.)
+ */
+export const KS_MAX_ATOM_SCALE = 0.05;
+
+/** Whether the KS second level may judge r P-values of a statistic with largest atom `atom`. */
+export function ksApplicability(r: number, atom: number): { applied: boolean; note?: string } {
+  if (r < MIN_SEQUENCES_FOR_UNIFORMITY) {
+    return { applied: false, note: `uniformity not judged below ${MIN_SEQUENCES_FOR_UNIFORMITY} sequences` };
+  }
+  if (atom * Math.sqrt(r) > KS_MAX_ATOM_SCALE) {
+    return {
+      applied: false,
+      note: `uniformity not judged: the statistic is discrete (largest atom h ~ ${atom.toPrecision(2)}, h sqrt(${r}) = ${(atom * Math.sqrt(r)).toPrecision(2)} > ${KS_MAX_ATOM_SCALE})`,
+    };
+  }
+  return { applied: true };
+}
 /** Significance of the proportion criterion: too many failing sequences is itself a P < 0.001 event. */
 export const PROPORTION_SIGNIFICANCE = 0.001;
 
@@ -111,8 +148,9 @@ export function maximumAcceptedFailures(s: number, alpha = ALPHA): number {
  * Second level across sequences, per test. With s sequences:
  * - s == 1: the test passes when its P-value >= alpha (99% confidence).
  * - s >= 2: no more failing sequences than `maximumAcceptedFailures(s)` (the proportion
- *   criterion of SP 800-22 §4.2.1 with an exact binomial bound), and the P-values must look
- *   uniform: the KS test of Knuth §3.3.1B with P >= UNIFORMITY_THRESHOLD (§4.2.2's threshold).
+ *   criterion of SP 800-22 §4.2.1 with an exact binomial bound), and, where `ksApplicability`
+ *   allows (s >= 55, a statistic not too discrete), the P-values must look uniform: the KS test
+ *   of Knuth §3.3.1B with P >= UNIFORMITY_THRESHOLD (§4.2.2's threshold).
  */
 export function gliSecondLevel(
   perSequence: readonly (readonly GliTestResult[])[],
@@ -139,8 +177,10 @@ export function gliSecondLevel(
         passed: 0,
         proportion: 0,
         maximumFailures: 0,
+        smallestPValue: null,
         ksStatistic: null,
         ksPValue: null,
+        ksApplied: false,
         verdict: 'not applicable',
         reasons: [...new Set(results.map((r) => r.reason ?? 'not applicable'))],
       });
@@ -150,6 +190,8 @@ export function gliSecondLevel(
     const proportion = passed / s;
     const maximumFailures = maximumAcceptedFailures(s, alpha);
     const ks = s >= 2 ? ksUniformity(pValues) : null;
+    const atom = Math.max(0, ...applicableResults.map((r) => r.largestAtom ?? 0));
+    const ksRule = ksApplicability(s, atom);
     const reasons: string[] = [];
     if (s - passed > maximumFailures) {
       reasons.push(
@@ -158,7 +200,7 @@ export function gliSecondLevel(
           : `${s - passed} of ${s} sequences failed (at most ${maximumFailures} acceptable)`,
       );
     }
-    if (ks && ks.pValue < UNIFORMITY_THRESHOLD) {
+    if (ks && ksRule.applied && ks.pValue < UNIFORMITY_THRESHOLD) {
       reasons.push(`P-values not uniform: KS P = ${ks.pValue.toExponential(3)}`);
     }
     rows.push({
@@ -168,8 +210,11 @@ export function gliSecondLevel(
       passed,
       proportion,
       maximumFailures,
+      smallestPValue: Math.min(...pValues),
       ksStatistic: ks?.statistic ?? null,
       ksPValue: ks?.pValue ?? null,
+      ksApplied: ksRule.applied,
+      ...(ksRule.note ? { ksNote: ksRule.note } : {}),
       verdict: reasons.length === 0 ? 'pass' : 'fail',
       reasons,
     });

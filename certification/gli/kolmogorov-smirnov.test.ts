@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { kolmogorovCdf, kolmogorovLimitingTail, ksUniformity } from './kolmogorov-smirnov.ts';
+import {
+  kolmogorovCdf,
+  kolmogorovLimitingTail,
+  kolmogorovUpperTail,
+  ksUniformity,
+  logSmirnovUpperTail,
+} from './kolmogorov-smirnov.ts';
 
 describe('Kolmogorov distribution (Marsaglia, Tsang & Wang 2003)', () => {
   it("reproduces the paper's worked value K(10, 0.274) = 0.6284796154565043", () => {
@@ -41,5 +47,48 @@ describe('ksUniformity (Knuth §3.3.1B)', () => {
   });
   it('rejects out-of-range values', () => {
     expect(() => ksUniformity([0.5, 1.5])).toThrow(RangeError);
+  });
+});
+
+describe('the KS tail (issue 15: no shortcut, never exactly 0)', () => {
+  it('for d >= 1/2 the exact two-sided tail is twice the Birnbaum–Tingey one-sided tail', () => {
+    // D+ >= d and D- >= d cannot both hold when d > 1/2: two independent formulas must agree.
+    for (const [n, d] of [
+      [10, 0.6],
+      [20, 0.55],
+      [15, 0.5],
+    ] as const) {
+      const exact = 1 - kolmogorovCdf(n, d);
+      expect(exact / (2 * Math.exp(logSmirnovUpperTail(n, d)))).toBeCloseTo(1, 9);
+    }
+  });
+  it('one-sided tail against direct enumeration for n = 1: P(D+ >= d) = 1 - d', () => {
+    expect(Math.exp(logSmirnovUpperTail(1, 0.3))).toBeCloseTo(0.7, 14);
+  });
+  it('between 1e-3 and 1e-5 the P-value is the exact one (the old shortcut was off by 0.1-2%)', () => {
+    // Exact (matrix) and 2 x Birnbaum–Tingey agree (the two-sided overlap is negligible here);
+    // the paper's shortcut, used before where n d^2 > 3.76 (n > 99) or > 7.24, does not.
+    for (const [n, d, off] of [
+      [50, 0.3, 1e-2],
+      [100, 0.22, 4e-3],
+      [500, 0.1, 3e-3],
+    ] as const) {
+      const { pValue, method } = kolmogorovUpperTail(n, d);
+      expect(method).toBe('exact');
+      expect(pValue / (2 * Math.exp(logSmirnovUpperTail(n, d)))).toBeCloseTo(1, 6);
+      const shortcut = 2 * Math.exp(-(2.000071 + 0.331 / Math.sqrt(n) + 1.409 / n) * n * d * d);
+      expect(Math.abs(shortcut / pValue - 1)).toBeGreaterThan(off);
+    }
+  });
+  it('tiny P-values are a positive bound, with their log10, never exactly 0', () => {
+    const crowded = Array.from({ length: 1000 }, (_, i) => (i + 0.5) / 1000 / 4);
+    const r = ksUniformity(crowded);
+    expect(r.statistic).toBeCloseTo(0.75, 3);
+    expect(r.pValue).toBeGreaterThan(0);
+    expect(r.pValueMethod).toBe('upper bound');
+    expect(r.log10PValue).toBeLessThan(-400); // below the smallest double: the value is clamped up
+    const moderate = kolmogorovUpperTail(1000, 0.2); // ~1e-35: the bound, representable
+    expect(moderate.method).toBe('upper bound');
+    expect(Math.log(moderate.pValue)).toBeCloseTo(moderate.logPValue, 9);
   });
 });

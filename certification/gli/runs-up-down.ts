@@ -49,5 +49,8 @@ export function runsUpDownTest(source: ScaledSource, sampleSize: number): GliTes
     sampleSize: n * k,
     parameters: { ...parameters, runs },
     applicable: true,
+    // R is an integer: by the local limit theorem each value has probability about
+    // 1/sqrt(2 pi Var R), and the two-sided P-value pairs values symmetric about the mean.
+    largestAtom: Math.min(1, 2 / Math.sqrt(2 * Math.PI * variance)),
   };
 }

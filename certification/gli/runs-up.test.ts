@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { runLengthMoments, runsAtLeastCovariance, solveLinear } from './runs-up.ts';
+import {
+  RUNS_UP_MIN_VALUES,
+  runLengthClasses,
+  runLengthMoments,
+  runsAtLeastCovariance,
+  solveLinear,
+} from './runs-up.ts';
 
 function* permutations(a: number[], k = 0): Generator<number[]> {
   if (k === a.length) {
@@ -61,5 +67,31 @@ describe('moments of runs up (Knuth §3.3.2G)', () => {
     expect(a[5]![5]! / 172860).toBeCloseTo(1, 4);
     const b = [1 / 6, 5 / 24, 11 / 120, 19 / 720, 29 / 5040, 1 / 840];
     for (const [i, v] of b.entries()) expect(mean[i]! / n).toBeCloseTo(v, 6);
+  });
+});
+
+describe('run-length classes by sample size (issue 15)', () => {
+  it('six classes from 67,200 values, then 5, 4, 3, 2 at the documented thresholds, none below 240', () => {
+    expect(runLengthClasses(67_200)).toBe(6);
+    expect(runLengthClasses(67_199)).toBe(5);
+    expect(runLengthClasses(11_520)).toBe(5);
+    expect(runLengthClasses(11_519)).toBe(4);
+    expect(runLengthClasses(2400)).toBe(4);
+    expect(runLengthClasses(640)).toBe(3);
+    expect(runLengthClasses(639)).toBe(2);
+    expect(runLengthClasses(240)).toBe(2);
+    expect(runLengthClasses(239)).toBeNull();
+    expect(RUNS_UP_MIN_VALUES).toBe(240);
+  });
+  it('the statistic on fewer classes is the quadratic form of the merged counts', () => {
+    // Merging classes is a linear map of the counts: its moments are those of runLengthMoments(n, c).
+    const n = 500;
+    const six = runLengthMoments(n, 6);
+    const three = runLengthMoments(n, 3);
+    expect(three.mean[0]).toBeCloseTo(six.mean[0]!, 12);
+    expect(three.mean[2]).toBeCloseTo(six.mean[2]! + six.mean[3]! + six.mean[4]! + six.mean[5]!, 10);
+    let merged = 0;
+    for (let i = 2; i < 6; i++) for (let j = 2; j < 6; j++) merged += six.covariance[i]![j]!;
+    expect(three.covariance[2]![2]).toBeCloseTo(merged, 9);
   });
 });

@@ -1,3 +1,4 @@
+import { exactLaw, exactPooledChiSquare } from './exact-weights.ts';
 import { coarsening, pooledChiSquare } from './stats.ts';
 import {
   checkSampleSize,
@@ -29,7 +30,9 @@ const MAX_WEIGHTED_CELLS = 1 << 22;
  * below the plane spacing (~0.09) many of the d^3 cells are empty.
  *
  * Weighted (virtual) reels: cells are stop tuples with expected probability the product of the
- * stop weights (independence), small cells lumped.
+ * stop weights (independence), computed EXACTLY from the integer weights and pooled by the exact
+ * rule of `exactPooledChiSquare` (ascending expected count, ties by cell index), so a lab that
+ * re-implements the rule gets the same statistic whatever its order of multiplication.
  */
 export function serialTest(source: ScaledSource, sampleSize: number, dimension: 2 | 3): GliTestResult {
   const name = dimension === 2 ? 'serial-pairs' : 'serial-triples';
@@ -39,7 +42,13 @@ export function serialTest(source: ScaledSource, sampleSize: number, dimension: 
 
   if (probabilities) {
     const cells = range ** dimension;
-    const parameters = { range, dimension, weighted: true, d: range };
+    const parameters = {
+      range,
+      dimension,
+      weighted: true,
+      d: range,
+      pooling: 'exact expected counts; cells below 5 pooled in ascending expected count, ties by cell index',
+    };
     if (cells > MAX_WEIGHTED_CELLS) {
       return notApplicable(name, REFERENCE, sampleSize, parameters, `${cells} cells exceed the cap`);
     }
@@ -49,17 +58,20 @@ export function serialTest(source: ScaledSource, sampleSize: number, dimension: 
       for (let t = 0; t < dimension; t++) cell = cell * range + source.next();
       counts[cell]! += 1;
     }
-    const expected = new Float64Array(cells);
+    // Exact expected counts: cell (x_1, ..., x_t), index x_1 range^(t-1) + ... + x_t, expects
+    // tuples * w(x_1) ... w(x_t) / W^t, W the total weight (integers, `exactLaw`).
+    const law = exactLaw(source.describe());
+    const numerators: bigint[] = new Array(cells);
     for (let cell = 0; cell < cells; cell++) {
-      let p = 1;
+      let product = 1n;
       let rest = cell;
       for (let t = 0; t < dimension; t++) {
-        p *= probabilities[rest % range]!;
+        product *= law.weights[rest % range]!;
         rest = Math.floor(rest / range);
       }
-      expected[cell] = p * tuples;
+      numerators[cell] = product;
     }
-    const outcome = pooledChiSquare(counts, expected);
+    const outcome = exactPooledChiSquare(counts, numerators, law.total ** BigInt(dimension), tuples);
     if (!outcome) return notApplicable(name, REFERENCE, sampleSize, parameters, 'sample too small');
     return chiSquareResult(name, REFERENCE, outcome, tuples * dimension, {
       ...parameters,

@@ -1,4 +1,5 @@
-import { erfc, igamc } from '../nist/special-functions.ts';
+import { createRequire } from 'node:module';
+import { erfc, igamc, lgam } from '../nist/special-functions.ts';
 import { MIN_EXPECTED_COUNT, type ScaledSource } from './types.ts';
 
 /**
@@ -21,6 +22,36 @@ export function normalTwoSidedP(z: number): number {
   return erfc(Math.abs(z) / Math.SQRT2);
 }
 
+/** Cephes' binomial distribution functions (the CommonJS build compiles synchronously on Node). */
+const cephesBinomial = createRequire(import.meta.url)('cephes') as {
+  /** P(X <= k), X ~ Binomial(n, p). */
+  bdtr(k: number, n: number, p: number): number;
+  /** P(X > k). */
+  bdtrc(k: number, n: number, p: number): number;
+};
+
+/**
+ * Exact two-sided P-value of a two-category count: P(|X - np| >= |observed - np|) for X ~
+ * Binomial(n, p), which is P(X^2 >= observed X^2) for Pearson's statistic with one degree of
+ * freedom (X^2 = (x - np)^2 / (np(1 - p)) is monotone in |x - np|). By Cephes' bdtr/bdtrc
+ * (incomplete beta function). Never below the smallest binomial tail (no exact 0 unless n huge).
+ */
+export function binomialTwoSidedP(observed: number, n: number, p: number): number {
+  if (!(Number.isInteger(observed) && Number.isInteger(n) && observed >= 0 && observed <= n)) {
+    throw new RangeError(`binomial count ${observed} of ${n} is not a count`);
+  }
+  if (!(p > 0 && p < 1)) throw new RangeError(`binomial probability ${p} outside (0, 1)`);
+  const mean = n * p;
+  const deviation = Math.abs(observed - mean);
+  const tolerance = 1e-9 * Math.max(1, mean);
+  if (deviation <= tolerance) return 1;
+  const lowCut = Math.floor(mean - deviation + tolerance);
+  const highCut = Math.ceil(mean + deviation - tolerance);
+  const low = lowCut >= 0 ? (lowCut >= n ? 1 : cephesBinomial.bdtr(lowCut, n, p)) : 0;
+  const high = highCut <= n ? (highCut <= 0 ? 1 : cephesBinomial.bdtrc(highCut - 1, n, p)) : 0;
+  return Math.min(1, low + high);
+}
+
 export interface ChiSquareOutcome {
   readonly statistic: number;
   readonly degreesOfFreedom: number;
@@ -29,13 +60,17 @@ export interface ChiSquareOutcome {
   readonly categories: number;
   /** Categories before lumping. */
   readonly rawCategories: number;
+  /** Estimate of the statistic's largest atom under the hypothesis: see `chiSquareLargestAtom`. */
+  readonly largestAtom: number;
+  /** How the P-value was computed: the chi-square law, or exactly for two categories. */
+  readonly pValueMethod: 'chi-square' | 'exact binomial';
 }
 
 /**
  * Pearson's chi-square goodness of fit (Knuth TAOCP vol. 2 §3.3.1A, eq. (8)), with degrees of
  * freedom = categories - 1 - `estimatedParameters`.
  *
- * Categories whose expected count is below MIN_EXPECTED_COUNT are lumped first (§3.3.1A: "lump
+ * Categories whose expected count is below `minimumExpected` (default MIN_EXPECTED_COUNT) are lumped first (§3.3.1A: "lump
  * a few categories of low probability together"). The grouping depends only on the expected
  * counts (never on the observations), so the statistic keeps its chi-square law: the smallest
  * cells are pooled in ascending order of expectation until each pool reaches the minimum; a
@@ -46,15 +81,17 @@ export function pooledChiSquare(
   observed: ArrayLike<number>,
   expected: ArrayLike<number>,
   estimatedParameters = 0,
+  minimumExpected = MIN_EXPECTED_COUNT,
 ): ChiSquareOutcome | null {
   const k = observed.length;
+  if (!(minimumExpected > 0)) throw new RangeError('minimum expected count must be > 0');
   if (expected.length !== k) throw new RangeError('observed and expected differ in length');
   const order: number[] = [];
   const pools: { o: number; e: number }[] = [];
   for (let i = 0; i < k; i++) {
     const e = expected[i]!;
     if (!(e >= 0) || !Number.isFinite(e)) throw new RangeError(`bad expected count ${e} in category ${i}`);
-    if (e >= MIN_EXPECTED_COUNT) pools.push({ o: observed[i]!, e });
+    if (e >= minimumExpected) pools.push({ o: observed[i]!, e });
     else order.push(i);
   }
   order.sort((a, b) => expected[a]! - expected[b]! || a - b);
@@ -62,7 +99,7 @@ export function pooledChiSquare(
   for (const i of order) {
     pending.o += observed[i]!;
     pending.e += expected[i]!;
-    if (pending.e >= MIN_EXPECTED_COUNT) {
+    if (pending.e >= minimumExpected) {
       pools.push(pending);
       pending = { o: 0, e: 0 };
     }
@@ -78,13 +115,84 @@ export function pooledChiSquare(
   if (degreesOfFreedom < 1) return null;
   let statistic = 0;
   for (const { o, e } of pools) statistic += ((o - e) * (o - e)) / e;
+  const exact = exactTwoCategoryP(pools, estimatedParameters);
   return {
     statistic,
     degreesOfFreedom,
-    pValue: chiSquareUpperTail(statistic, degreesOfFreedom),
+    pValue: exact ?? chiSquareUpperTail(statistic, degreesOfFreedom),
+    pValueMethod: exact === null ? 'chi-square' : 'exact binomial',
     categories: pools.length,
     rawCategories: k,
+    largestAtom: chiSquareLargestAtom(pools.map((pool) => pool.e)),
   };
+}
+
+/**
+ * Two categories with nothing estimated: the count of the first is Binomial(n, e_1/n), and its
+ * exact P-value replaces the chi-square law with one degree of freedom, which rejects more than
+ * alpha at small counts (frequency on 20 draws at range 2: P(|X - 10| >= 6) = 1.18% where the
+ * chi-square says 1%). Null when the observed and expected totals differ (no binomial model).
+ */
+function exactTwoCategoryP(
+  pools: readonly { o: number; e: number }[],
+  estimatedParameters: number,
+): number | null {
+  if (pools.length !== 2 || estimatedParameters !== 0) return null;
+  const [a, b] = pools as [{ o: number; e: number }, { o: number; e: number }];
+  const n = a.o + b.o;
+  if (!Number.isInteger(a.o) || !Number.isInteger(b.o) || Math.abs(a.e + b.e - n) > 1e-6 * Math.max(1, n)) {
+    return null;
+  }
+  return binomialTwoSidedP(a.o, n, a.e / (a.e + b.e));
+}
+
+/** Largest density of the chi-square law with df degrees of freedom (at its mode max(df - 2, 0)). */
+function chiSquareMaxDensity(df: number): number {
+  if (df <= 2) return 0.5; // df = 1 is unbounded at 0 and handled apart by the caller
+  const mode = df - 2;
+  return Math.exp((df / 2 - 1) * Math.log(mode) - mode / 2 - (df / 2) * Math.LN2 - lgam(df / 2));
+}
+
+/**
+ * Estimate of the largest probability that Pearson's chi-square takes any ONE value under the
+ * hypothesis, from the pooled expected counts e_i (N = sum e_i): how discrete the statistic is.
+ * Why: the KS second level compares the P-values with the uniform law; a statistic with few
+ * values gives P-values with atoms of this size, which the KS test of hundreds of sequences sees
+ * as non-uniformity (issue 15: poker at range 2 on 1,000 draws). Estimates, by the local limit
+ * theorem:
+ * - two categories (df = 1): X^2 = (o_1 - e_1)^2 N/(e_1 e_2) with o_1 ~ Binomial(N, p); at most two
+ *   counts give one value: 2 max pmf = 2 exp(log-pmf at the mode), exact.
+ * - equal expected counts e (df >= 2): X^2 = (k/N) sum o_i^2 - N moves on a lattice of step 2k/N
+ *   (sum o_i^2 has the parity of N); an atom is about (max density) x step, doubled because sums
+ *   of few squares leave gaps in the lattice.
+ * - unequal expected counts (df >= 2): distinct count vectors give distinct values but for
+ *   coincidences; the atom is about twice the largest multinomial probability,
+ *   (2 pi)^(-(k-1)/2) / sqrt(N^(k-1) prod p_i) (normal approximation).
+ */
+export function chiSquareLargestAtom(expected: readonly number[]): number {
+  const k = expected.length;
+  const n = expected.reduce((a, b) => a + b, 0);
+  if (k < 2 || !(n > 0)) return 1;
+  if (k === 2) {
+    const p = expected[0]! / n;
+    const trials = Math.round(n);
+    const mode = Math.floor((trials + 1) * p);
+    const logPmf =
+      lgam(trials + 1) -
+      lgam(mode + 1) -
+      lgam(trials - mode + 1) +
+      mode * Math.log(p) +
+      (trials - mode) * Math.log1p(-p);
+    return Math.min(1, 2 * Math.exp(logPmf));
+  }
+  const first = expected[0]!;
+  if (expected.every((e) => Math.abs(e - first) <= 1e-9 * first)) {
+    return Math.min(1, 2 * chiSquareMaxDensity(k - 1) * ((2 * k) / n));
+  }
+  let logDensity = (-(k - 1) / 2) * Math.log(2 * Math.PI * n);
+  for (const e of expected) logDensity -= 0.5 * Math.log(e / n);
+  // The multinomial lives on k - 1 free counts; its covariance determinant is N^(k-1) prod p_i.
+  return Math.min(1, 2 * Math.exp(logDensity));
 }
 
 /**

@@ -24,6 +24,12 @@ export interface ScaledSourceDescription {
    * length `range`, summing to 1. Absent for a uniform source.
    */
   readonly probabilities?: readonly number[];
+  /**
+   * The reel's integer stop weights, when it has them (probabilities = weights / their sum). Tests
+   * that need exact expected counts (weighted serial pairs and triples) use them; without them the
+   * exact binary values of `probabilities` are used.
+   */
+  readonly weights?: readonly number[];
 }
 
 /** A stream of scaled draws: integers in [0, describe().range). */
@@ -51,6 +57,12 @@ export interface GliTestResult {
   readonly applicable: boolean;
   /** Why a test is not applicable, or a note on a degenerate outcome. */
   readonly reason?: string;
+  /**
+   * Estimate of the largest probability of any single value of the statistic under the hypothesis
+   * (how discrete it is; `chiSquareLargestAtom`). Decides whether the KS second level may judge the
+   * P-values (battery.ts, `KS_MAX_ATOM_SCALE`). Absent: treated as continuous.
+   */
+  readonly largestAtom?: number;
 }
 
 /** Every test's precondition: `sampleSize` (draws to consume) is a positive safe integer. */
@@ -73,8 +85,9 @@ export function chiSquareResult(
     statistic: outcome.statistic,
     degreesOfFreedom: outcome.degreesOfFreedom,
     sampleSize,
-    parameters,
+    parameters: { ...parameters, pValueMethod: outcome.pValueMethod },
     applicable: true,
+    largestAtom: outcome.largestAtom,
   };
 }
 
