@@ -65,6 +65,18 @@ describe('servedGamesOrThrow', () => {
       /game id "studio-sevens" is also the id of/,
     );
   });
+
+  it('serves a math-sdk publication folder; books that disagree with its lookup table stop the start', () => {
+    const publications = join(FIXTURES_DIR, 'publications');
+    expect(servedGamesOrThrow([join(publications, 'tiny-dice'), STUDIO_GAME]).ids).toEqual([
+      'tiny-dice',
+      'studio-sevens',
+    ]);
+    const bad = join(publications, 'bad-books');
+    expect(() => servedGamesOrThrow([bad])).toThrow(CliError);
+    expect(() => servedGamesOrThrow([bad])).toThrow(`${bad}: `);
+    expect(() => servedGamesOrThrow([bad])).toThrow(/book 3 pays 400, its lookup-table row 500/);
+  });
 });
 
 describe('rgs start --games with a studio game, driven by the Stake client', () => {
@@ -88,7 +100,7 @@ describe('rgs start --games with a studio game, driven by the Stake client', () 
     const client = await rgs.startSession({ currency: 'USD', balance: 1_000_000_000 });
     const auth = await client.authenticate();
     expect(auth.config.gameID).toBe('studio-sevens');
-    expect(auth.config.betModes.base).toEqual({ costMultiplier: 1, rtp: '98.90' });
+    expect(auth.config.betModes.base).toMatchObject({ costMultiplier: 1, rtp: '98.90' });
     let balance = auth.balance.amount;
     const bet = auth.config.minBet;
     let paid = 0;
