@@ -311,14 +311,18 @@ export function createPgClient(databaseUrl: string, options: PgClientOptions = {
             destroyConnection(client);
           });
         let xid: string | undefined;
+        let serverStartedAt: string | undefined;
         try {
           // The transaction id is read with BEGIN (one round trip): if the reply to COMMIT is lost,
           // pg_xact_status(xid) on another connection says whether it committed.
           const begun = (await bounded(
-            client.query('BEGIN; SELECT pg_current_xact_id()::text AS xid'),
+            client.query(
+              'BEGIN; SELECT pg_current_xact_id()::text AS xid, pg_postmaster_start_time()::text AS started',
+            ),
             'BEGIN',
           )) as unknown as pg.QueryResult[];
           xid = String(begun[1]?.rows[0]?.xid);
+          serverStartedAt = String(begun[1]?.rows[0]?.started);
           try {
             const value = await fn(boundedExecutor(executorOf(client), bounded));
             if (deadlineAtMs !== undefined && Date.now() >= deadlineAtMs) {
@@ -333,7 +337,7 @@ export function createPgClient(databaseUrl: string, options: PgClientOptions = {
             } catch (commitError) {
               if (sqlState(commitError) !== undefined) throw commitError; // refused: rolled back
               broken ??= commitError as Error;
-              await resolveLostCommit(pool, xid, resolveUntilMs, commitError);
+              await resolveLostCommit(pool, { xid, serverStartedAt }, resolveUntilMs, commitError);
             }
             return value;
           } catch (error) {
@@ -447,9 +451,16 @@ function boundedExecutor(
  * CommitAbortedError when it did not (retryable), CommitOutcomeUnknownError when it cannot tell
  * within the bound (the server unreachable, or the transaction still in progress).
  */
+/**
+ * Whether a transaction whose COMMIT reply was lost committed, from its xid. After a crash the
+ * server reuses the xids it had handed out but never made durable, so once the server has
+ * restarted since BEGIN (another postmaster start time) a 'committed' may be another transaction's:
+ * then the outcome is unknown (the caller's retry with the same requestId finds the truth in the
+ * stored request). 'aborted' stays reliable: a durably committed xid is never reused.
+ */
 async function resolveLostCommit(
   pool: pg.Pool,
-  xid: string | undefined,
+  began: { readonly xid: string | undefined; readonly serverStartedAt: string | undefined },
   untilMs: number,
   cause: unknown,
 ): Promise<void> {
@@ -457,17 +468,21 @@ async function resolveLostCommit(
     new CommitOutcomeUnknownError(
       `COMMIT sent but its reply was lost (${(cause as Error)?.message ?? cause}); outcome unknown`,
     );
+  const { xid, serverStartedAt } = began;
   if (xid === undefined || !/^\d+$/.test(xid)) throw unknown();
   for (let poll = 0; poll < COMMIT_STATUS_POLLS_MAX && Date.now() < untilMs; poll++) {
     try {
-      const [row] = await boundedPoolQuery<{ status: string | null }>(
+      const [row] = await boundedPoolQuery<{ status: string | null; started: string }>(
         pool,
-        'SELECT pg_xact_status($1::xid8) AS status',
+        'SELECT pg_xact_status($1::xid8) AS status, pg_postmaster_start_time()::text AS started',
         [xid],
         untilMs,
       );
       const status = row?.status;
-      if (status === 'committed') return;
+      if (status === 'committed') {
+        if (row?.started !== serverStartedAt) throw unknown(); // restarted: the xid may be reused
+        return;
+      }
       if (status === 'aborted') throw new CommitAbortedError('COMMIT reply lost; the transaction aborted');
       if (status === null || status === undefined) throw unknown(); // xid too old: cannot tell
       // 'in progress': the server has not finished the COMMIT (or not noticed the lost client).
