@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadPublication, PublicationBooks } from '../games/index.ts';
 import { createTestDatabase, type TestDatabase } from '../rgs/db/testing.ts';
 import { FIXTURES_DIR } from '../test/support/paths.ts';
 import { type RgsProcess, runCroupier, startRgsProcess } from '../test/support/rgs-process.ts';
@@ -65,6 +66,18 @@ describe('servedGamesOrThrow', () => {
       /game id "studio-sevens" is also the id of/,
     );
   });
+
+  it('serves a math-sdk publication folder; books that disagree with its lookup table stop the start', () => {
+    const publications = join(FIXTURES_DIR, 'publications');
+    expect(servedGamesOrThrow([join(publications, 'tiny-dice'), STUDIO_GAME]).ids).toEqual([
+      'tiny-dice',
+      'studio-sevens',
+    ]);
+    const bad = join(publications, 'bad-books');
+    expect(() => servedGamesOrThrow([bad])).toThrow(CliError);
+    expect(() => servedGamesOrThrow([bad])).toThrow(`${bad}: `);
+    expect(() => servedGamesOrThrow([bad])).toThrow(/book 3 pays 400, its lookup-table row 500/);
+  });
 });
 
 describe('rgs start --games with a studio game, driven by the Stake client', () => {
@@ -77,6 +90,8 @@ describe('rgs start --games with a studio game, driven by the Stake client', () 
       databaseUrl: db.url,
       redisUrl: inject('redisUrl'),
       args: ['--games', STUDIO_GAME],
+      // ~85 requests from one player in a second or so: above the default 50 per window.
+      env: { RGS_RATE_LIMIT: '1000' },
     });
   });
   afterAll(async () => {
@@ -88,7 +103,7 @@ describe('rgs start --games with a studio game, driven by the Stake client', () 
     const client = await rgs.startSession({ currency: 'USD', balance: 1_000_000_000 });
     const auth = await client.authenticate();
     expect(auth.config.gameID).toBe('studio-sevens');
-    expect(auth.config.betModes.base).toEqual({ costMultiplier: 1, rtp: '98.90' });
+    expect(auth.config.betModes.base).toMatchObject({ costMultiplier: 1, rtp: '98.90' });
     let balance = auth.balance.amount;
     const bet = auth.config.minBet;
     let paid = 0;
@@ -134,5 +149,58 @@ describe('rgs start --games with a studio game, driven by the Stake client', () 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${invalid}: invalid game definition`);
     expect(result.stderr).toContain('rows:');
+  });
+});
+
+describe('rgs start --games with a math-sdk publication folder', () => {
+  const folder = join(FIXTURES_DIR, 'publications', 'tiny-dice');
+  const publication = loadPublication(folder);
+  const books = PublicationBooks.load(publication.modes[0]!);
+  let db: TestDatabase;
+  let rgs: RgsProcess;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(inject('databaseUrl'), 'rgs_byog_pub');
+    rgs = await startRgsProcess({
+      databaseUrl: db.url,
+      redisUrl: inject('redisUrl'),
+      args: ['--games', folder],
+      env: { RGS_RATE_LIMIT: '1000' },
+    });
+  });
+  afterAll(async () => {
+    await rgs?.destroy();
+    await db?.drop();
+  });
+
+  it('plays drawn books, pays bet × payoutMultiplier / 100, and replays the same book', async () => {
+    const client = await rgs.startSession({ currency: 'USD', balance: 1_000_000_000 });
+    const auth = await client.authenticate();
+    expect(auth.config.gameID).toBe('tiny-dice');
+    const bet = auth.config.minBet;
+    let balance = auth.balance.amount;
+    for (let round = 0; round < 6; round++) {
+      const play = await client.play(bet);
+      balance -= bet;
+      expect(play.balance.amount).toBe(balance);
+      if (play.round.payout > 0) {
+        balance += play.round.payout;
+        expect((await client.endRound()).balance.amount).toBe(balance);
+      }
+      const replay = (await client.replay(
+        'tiny-dice',
+        `1+${publication.mathHash.slice(0, 12)}`,
+        'base',
+        play.round.betID,
+      )) as {
+        status: string;
+        round: { simulationId: number };
+      };
+      expect(replay.status).toBe('REPRODUCED');
+      const book = books.book(replay.round.simulationId)!;
+      expect(play.round.state).toEqual(book.events);
+      expect(play.round.payout).toBe((bet * book.payoutMultiplier) / 100);
+    }
+    expect((await client.balance()).balance.amount).toBe(balance);
   });
 });

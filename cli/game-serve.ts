@@ -5,6 +5,7 @@
  * under its file name.
  */
 import { resolve } from 'node:path';
+import { BooksError } from '../games/index.ts';
 import { type CoreFactory, GameConfigError, prepareServedGame, type ServedGameSpec } from '../rgs/index.ts';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
 import { gameInputsOrThrow } from './game-input.ts';
@@ -22,21 +23,18 @@ export function servedGamesOrThrow(paths: readonly string[]): ServedGames {
   const ids: string[] = [];
   const fileOfId = new Map<string, string>();
   for (const input of inputs) {
-    if (input.kind === 'publication') {
-      problems.push(
-        `${input.path}: a math-sdk publication is not served by the RGS yet (croupier math and sim accept it)`,
-      );
-      continue;
-    }
-    const spec: ServedGameSpec = { game: input.game };
+    const spec: ServedGameSpec =
+      input.kind === 'publication' ? { publication: input.publication } : { game: input.game };
+    let id: string;
     try {
-      prepareServedGame(spec); // the bet and declared-RTP checks the core runs at start, with the file named
+      // The checks the core runs at start (bets, declared RTP; a publication's books against its
+      // lookup tables), with the file named.
+      id = prepareServedGame(spec).id;
     } catch (error) {
-      if (!(error instanceof GameConfigError)) throw error;
+      if (!(error instanceof GameConfigError || error instanceof BooksError)) throw error;
       problems.push(`${input.path}: ${error.message}`);
       continue;
     }
-    const id = input.game.definition.id;
     const other = fileOfId.get(id);
     if (other !== undefined) {
       problems.push(`${input.path}: game id "${id}" is also the id of ${other}`);

@@ -1,8 +1,7 @@
 /**
  * What a server needs to play a publication mode: draw a book by exact integer weights from a
  * random source (the RGS's certified DRBG), look a book up by simulation id (replay), and the exact
- * money of a round. The RGS core does not call this yet (its play path evaluates reel and table
- * games; see the report of issue 12); it is the games-side half, tested here.
+ * money of a round. The RGS serves a publication through these (rgs/core/publication-game.ts).
  *
  * Books are read once, streaming, and each book's events are kept as their JSON text (parsed only
  * when a round is played), within a bound on memory; every book's payout is checked against its

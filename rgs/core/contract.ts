@@ -192,6 +192,8 @@ export interface ReplayReport {
   readonly reproduced: boolean;
   readonly storedPayoutMinor: bigint;
   readonly replayedPayoutMinor: bigint;
+  /** A publication's book drawn again from the stored seeds (its simulation id). */
+  readonly simulationId?: number;
 }
 
 /** The RGS core's operations. Every money movement is one ACID transaction, idempotent by requestId. */

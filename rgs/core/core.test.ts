@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadGame, playRound } from '../../games/index.ts';
+import { loadDemoGame, loadGame, playRound } from '../../games/index.ts';
 import { verifyProvablyFair } from '../../rng/index.ts';
 import { createTestDatabase, type TestDatabase } from '../db/testing.ts';
 import {
@@ -103,7 +103,7 @@ describe('bet configuration', () => {
   });
 
   it('rejects an offered bet that does not map onto coin value × level × stake', () => {
-    const game = core.games.get('lucky-wheel')!.game;
+    const game = loadDemoGame('lucky-wheel');
     expect(() => prepareServedGame({ game, betLevels: [150_000n] })).toThrow(/does not map/);
     expect(prepareServedGame({ game, betLevels: [200_000n] }).config.betLevels).toEqual([200_000n]);
   });
@@ -457,7 +457,7 @@ describe('provably fair', () => {
         clientSeed: round.fairness.clientSeed,
         nonce: round.fairness.nonce,
       },
-      { draw: (source) => playRound(game.game, 'base', bet, source).totalWinMinor },
+      { draw: (source) => playRound(loadDemoGame('lucky-wheel'), 'base', bet, source).totalWinMinor },
     );
     expect(check.ok).toBe(true);
     if (check.ok) expect(BigInt(check.outcome!) * API_UNITS_PER_GAME_MINOR).toBe(round.payoutMinor);

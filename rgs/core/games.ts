@@ -15,19 +15,35 @@ import {
   checkDeclaredRtp,
   demoDeclaredRtps,
   type Game,
+  type Publication,
   percentRoundedHalfUp,
+  playRound,
   type RoundOutcome,
   type SpinOutcome,
   sha256Hex,
   stakeUnitsOf,
   type Win,
 } from '../../games/index.ts';
+import type { RandomSource } from '../../rng/index.ts';
 import type { BetConfig } from './contract.ts';
+import { preparePublication } from './publication-game.ts';
 
 export const API_UNITS_PER_GAME_MINOR = 10_000n;
 
-/** A game the RGS serves, as given to createRgsCore. */
-export interface ServedGameSpec {
+/** A game the RGS serves, as given to createRgsCore: a game definition or a math-sdk publication. */
+export type ServedGameSpec = EvaluatedGameSpec | PublicationGameSpec;
+
+/** A math-sdk publication (games/publication): books drawn by their lookup table's weights. */
+export interface PublicationGameSpec {
+  readonly publication: Publication;
+  /** Shown and recorded with every round; default `1+<first 12 hex digits of the math hash>`. */
+  readonly version?: string;
+  /** Restrict the offered base bets (API units); each must make every mode's cost and payouts exact. */
+  readonly betLevels?: readonly bigint[];
+}
+
+/** A game definition evaluated by the reel/table evaluator (games/). */
+export interface EvaluatedGameSpec {
   readonly game: Game;
   /** Shown and recorded with every round; default `1+<first 12 hex digits of the math hash>`. */
   readonly version?: string;
@@ -40,16 +56,32 @@ export interface ServedGameSpec {
   readonly betLevels?: readonly bigint[];
 }
 
+/** One round of a served game, as the game computed it (the core checks and stores it). */
+export interface ServedRound {
+  /** What the game charges for this bet in this mode (API units): must equal the core's debit. */
+  readonly costMinor: bigint;
+  readonly payoutMinor: bigint;
+  /** The book events (the Stake `round.state`). */
+  readonly events: unknown[];
+  /** A publication's drawn book (recorded in the round's audit record, shown by replay). */
+  readonly simulationId?: number;
+}
+
 /** A served game, prepared. */
 export interface ServedGame {
-  readonly game: Game;
   readonly id: string;
   readonly version: string;
   readonly mathHash: string;
   /** Base bet (API units) -> the evaluator's BetChoice; sorted by amount. */
   readonly betChoices: ReadonlyMap<bigint, BetChoice>;
   readonly config: Omit<BetConfig, 'gameId'>;
-  readonly costMultiplierByMode: ReadonlyMap<string, bigint>;
+  /** The debit of a base bet in a mode (API units), exact; undefined for a mode not served. */
+  costMinor(mode: string, amountMinor: bigint): bigint | undefined;
+  /**
+   * One round of `mode` at an offered bet, from `source` (the round's provably-fair DRBG): the core
+   * plans, stores and replays rounds through this alone, whatever kind of game it is.
+   */
+  play(mode: string, amountMinor: bigint, bet: BetChoice, source: RandomSource): ServedRound;
 }
 
 export class GameConfigError extends Error {
@@ -96,6 +128,10 @@ function tableRtp(game: Game, costMultiplier: number): string | undefined {
 }
 
 export function prepareServedGame(spec: ServedGameSpec): ServedGame {
+  return 'publication' in spec ? preparePublication(spec) : prepareEvaluatedGame(spec);
+}
+
+function prepareEvaluatedGame(spec: EvaluatedGameSpec): ServedGame {
   const { game } = spec;
   const def = game.definition;
   const baseStakeUnits = BigInt(game.model.baseStakeUnits);
@@ -155,23 +191,40 @@ export function prepareServedGame(spec: ServedGameSpec): ServedGame {
       rtp: spec.rtpByMode?.[mode.id] ?? mode.declaredRtp ?? tableRtp(game, mode.costMultiplier) ?? 'unknown',
     };
   }
-  const stepBet = amounts.reduce((g, a) => gcd(g, a), 0n);
   const sortedOffered = new Map(amounts.map((a) => [a, offered.get(a)!]));
   return {
-    game,
     id: def.id,
     version: spec.version ?? `1+${game.mathHash.slice(0, 12)}`,
     mathHash: game.mathHash,
     betChoices: sortedOffered,
-    costMultiplierByMode,
-    config: {
-      minBet: amounts[0]!,
-      maxBet: amounts.at(-1)!,
-      stepBet,
-      defaultBetLevel: amounts[0]!,
-      betLevels: amounts,
-      betModes,
+    config: betConfigOf(amounts, betModes),
+    costMinor: (mode, amountMinor) => {
+      const k = costMultiplierByMode.get(mode);
+      return k === undefined ? undefined : amountMinor * k;
     },
+    play: (mode, _amountMinor, bet, source) => {
+      const outcome = playRound(game, mode, bet, source);
+      return {
+        costMinor: BigInt(outcome.stakeMinor) * API_UNITS_PER_GAME_MINOR,
+        payoutMinor: unitsToApi(outcome.totalWinUnits, bet),
+        events: bookEvents(outcome),
+      };
+    },
+  };
+}
+
+/** Bet configuration of sorted offered amounts (API units). */
+export function betConfigOf(
+  amounts: readonly bigint[],
+  betModes: Record<string, { costMultiplier: number; rtp: string }>,
+): Omit<BetConfig, 'gameId'> {
+  return {
+    minBet: amounts[0]!,
+    maxBet: amounts.at(-1)!,
+    stepBet: amounts.reduce((g, a) => gcd(g, a), 0n),
+    defaultBetLevel: amounts[0]!,
+    betLevels: amounts,
+    betModes,
   };
 }
 

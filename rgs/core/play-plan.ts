@@ -7,12 +7,11 @@
  */
 
 import type { BetChoice } from '../../games/index.ts';
-import { playRound } from '../../games/index.ts';
 import { ProvablyFairSource } from '../../rng/index.ts';
 import { playerChain, type SealedAudit, sealAudit } from './audit.ts';
 import { headOf, type MoneyCallContext } from './call-context.ts';
 import type { Balance, RoundDetail } from './contract.ts';
-import { bookEvents, type ServedGame, stateHash, unitsToApi } from './games.ts';
+import { type ServedGame, stateHash } from './games.ts';
 import type { JurisdictionPolicy } from './jurisdictions.ts';
 import type { LedgerTransaction } from './ledger.ts';
 import { hexToBytes, InvariantError, type RoundRow, roundDetail } from './rows.ts';
@@ -60,9 +59,10 @@ export function planPlay(input: PlayPlanInput): PlayPlan {
   const chainId = playerChain(input.playerId);
   const serverSeedHex = ctx.next_server_seed;
   const nonce = Number(ctx.next_nonce);
-  const outcome = playRound(
-    served.game,
+  // The served game's own round (evaluator or publication draw): the plan does not know which.
+  const outcome = served.play(
     input.mode,
+    input.amountMinor,
     choice,
     new ProvablyFairSource({
       serverSeed: hexToBytes(serverSeedHex),
@@ -70,11 +70,10 @@ export function planPlay(input: PlayPlanInput): PlayPlan {
       nonce,
     }),
   );
-  if (BigInt(outcome.stakeMinor) * 10_000n !== costMinor) {
-    throw new InvariantError(`evaluator stake ${outcome.stakeMinor} does not match cost ${costMinor}`);
+  if (outcome.costMinor !== costMinor) {
+    throw new InvariantError(`the game's stake ${outcome.costMinor} does not match cost ${costMinor}`);
   }
-  const payoutMinor = unitsToApi(outcome.totalWinUnits, choice);
-  const events = bookEvents(outcome);
+  const { payoutMinor, events } = outcome;
   const stateJson = JSON.stringify(events);
   const balanceAfterDebit = ctx.balance_minor - costMinor;
   const closed = payoutMinor === 0n;
@@ -143,6 +142,7 @@ export function planPlay(input: PlayPlanInput): PlayPlan {
         payoutMinor,
         bet: choice,
         stateSha256: stateHash(events),
+        ...(outcome.simulationId !== undefined ? { simulationId: outcome.simulationId } : {}),
         serverSeedCommitment: ctx.next_seed_commitment,
         clientSeed: ctx.client_seed,
         nonce,

@@ -70,18 +70,18 @@ export function playOperations(ctx: CoreContext, compliance: Pick<ComplianceOper
       if (!validSessionId(request.sessionId)) return refuse('ERR_VAL', 'invalid sessionId');
       const served = typeof request.gameId === 'string' ? games.get(request.gameId) : undefined;
       if (served === undefined) return refuse('ERR_VAL', 'unknown game');
-      const costMultiplier =
-        typeof request.mode === 'string' ? served.costMultiplierByMode.get(request.mode) : undefined;
-      if (costMultiplier === undefined) return refuse('ERR_VAL', `unknown mode for ${served.id}`);
+      if (typeof request.mode !== 'string' || served.costMinor(request.mode, 0n) === undefined) {
+        return refuse('ERR_VAL', `unknown mode for ${served.id}`);
+      }
       if (typeof request.amountMinor !== 'bigint') return refuse('ERR_VAL', 'amount must be an integer');
       const choice = served.betChoices.get(request.amountMinor);
-      if (choice === undefined) {
+      const costMinor = served.costMinor(request.mode, request.amountMinor);
+      if (choice === undefined || costMinor === undefined) {
         return refuse('ERR_VAL', `amount is not one of the bet levels of ${served.id}`);
       }
       if (typeof request.currency !== 'string' || !CURRENCY.test(request.currency)) {
         return refuse('ERR_VAL', 'invalid currency');
       }
-      const costMinor = request.amountMinor * costMultiplier;
       // The session is transport, not part of the money movement: a retry from a new session is
       // the same request.
       const hash = requestHash({

@@ -1,9 +1,8 @@
-import { canonicalJson, playRound } from '../../games/index.ts';
+import { canonicalJson } from '../../games/index.ts';
 import { commitServerSeed, ProvablyFairSource } from '../../rng/index.ts';
 import { latestRoundSql } from './call-context.ts';
 import { type CoreContext, MAX_EVENT_LENGTH, MAX_RECALL_ROUNDS } from './context.ts';
 import type { BetConfig, JurisdictionFlags, ReplayReport, RgsCore } from './contract.ts';
-import { bookEvents, unitsToApi } from './games.ts';
 import { CURRENCY, fail, hexToBytes, ok, ROUND_COLUMNS, type RoundRow, roundDetail, UUID } from './rows.ts';
 import { unstorableText } from './text.ts';
 
@@ -121,9 +120,10 @@ export function queryOperations(ctx: CoreContext) {
         return fail('ERR_VAL', `game ${row.game_id} with math ${row.math_hash.slice(0, 12)} is not served`);
       }
       const bet = { coinValueMinor: row.coin_value_minor, betLevel: row.bet_level };
-      const outcome = playRound(
-        served.game,
+      // The round re-played from its stored seeds: the same draw, the same book (or evaluation).
+      const outcome = served.play(
         row.mode,
+        row.amount_minor,
         bet,
         new ProvablyFairSource({
           serverSeed: hexToBytes(row.server_seed),
@@ -131,16 +131,18 @@ export function queryOperations(ctx: CoreContext) {
           nonce: Number(row.nonce),
         }),
       );
-      const replayedPayoutMinor = unitsToApi(outcome.totalWinUnits, bet);
+      const replayedPayoutMinor = outcome.payoutMinor;
       const reproduced =
         replayedPayoutMinor === row.payout_minor &&
-        canonicalJson(bookEvents(outcome)) === canonicalJson(row.state) &&
+        outcome.costMinor === row.cost_minor &&
+        canonicalJson(outcome.events) === canonicalJson(row.state) &&
         commitServerSeed(hexToBytes(row.server_seed)) === row.server_seed_commitment;
       const report: ReplayReport = {
         roundId,
         reproduced,
         storedPayoutMinor: row.payout_minor,
         replayedPayoutMinor,
+        ...(outcome.simulationId !== undefined ? { simulationId: outcome.simulationId } : {}),
       };
       return ok(report);
     });

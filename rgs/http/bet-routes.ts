@@ -79,6 +79,7 @@ export function betRoutes(app: FastifyInstance, rc: RequestContext): void {
           costMultiplier,
           replayedPayout: minorToApiAmount(report.replayedPayoutMinor),
           reproduced: report.reproduced,
+          ...(report.simulationId !== undefined ? { simulationId: report.simulationId } : {}),
           state: stored.state,
         },
         status: report.reproduced ? 'REPRODUCED' : 'MISMATCH',
