@@ -19,6 +19,7 @@ import { scaleScenario } from '../engine/local.ts';
 import { resolveByAuthenticate, runPlayerLoop } from '../load/player-loop.ts';
 import { countRequests, DRILL_RESULT_KIND, type DrillResult, type FaultWindow, timeline } from '../result.ts';
 import { type Scenario, ScenarioError } from '../scenarios/schema.ts';
+import { sleep } from '../sleep.ts';
 import { type ChaosKind, type ChaosResource, renderTimedChaos, type TimedChaos } from './render.ts';
 
 export const CHAOS_GROUP = 'chaos-mesh.org';
@@ -59,21 +60,6 @@ export interface K8sRunOptions {
 interface Condition {
   readonly type: string;
   readonly status: string;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.resolve();
-  return new Promise((done) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      done();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      done();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 class Experiments {

@@ -21,6 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import type { History, HistoryEntry, HistoryOperation, HistoryOutcome } from '../../load/index.ts';
 import { signOperatorToken } from '../../rgs/index.ts';
+import { sleep } from '../sleep.ts';
 
 export interface PlayerLoopOptions {
   /** Base URLs of the RGS nodes (http://127.0.0.1:port); players spread over them. */
@@ -62,21 +63,6 @@ interface Reply {
   readonly json?: Record<string, unknown>;
   readonly outcome: HistoryOutcome;
   readonly errorCode?: string;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.resolve();
-  return new Promise((done) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      done();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      done();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function classify(operation: HistoryOperation, status: number, json: unknown): Reply {
