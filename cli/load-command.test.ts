@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { BooksCheck, LoadResult } from '../load/index.ts';
 import { type FakeStake, startFakeStake } from '../load/runner/fake-stake.test-support.ts';
+import { REPO_ROOT } from '../test/support/paths.ts';
 import { exitCodeOf } from './load-run.ts';
 import { main } from './main.ts';
 
@@ -186,5 +187,84 @@ describe('friday-night against the embedded RGS', () => {
     expect(readFileSync(out.replace(/\.json$/, '.html'), 'utf8')).toMatch(
       /<svg[\s\S]*Latency of accepted requests/,
     );
+  });
+});
+
+describe("load run on the user's own games", () => {
+  const studioGame = join(REPO_ROOT, 'test/fixtures/games/studio-sevens.json');
+  const publication = join(REPO_ROOT, 'test/fixtures/publications/tiny-dice');
+
+  it('sends --game to /session/start of a --target, after checking the target serves it', async () => {
+    const fake = await startFakeStake(['studio-sevens']);
+    try {
+      const args = ['load', 'run', 'baseline', '--target', fake.baseUrl, '--operator-token', 't'];
+      const common = ['--duration', '2', '--seed', '5', '--no-report'];
+      const out = join(scratch, 'game.json');
+      const run = await croupier(...args, '--game', 'studio-sevens', ...common, '--out', out);
+      expect(run.code).toBe(0);
+      expect(fake.sessionGames.length).toBeGreaterThan(0);
+      expect(new Set(fake.sessionGames)).toEqual(new Set(['studio-sevens']));
+      expect((JSON.parse(readFileSync(out, 'utf8')) as LoadResult).gameID).toBe('studio-sevens');
+      // Negative control: a game the target does not serve stops the run before any visit.
+      const before = fake.sessionGames.length;
+      const refused = await croupier(...args, '--game', 'nope', ...common, '--out', join(scratch, 'x.json'));
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/--game nope: .* answered 404: unknown game; served: studio-sevens/);
+      expect(fake.sessionGames.length).toBe(before);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('refuses bad --games before starting anything, naming the file or the flag', async () => {
+    const missing = await croupier('load', 'run', 'baseline', '--games', join(scratch, 'none.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/none\.json/);
+    const notServed = await croupier('load', 'run', 'baseline', '--games', studioGame, '--game', 'other');
+    expect(notServed.code).toBe(2);
+    expect(notServed.stderr).toMatch(/--game other is not one of --games: studio-sevens/);
+    const withTarget = await croupier(
+      'load',
+      'run',
+      'baseline',
+      '--games',
+      studioGame,
+      '--target',
+      'http://127.0.0.1:9',
+      '--operator-token',
+      't',
+    );
+    expect(withTarget.code).toBe(2);
+    expect(withTarget.stderr).toMatch(/--games serves games on the embedded RGS/);
+  });
+
+  it('the embedded RGS serves a math-sdk publication and a studio game; the books balance', {
+    timeout: 180_000,
+  }, async () => {
+    const out = join(scratch, 'own-games.json');
+    const run = await croupier(
+      'load',
+      'run',
+      'baseline',
+      '--games',
+      publication,
+      studioGame,
+      '--duration',
+      '3',
+      '--seed',
+      '9',
+      '--out',
+      out,
+      '--no-report',
+    );
+    expect(run.stderr).not.toMatch(/croupier: /);
+    expect([0, 99]).toContain(run.code);
+    expect(run.stderr).toMatch(/game tiny-dice/);
+    const result = JSON.parse(readFileSync(out, 'utf8')) as LoadResult;
+    expect(result.gameID).toBe('tiny-dice');
+    // Only the given games are served: the plays that succeeded were rounds of the publication.
+    expect(result.endpoints.play.ok).toBeGreaterThan(0);
+    expect(result.books?.available).toBe(true);
+    expect((result.books as { available: true } & BooksCheck).ok).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `croupier load …`: load runs against a Stake Engine RGS.
  *
- *   croupier load run SCENARIO [--target URL] [--scale X] [--duration S] [--out FILE] …
+ *   croupier load run SCENARIO [--target URL | --games PATH...] [--game ID] [--scale X] [--duration S] [--out FILE] …
  *   croupier load report FILE [--html OUT] [--json OUT]
  *   croupier load k8s SCENARIO --parallelism N [--target URL] [--out FILE]
  *
@@ -28,6 +28,8 @@ export interface LoadRunFlags {
   operatorToken?: string;
   maxInFlight?: string;
   report?: boolean;
+  games?: string[];
+  game?: string;
 }
 
 export function registerLoadCommand(program: Command): Command {
@@ -58,6 +60,12 @@ export function registerLoadCommand(program: Command): Command {
     )
     .option('--redis-url <url>', 'Redis for the embedded RGS sessions')
     .option('--max-in-flight <n>', 'embedded RGS admission bound (RGS_MAX_IN_FLIGHT, default 32 here)')
+    .option(
+      '--games <paths...>',
+      'the embedded RGS serves these games instead of the demo games: game definition files,\n' +
+        'math-sdk publication folders or folders of them (validated first; the first is the default)',
+    )
+    .option('--game <id>', "the game every visit opens (default: the first of --games, or the RGS's default)")
     .option('--no-report', 'do not write the HTML report')
     .action(async (scenario: string, flags: LoadRunFlags) => {
       process.exitCode = await runLoadCommand(scenario, flags);

@@ -23,11 +23,14 @@ import {
 } from '../load/index.ts';
 import { type DatabaseTarget, openRgsDatabase, verifyRgsDatabase } from '../rgs/index.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK } from './errors.ts';
+import { resolveGamePath } from './game-input.ts';
+import { servedGamesOrThrow } from './game-serve.ts';
 import { type LoadRunFlags, parseNumberFlag, randomSeed } from './load-command.ts';
 
 /** k6's exit code when a threshold was crossed. */
 export const EXIT_THRESHOLD_CROSSED = 99;
 const PLAIN_PROGRESS_EVERY_S = 5;
+const GAME_CHECK_TIMEOUT_MS = 10_000;
 
 export async function runLoadCommand(name: string, flags: LoadRunFlags): Promise<number> {
   const scenario = SCENARIOS[name];
@@ -50,7 +53,9 @@ export async function runLoadCommand(name: string, flags: LoadRunFlags): Promise
   const out = flags.out ?? `croupier-load-${name}.json`;
   if (!out.endsWith('.json')) throw new CliError('--out must name a .json file', EXIT_BAD_INPUT);
   const maxInFlight = parseNumberFlag('--max-in-flight', flags.maxInFlight, 0, 100_000);
+  const gameID = servedGameOrThrow(flags);
   const target = await resolveTarget(flags, maxInFlight);
+  if (flags.target !== undefined && gameID !== undefined) await checkServedGame(target.baseUrl, gameID);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -65,7 +70,8 @@ export async function runLoadCommand(name: string, flags: LoadRunFlags): Promise
   let run: Awaited<ReturnType<typeof runScenario>>;
   try {
     process.stderr.write(
-      `croupier load: ${name} against ${target.baseUrl}${target.embedded ? ' (embedded RGS)' : ''}, seed ${seed}\n`,
+      `croupier load: ${name} against ${target.baseUrl}${target.embedded ? ' (embedded RGS)' : ''}, ` +
+        `game ${gameID ?? "the RGS's default"}, seed ${seed}\n`,
     );
     run = await runScenario({
       scenario,
@@ -73,6 +79,7 @@ export async function runLoadCommand(name: string, flags: LoadRunFlags): Promise
       target: target.baseUrl,
       embedded: target.embedded !== null,
       operatorToken: target.operatorToken,
+      ...(gameID !== undefined ? { gameID } : {}),
       seed,
       runId: `run${seed.toString(36)}`,
       signal: controller.signal,
@@ -89,6 +96,44 @@ export async function runLoadCommand(name: string, flags: LoadRunFlags): Promise
     target.embedded?.dispose();
   }
   return finish(run.result, run.history, out, flags.report !== false);
+}
+
+/**
+ * The game the visits open: --game, else the first of --games, else none (the RGS's default).
+ * --games are validated here, before anything starts (every problem under its file name).
+ */
+function servedGameOrThrow(flags: LoadRunFlags): string | undefined {
+  if (flags.games === undefined) return flags.game;
+  if (flags.target !== undefined)
+    throw new CliError(
+      '--games serves games on the embedded RGS; for --target start that RGS with `croupier rgs start --games` and pass --game ID',
+      EXIT_BAD_INPUT,
+    );
+  const { ids } = servedGamesOrThrow(flags.games);
+  if (flags.game === undefined) return ids[0];
+  if (!ids.includes(flags.game))
+    throw new CliError(`--game ${flags.game} is not one of --games: ${ids.join(', ')}`, EXIT_BAD_INPUT);
+  return flags.game;
+}
+
+/** With --target, --game must be a game that RGS serves (its 404 lists the ones it does). */
+async function checkServedGame(baseUrl: string, gameID: string): Promise<void> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/game/${encodeURIComponent(gameID)}/info`;
+  let status: number;
+  let text: string;
+  try {
+    const reply = await fetch(url, { signal: AbortSignal.timeout(GAME_CHECK_TIMEOUT_MS) });
+    status = reply.status;
+    text = await reply.text();
+  } catch (error) {
+    throw new CliError(`--game ${gameID}: cannot read ${url}: ${(error as Error).message}`, EXIT_BAD_INPUT);
+  }
+  if (status === 200) return;
+  let message = text.slice(0, 300);
+  try {
+    message = String((JSON.parse(text) as { message?: unknown }).message ?? message);
+  } catch {}
+  throw new CliError(`--game ${gameID}: ${baseUrl} answered ${status}: ${message}`, EXIT_BAD_INPUT);
 }
 
 interface ResolvedTarget {
@@ -128,6 +173,7 @@ async function resolveTarget(flags: LoadRunFlags, maxInFlight: number | undefine
       ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}),
       ...(flags.redisUrl ? { redisUrl: flags.redisUrl } : {}),
       ...(maxInFlight !== undefined ? { env: { RGS_MAX_IN_FLIGHT: String(maxInFlight) } } : {}),
+      ...(flags.games !== undefined ? { games: flags.games.map(resolveGamePath) } : {}),
     });
   } catch (error) {
     throw new CliError(`cannot start the embedded RGS: ${(error as Error).message}`, EXIT_BAD_INPUT);

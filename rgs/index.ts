@@ -61,7 +61,13 @@ export {
   OPERATOR_TOKEN_MAX_TTL_S,
   signOperatorToken,
 } from './http/operator-auth.ts';
-export { type CoreFactory, type RunningRgs, resolveOperatorSecret, startRgs } from './server.ts';
+export {
+  type CoreFactory,
+  coreFactoryFor,
+  type RunningRgs,
+  resolveOperatorSecret,
+  startRgs,
+} from './server.ts';
 // The wire (routes, bodies, error codes, API units) and the one bounded Stake-API client. As a
 // namespace because its unit constants are numbers where core/contract.ts's are bigints.
 export * as wire from './wire/index.ts';

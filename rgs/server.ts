@@ -17,6 +17,7 @@ import pg from 'pg';
 import type { RgsConfig } from './config.ts';
 import type { RgsCore } from './core/contract.ts';
 import type { RgsCoreService } from './core/core.ts';
+import type { ServedGameSpec } from './core/games.ts';
 import { embeddedDatabaseDir } from './core/verify.ts';
 import { buildRgsServer, DEFAULT_HTTP_OPTIONS, type ReadinessCheck, type RgsHttpServer } from './http/app.ts';
 import { OPERATOR_SECRET_MIN_CHARS } from './http/operator-auth.ts';
@@ -101,14 +102,21 @@ export function postgresReadiness(url: string, timeoutMs = PROBE_TIMEOUT_MS): Re
   };
 }
 
+/** The core on the configured database (PostgreSQL, or PGlite in the data dir), serving `games` (default: the demo games). */
+export function coreFactoryFor(games?: readonly ServedGameSpec[]): CoreFactory {
+  return (config, onFault) => defaultCoreFactory(config, onFault, games);
+}
+
 async function defaultCoreFactory(
   config: RgsConfig,
   onFault: (operation: string, error: unknown) => void,
+  games?: readonly ServedGameSpec[],
 ): Promise<RgsCore> {
   const { createRgsCore } = await import('./index.ts');
   return await createRgsCore({
     onError: onFault,
     requestDeadlineMs: config.requestDeadlineMs,
+    ...(games !== undefined ? { games } : {}),
     db:
       config.databaseUrl !== null
         ? { url: config.databaseUrl }

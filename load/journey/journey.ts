@@ -51,6 +51,8 @@ export interface Visit {
   readonly player: PlayerProfile;
   readonly operatorToken: string;
   readonly journey: Journey;
+  /** The game the player opens (/session/start's gameID); absent: the server's default game. */
+  readonly gameID?: string;
 }
 
 export type VisitEnd = 'completed' | 'abandoned';
@@ -160,6 +162,7 @@ async function startSession(port: JourneyPort, visit: Visit): Promise<string | n
         jurisdiction: player.jurisdiction,
         language: player.language,
         device: player.device,
+        ...(visit.gameID !== undefined ? { gameID: visit.gameID } : {}),
       },
       operatorToken: visit.operatorToken,
       attempt,

@@ -34,6 +34,7 @@ export function loadEvidence(result: LoadResult) {
     startedAt: result.startedAt,
     target: result.target,
     embedded: result.embedded,
+    gameID: result.gameID ?? null,
     seed: result.seed,
     scale: result.scale,
     stoppedBy: result.stoppedBy,
@@ -117,7 +118,7 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 .pass td:first-child,.pass b{color:#1a7f37}.fail td:first-child,.fail b{color:#c62828}figure{margin:1em 0}</style></head>
 <body>
 <h1>Load run: ${esc(result.scenario)}</h1>
-<p>Target ${esc(result.target)}${result.embedded ? ' (embedded RGS)' : ''}; started ${esc(result.startedAt)}; ${esc(result.stoppedBy)} after ${(result.durationMs / 1000).toFixed(1)} s; scale ${result.scale}; seed ${result.seed}.
+<p>Target ${esc(result.target)}${result.embedded ? ' (embedded RGS)' : ''}; game ${esc(result.gameID ?? "the server's default")}; started ${esc(result.startedAt)}; ${esc(result.stoppedBy)} after ${(result.durationMs / 1000).toFixed(1)} s; scale ${result.scale}; seed ${result.seed}.
 Latency is measured from each request's intended start (coordinated-omission corrected) and covers accepted replies; shed replies (429/503 with Retry-After) are counted apart.</p>
 <h2>Summary</h2>
 <table>

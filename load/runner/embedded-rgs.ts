@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { signOperatorToken } from '../../rgs/index.ts';
 import type { EmbeddedRgsInit, EmbeddedRgsMessage } from './embedded-rgs-worker.ts';
@@ -17,6 +17,8 @@ export interface EmbeddedRgsOptions {
   readonly redisUrl?: string;
   /** Extra RGS_* environment for the server (tests tune it); logs are warn-level by default. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Game files or publication folders to serve instead of the demo games (the first is the default). */
+  readonly games?: readonly string[];
 }
 
 export interface EmbeddedRgs {
@@ -54,6 +56,7 @@ export async function startEmbeddedRgs(options: EmbeddedRgsOptions = {}): Promis
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
     },
+    ...(options.games !== undefined ? { games: options.games.map((path) => resolve(path)) } : {}),
   };
   // The thread's own process.env too: parts of the server (admission control) read it directly.
   const worker = new Worker(BOOTSTRAP, { workerData: init, env: { ...process.env, ...init.env } });

@@ -11,11 +11,15 @@ export interface FakeStake {
   stallWindow(fromMs: number, forMs: number): void;
   /** Zero of the stall window (call when the run starts). */
   markStart(): void;
+  /** The gameID of every /session/start, in arrival order (undefined: none sent). */
+  readonly sessionGames: readonly (string | undefined)[];
   close(): Promise<void>;
 }
 
-export async function startFakeStake(): Promise<FakeStake> {
+/** `games`: the ids GET /game/:id/info answers for (every other id is 404, as an RGS answers). */
+export async function startFakeStake(games: readonly string[] = ['fake-game']): Promise<FakeStake> {
   let sessions = 0;
+  const sessionGames: (string | undefined)[] = [];
   let rounds = 0;
   let originMs = performance.now();
   let window: { fromMs: number; toMs: number } | null = null;
@@ -29,6 +33,7 @@ export async function startFakeStake(): Promise<FakeStake> {
     switch (path) {
       case '/session/start': {
         const id = `s${++sessions}`;
+        sessionGames.push(typeof body.gameID === 'string' ? body.gameID : undefined);
         balances.set(id, Number(body.balance ?? 1_000_000_000));
         return answer(response, 200, { sessionID: id });
       }
@@ -52,8 +57,17 @@ export async function startFakeStake(): Promise<FakeStake> {
       }
       case '/wallet/balance':
         return answer(response, 200, { balance: { amount: balances.get(sessionID) ?? 0 } });
-      default:
+      default: {
+        const info = /^\/game\/([^/]+)\/info$/.exec(path);
+        if (info !== null && games.includes(decodeURIComponent(info[1]!)))
+          return answer(response, 200, { gameID: decodeURIComponent(info[1]!) });
+        if (info !== null)
+          return answer(response, 404, {
+            error: 'ERR_VAL',
+            message: `unknown game; served: ${games.join(', ')}`,
+          });
         return answer(response, 404, { error: 'ERR_NOT_FOUND', message: path });
+      }
     }
   };
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -81,6 +95,7 @@ export async function startFakeStake(): Promise<FakeStake> {
     markStart() {
       originMs = performance.now();
     },
+    sessionGames,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -86,6 +86,8 @@ export interface LoadResult {
   readonly runId: string;
   readonly target: string;
   readonly embedded: boolean;
+  /** The game the visits opened; null: the server's default game. */
+  readonly gameID: string | null;
   readonly startedAt: string;
   readonly durationMs: number;
   readonly stoppedBy: StopReason;

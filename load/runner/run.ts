@@ -44,6 +44,8 @@ export interface RunScenarioOptions {
   readonly target: string;
   readonly embedded: boolean;
   readonly operatorToken: string;
+  /** The game every visit opens (/session/start's gameID); absent: the server's default game. */
+  readonly gameID?: string;
   readonly seed: number;
   readonly runId: string;
   readonly signal?: AbortSignal;
@@ -114,6 +116,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
             player: PLAYERS[index % PLAYERS.length]!,
             operatorToken: options.operatorToken,
             journey: plan.journey,
+            ...(options.gameID !== undefined ? { gameID: options.gameID } : {}),
           });
           if (end === 'completed') recorder.visitsCompleted += 1;
           else recorder.visitsAbandoned += 1;
@@ -147,6 +150,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       runId: options.runId,
       target: options.target,
       embedded: options.embedded,
+      gameID: options.gameID ?? null,
       startedAt: outcome.startedAt,
       durationMs: Math.round(outcome.durationMs),
       stoppedBy: outcome.stoppedBy,

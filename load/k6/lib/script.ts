@@ -6,7 +6,7 @@
  *
  * Environment (k6 `-e NAME=value` or the process environment): BASE_URL (default
  * http://127.0.0.1:7420), OPERATOR_TOKEN (required: `croupier rgs token`), SCALE, DURATION
- * (seconds), SEED, SUMMARY_FILE.
+ * (seconds), SEED, GAME_ID (the game every visit opens; default the server's), SUMMARY_FILE.
  */
 
 import exec from 'k6/execution';
@@ -23,6 +23,7 @@ export interface SetupData {
   readonly operatorToken: string;
   readonly baseUrl: string;
   readonly seed: number;
+  readonly gameID?: string;
 }
 
 const DEFAULT_BASE_URL = 'http://127.0.0.1:7420';
@@ -54,6 +55,7 @@ export function makeSetup(): () => SetupData {
       operatorToken,
       baseUrl,
       seed: numberFromEnv('SEED') ?? DEFAULT_SEED,
+      ...(__ENV.GAME_ID ? { gameID: __ENV.GAME_ID } : {}),
     };
   };
 }
@@ -68,6 +70,7 @@ export function makeVisit(scenario: Scenario): (data: SetupData) => Promise<void
       player: PLAYERS[iteration % PLAYERS.length]!,
       operatorToken: data.operatorToken,
       journey: scenario.journey,
+      ...(data.gameID !== undefined ? { gameID: data.gameID } : {}),
     });
   };
 }
