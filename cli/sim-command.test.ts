@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FIXTURES_DIR } from '../test/support/paths.ts';
+import { FIXTURES_DIR, REPO_ROOT } from '../test/support/paths.ts';
 import { registerSimCommand } from './sim-command.ts';
 
 const PUBLICATIONS = join(FIXTURES_DIR, 'publications');
@@ -182,5 +182,16 @@ describe('croupier sim usage', () => {
     expect(a.rtp).not.toBe(decimal.rtp);
     const bad = await run([join(PUBLICATIONS, 'tiny-dice'), '--spins', '10', '--seed', 'xyz']);
     expect(bad.error).toMatchObject({ exitCode: 2, message: expect.stringContaining('--seed: must be hex') });
+  });
+
+  it('a demo game by name is its file, as in math and game validate', async () => {
+    const rtpOf = async (game: string) => {
+      const ran = await run([game, '--spins', '20000', '--seed', '0x2a', '--workers', '0', '--json']);
+      expect(ran.error).toBeNull();
+      return JSON.parse(ran.stdout).estimate.rtp as number;
+    };
+    expect(await rtpOf('classic-sevens')).toBe(
+      await rtpOf(join(REPO_ROOT, 'games/demo/classic-sevens.json')),
+    );
   });
 });

@@ -37,7 +37,7 @@ import {
   summarizePart,
 } from '../sim/index.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from './errors.ts';
-import { gameInputOrThrow } from './game-input.ts';
+import { gameInputOrThrow, resolveGamePath } from './game-input.ts';
 import { formatTable, printJson } from './output.ts';
 import { createProgress } from './progress.ts';
 import { registerSimK8sCommand } from './sim-k8s-command.ts';
@@ -91,7 +91,8 @@ function gameSpecOf(
     return { spec: gameModuleSpec(moduleMatch[1]!, moduleMatch[2]!), publication: null };
   }
   if (isPublicationPath(target)) return publicationSpec(target, mode);
-  return { spec: gameFileSpec(target, mode), publication: null };
+  // A demo game's name stands for its file, as in `math` and `game validate`.
+  return { spec: gameFileSpec(resolveGamePath(target), mode), publication: null };
 }
 
 /**
