@@ -187,7 +187,7 @@ export function registerRngTestCommand(rng: Command): void {
         ...(options.gliTests ? { gliOnly: options.gliTests } : {}),
       };
       const tasks = (options.battery === 'all' ? 2 : 1) * options.sequences;
-      const progress = createProgress('rng test', tasks, 'task');
+      const progress = createProgress('rng test', tasks, 'tasks');
       const startedAt = new Date().toISOString();
       let report: RngTestReport;
       try {
