@@ -13,7 +13,10 @@
  *
  * Why a 5xx on a money call is `unknown`, not `failed`: the RGS answers 503 "retry with the same
  * requestId" when its database connection died, and that can happen AT commit, after the money
- * moved. Only a 4xx says the operation did not happen.
+ * moved. Only a 4xx, or a 5xx with `Croupier-Outcome: not-applied` (shed before any work, or the
+ * transaction rolled back for sure), says the operation did not happen; the player then retries
+ * with the same key after the backoff, and the books checker holds the server to its word (a
+ * not-applied attempt must not be booked).
  *
  * This loop is the drills' stand-in until the load part's runner lands (issue 10); it is bounded by
  * duration, by iterations per player and by a per-request timeout.
@@ -63,18 +66,33 @@ interface Reply {
   readonly json?: Record<string, unknown>;
   readonly outcome: HistoryOutcome;
   readonly errorCode?: string;
+  /** The server said the call did not happen and may be sent again (a 5xx with `not-applied`). */
+  readonly retryable?: boolean;
 }
 
-function classify(operation: HistoryOperation, status: number, json: unknown): Reply {
+export function classify(
+  operation: HistoryOperation,
+  status: number,
+  json: unknown,
+  outcomeHeader: string | null = null,
+): Reply {
   const body = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
   const errorCode = typeof body.error === 'string' ? body.error : undefined;
   if (status >= 200 && status < 300 && typeof json === 'object' && json !== null)
     return { status, json: body, outcome: 'ok' };
   const moneyCall = operation === 'play' || operation === 'end-round';
-  // A 2xx without a body we can read, or a 5xx on a money call, says nothing definite.
-  const unknown = (status >= 200 && status < 300) || (status >= 500 && moneyCall);
+  const notApplied = status >= 500 && outcomeHeader === 'not-applied';
+  // A 2xx without a body we can read, or a 5xx on a money call the server does not vouch for,
+  // says nothing definite.
+  const unknown = (status >= 200 && status < 300) || (status >= 500 && moneyCall && !notApplied);
   const outcome: HistoryOutcome = unknown ? 'unknown' : 'failed';
-  return { status, json: body, outcome, ...(errorCode !== undefined ? { errorCode } : {}) };
+  return {
+    status,
+    json: body,
+    outcome,
+    ...(errorCode !== undefined ? { errorCode } : {}),
+    ...(notApplied && moneyCall ? { retryable: true } : {}),
+  };
 }
 
 /** POST JSON with a deadline; a transport failure is an `unknown` reply, never an exception. */
@@ -99,7 +117,7 @@ async function post(
     } catch {
       json = undefined;
     }
-    return classify(operation, response.status, json);
+    return classify(operation, response.status, json, response.headers.get('croupier-outcome'));
   } catch (error) {
     // Refused: the request never reached a server, so it did not happen. Anything else (reset,
     // timeout, closed mid-reply): nobody knows what happened.
@@ -203,7 +221,8 @@ class Player {
     let reply: Reply = { outcome: 'unknown' };
     for (let attempt = 1; attempt <= attemptsMax; attempt++) {
       reply = await this.call(operation, path, body, { key, attempt });
-      if (reply.outcome !== 'unknown' || this.options.signal?.aborted) return reply;
+      const again = reply.outcome === 'unknown' || reply.retryable === true;
+      if (!again || this.options.signal?.aborted) return reply;
       await sleep(Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)), this.options.signal);
     }
     return reply;
