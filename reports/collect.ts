@@ -10,6 +10,7 @@ import type { ValidatedRequest } from './inputs.ts';
 import { minimumRtpResult } from './jurisdictions.ts';
 import { type Check, EVIDENCE_FORMAT, EVIDENCE_VERSION, type Evidence, type GameEvidence } from './model.ts';
 import type { StageProgress } from './progress.ts';
+import { resilienceEvidence } from './resilience.ts';
 import { collectRgsEvidence, type RgsEvidence } from './sections/rgs.ts';
 import {
   RNG_RESULTS_SOURCE,
@@ -227,22 +228,13 @@ export async function collectEvidence(
     rgs = await collectRgsEvidence(v, runner, artifacts);
     checks.push(...rgs.checks);
   }
-  if (v.load)
-    checks.push({
-      id: 'resilience/load',
-      section: '8',
-      title: 'load result supplied',
-      result: resultOf(v.load),
-      detail: String(v.load.kind ?? v.load.format ?? 'load result'),
-    });
-  if (v.chaos)
-    checks.push({
-      id: 'resilience/chaos',
-      section: '8',
-      title: 'chaos result supplied',
-      result: resultOf(v.chaos),
-      detail: String(v.chaos.kind ?? v.chaos.format ?? 'chaos result'),
-    });
+  const resilience = await resilienceEvidence({
+    load: v.load,
+    loadFile: v.request.loadFile ?? null,
+    chaos: v.chaos,
+    chaosFile: v.request.chaosFile ?? null,
+  });
+  checks.push(...resilience.checks);
 
   const stageHashes = new Map<string, string>();
   for (const t of runner.timings) {
@@ -300,9 +292,9 @@ export async function collectEvidence(
     rgsFunctional: rgs?.functional ?? null,
     ledger: rgs?.ledger ?? null,
     resilience: {
-      load: v.load,
+      load: resilience.load,
       loadFile: v.request.loadFile ?? null,
-      chaos: v.chaos,
+      chaos: resilience.chaos,
       chaosFile: v.request.chaosFile ?? null,
     },
     traceability: [],
@@ -310,13 +302,6 @@ export async function collectEvidence(
   };
   evidence.traceability = traceability(evidence, artifactSha);
   return { evidence, artifacts };
-}
-
-function resultOf(file: Record<string, unknown>): Check['result'] {
-  const verdict = file.verdict ?? file.result ?? file.ok;
-  if (verdict === 'pass' || verdict === true) return 'pass';
-  if (verdict === 'fail' || verdict === false) return 'fail';
-  return 'not-applicable';
 }
 
 function rngNotes(v: ValidatedRequest): string[] {

@@ -11,6 +11,7 @@ import { DEMO_GAME_FILES, type Game, loadGame, validateGameDefinition } from '..
 import { findJurisdiction, type Jurisdiction } from './jurisdictions.ts';
 import type { ProfileSizes } from './model.ts';
 import { isProfileName, PROFILES, type ProfileName } from './profiles.ts';
+import { CHAOS_FILE_KINDS, LOAD_FILE_KINDS } from './resilience.ts';
 
 export interface CertifyRequest {
   /** Game definition files; empty: every demo game. */
@@ -55,9 +56,18 @@ export const SubmissionConfigSchema = z
   .strict();
 export type SubmissionConfig = z.infer<typeof SubmissionConfigSchema>;
 
-/** A minimal schema for the load and chaos result files: an object naming what it is. */
-const ResultFileSchema = z
-  .object({ kind: z.string().optional(), format: z.string().optional() })
+/** The load and chaos files, up front: an object naming what it is (§8 reads the rest, resilience.ts). */
+const loadFileSchema = z
+  .object({
+    kind: z.enum(LOAD_FILE_KINDS, {
+      error: 'not a croupier load result (croupier load run --out) or its evidence (croupier load report)',
+    }),
+  })
+  .passthrough();
+const chaosFileSchema = z
+  .object({
+    kind: z.enum(CHAOS_FILE_KINDS, { error: 'not a croupier chaos drill result (croupier chaos run --out)' }),
+  })
   .passthrough();
 
 export interface ValidatedGame {
@@ -150,11 +160,11 @@ export function validateRequest(request: CertifyRequest): ValidatedRequest {
       else problems.push(...zodProblems(`config file ${request.configFile}`, parsed.error));
     }
   }
-  const resultFile = (path: string | undefined, what: string) => {
+  const resultFile = (path: string | undefined, what: string, schema: z.ZodType<Record<string, unknown>>) => {
     if (path === undefined) return null;
     const json = readJson(path, what, problems);
     if (json === undefined) return null;
-    const parsed = ResultFileSchema.safeParse(json);
+    const parsed = schema.safeParse(json);
     if (!parsed.success) {
       problems.push(...zodProblems(`${what} ${path}`, parsed.error));
       return null;
@@ -176,8 +186,8 @@ export function validateRequest(request: CertifyRequest): ValidatedRequest {
       problems.push(`served-path batteries: ${(error as Error).message}`);
     }
   }
-  const load = resultFile(request.loadFile, '--load');
-  const chaos = resultFile(request.chaosFile, '--chaos');
+  const load = resultFile(request.loadFile, '--load', loadFileSchema);
+  const chaos = resultFile(request.chaosFile, '--chaos', chaosFileSchema);
   if (problems.length > 0) throw new EvidenceInputError(problems);
   const profile = request.profile as ProfileName;
   return { request, profile, sizes: PROFILES[profile], games, jurisdictions, config, load, chaos };

@@ -4,6 +4,7 @@
  */
 import { convergenceChart, monitoringChart, winDistributionChart } from './charts.ts';
 import type { BatteryResult, Evidence, GameEvidence } from './model.ts';
+import { ChaosEvidenceView, LoadEvidenceView } from './resilience.ts';
 
 const esc = (s: unknown) =>
   String(s).replace(
@@ -331,12 +332,87 @@ function rgsSection(e: Evidence): string {
           ['check', 'result', 'detail'],
           l.checks.map((c) => [c.name, html(badge(c.ok ? 'pass' : 'fail')), c.detail]),
         )}`;
-  const r = e.resilience;
-  const eight =
-    r.load === null && r.chaos === null
-      ? '<p class="note">No load or chaos result given (--load FILE, --chaos FILE).</p>'
-      : `${r.load ? `<h4>Load (${esc(r.loadFile)})</h4><pre class="mono">${esc(JSON.stringify(r.load, null, 1).slice(0, 3000))}</pre>` : ''}${r.chaos ? `<h4>Chaos (${esc(r.chaosFile)})</h4><pre class="mono">${esc(JSON.stringify(r.chaos, null, 1).slice(0, 3000))}</pre>` : ''}`;
+  const eight = resilienceHtml(e);
   return `<section class="page"><h2>6. Functional evidence from the RGS</h2>${six}<h2>7. Wallet and ledger integrity</h2>${seven}<h2>8. Resilience</h2>${eight}</section>`;
+}
+
+/** §8: the supplied load run and chaos drill as tables (what resilience.ts kept of them). */
+function resilienceHtml(e: Evidence): string {
+  const r = e.resilience;
+  if (r.load === null && r.chaos === null)
+    return '<p class="note">No load or chaos result given (--load FILE, --chaos FILE).</p>';
+  const load = r.load === null ? null : LoadEvidenceView.safeParse(r.load);
+  const chaos = r.chaos === null ? null : ChaosEvidenceView.safeParse(r.chaos);
+  const raw = (value: unknown) =>
+    `<pre class="mono">${esc(JSON.stringify(value, null, 1).slice(0, 3000))}</pre>`;
+  const parts: string[] = [];
+  if (load !== null)
+    parts.push(`<h3>Load run (${esc(r.loadFile)})</h3>${load.success ? loadHtml(load.data) : raw(r.load)}`);
+  if (chaos !== null)
+    parts.push(
+      `<h3>Chaos drill (${esc(r.chaosFile)})</h3>${chaos.success ? chaosHtml(chaos.data) : raw(r.chaos)}`,
+    );
+  return parts.join('');
+}
+
+function loadHtml(l: LoadEvidenceView): string {
+  const t = l.totals;
+  const books = l.books;
+  return `${kv([
+    ['Scenario', `${l.scenario} (scale ${l.scale}, seed ${l.seed})`],
+    ['Target', `${l.target}${l.embedded ? ' (embedded RGS)' : ''}; game ${l.gameID ?? "the RGS's default"}`],
+    ['Started (UTC)', l.startedAt],
+    [
+      'Requests',
+      `${int(t.requests)}: ${int(t.ok)} ok, ${int(t.shed)} shed, ${int(t.failed)} failed, ${int(t.unknown)} unknown`,
+    ],
+    ['Stopped by', l.stoppedBy],
+    ['SLOs', html(badge(l.sloOk ? 'pass' : 'fail'))],
+    [
+      'Books',
+      html(
+        l.booksOk === null || books === null
+          ? `${badge('not-applicable')} ${esc(l.booksNote ?? 'not checked')}`
+          : `${badge(l.booksOk ? 'pass' : 'fail')} ${esc(`${int(books.acknowledgedBets)} acknowledged bets: ${books.lost} lost, ${books.doubled} charged twice, ${books.unrequested} unrequested`)}`,
+      ),
+    ],
+  ])}<h4>Thresholds (k6 form)</h4>${table(
+    ['result', 'metric', 'threshold', 'measured'],
+    l.verdicts.map((v) => [
+      html(badge(v.ok ? 'pass' : 'fail')),
+      v.metric,
+      v.expression,
+      v.actual ?? 'no samples',
+    ]),
+  )}${
+    books === null
+      ? ''
+      : `<h4>Books invariants</h4>${table(
+          ['result', 'invariant'],
+          books.invariants.map((i) => [html(badge(i.ok ? 'pass' : 'fail')), i.name]),
+        )}`
+  }`;
+}
+
+function chaosHtml(c: ChaosEvidenceView): string {
+  return `${kv([
+    ['Scenario', `${c.scenario} (${c.engine} engine)`],
+    ['What it does', c.description],
+    ['Started (UTC)', c.startedAt],
+    ['Faults injected', c.faults.join('; ') || 'none'],
+    ['Requests', int(c.requests)],
+    [
+      'Money',
+      c.acknowledgedBets === null
+        ? 'books not checked'
+        : `${int(c.acknowledgedBets)} acknowledged bets: ${c.lost} lost, ${c.doubled} charged twice, ${c.unrequested} unrequested`,
+    ],
+    ['Recovery after the last fault', c.recoverySeconds === null ? 'not measured' : `${c.recoverySeconds} s`],
+    ['Verdict', html(badge(c.ok ? 'pass' : 'fail'))],
+  ])}<h4>Invariants and expectations</h4>${table(
+    ['result', 'invariant'],
+    c.verdicts.map((v) => [html(badge(v.ok ? 'pass' : 'fail')), v.name]),
+  )}`;
 }
 
 function traceSection(e: Evidence): string {
