@@ -382,7 +382,12 @@ function loadHtml(l: LoadEvidenceView): string {
       html(badge(v.ok ? 'pass' : 'fail')),
       v.metric,
       v.expression,
-      v.actual ?? 'no samples',
+      // k6's http_req_duration is in milliseconds; the other thresholds are rates.
+      v.actual === null
+        ? 'no samples'
+        : v.metric.startsWith('http_req_duration')
+          ? `${v.actual} ms`
+          : v.actual,
     ]),
   )}${
     books === null
