@@ -249,6 +249,11 @@ export async function startRgs(
         corsOrigins: config.corsOrigins,
         operatorSecret: secret,
         logLevel: config.logLevel === 'silent' ? false : config.logLevel,
+        admission: {
+          ...DEFAULT_HTTP_OPTIONS.admission,
+          maxInFlight: config.maxInFlight,
+          maxEventLoopLagMs: config.maxEventLoopLagMs,
+        },
       },
     });
     const logger = http.app.log;

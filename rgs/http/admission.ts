@@ -23,8 +23,8 @@
  * (The same idea as @fastify/under-pressure's maxEventLoopDelay, kept here so end-round and the
  * Stake error body get the treatment above.)
  *
- * Environment: RGS_MAX_IN_FLIGHT (default 128; 0: no bound), RGS_MAX_EVENT_LOOP_LAG_MS (default 0:
- * off; 100 is a good production value).
+ * Configured by RGS_MAX_IN_FLIGHT and RGS_MAX_EVENT_LOOP_LAG_MS (rgs/config.ts) through the server's
+ * options, never read from the environment here.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -53,27 +53,9 @@ export const DEFAULT_ADMISSION: AdmissionOptions = {
 const LAG_SAMPLE_MS = 20;
 /** Each sample halves the remembered lag: one late tick sheds for about 100 ms, not longer. */
 const LAG_DECAY = 0.5;
-const MAX_IN_FLIGHT_LIMIT = 100_000;
 const EXEMPT_ROUTES = new Set(['/health', '/ready', '/metrics', '/ws']);
 const FINISHING_ROUTES = new Set(['/wallet/end-round']);
 const FINISHING_HEADROOM = 1.25;
-
-/** RGS_MAX_IN_FLIGHT, or the default; a bad value is one clear error naming the variable. */
-export function admissionOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): AdmissionOptions {
-  const read = (name: string, fallback: number, max: number) => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0 || value > max)
-      throw new RangeError(`${name} must be a whole number in 0..${max}, got ${raw}`);
-    return value;
-  };
-  return {
-    ...DEFAULT_ADMISSION,
-    maxInFlight: read('RGS_MAX_IN_FLIGHT', DEFAULT_ADMISSION.maxInFlight, MAX_IN_FLIGHT_LIMIT),
-    maxEventLoopLagMs: read('RGS_MAX_EVENT_LOOP_LAG_MS', DEFAULT_ADMISSION.maxEventLoopLagMs, 60_000),
-  };
-}
 
 /** How late the event loop runs, sampled by a timer; `stop` clears the timer. */
 function eventLoopLag(): { lagMs(): number; stop(): void } {
@@ -100,11 +82,7 @@ declare module 'fastify' {
 }
 
 /** Adds the admission hooks to `app` (call before routes are added). */
-export function registerAdmission(
-  app: FastifyInstance,
-  registry: Registry,
-  options: AdmissionOptions = admissionOptionsFromEnv(process.env),
-): void {
+export function registerAdmission(app: FastifyInstance, registry: Registry, options: AdmissionOptions): void {
   if (options.maxInFlight === 0 && options.maxEventLoopLagMs === 0) return;
   const shed = new Counter({
     name: 'rgs_admission_shed_total',

@@ -36,7 +36,7 @@ import Fastify, {
 } from 'fastify';
 import type { Result, RgsCore } from '../core/contract.ts';
 import type { SessionRecord, SessionStore } from '../sessions/index.ts';
-import { registerAdmission } from './admission.ts';
+import { type AdmissionOptions, DEFAULT_ADMISSION, registerAdmission } from './admission.ts';
 import { betRoutes } from './bet-routes.ts';
 import { ApiError, INTERNAL_ERROR, notAppliedError, oneLine, outcomeUnknownError } from './errors.ts';
 import { gameInfoRoutes } from './game-info-routes.ts';
@@ -80,6 +80,8 @@ export interface RgsHttpOptions {
   /** pino level, or false for no logs (tests). */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | false;
   readonly readinessTimeoutMs: number;
+  /** Admission control: the bound on requests in progress and the event-loop lag check. */
+  readonly admission: AdmissionOptions;
   /**
    * A passing /ready is reused this long (0: every call checks). Checks never run concurrently:
    * callers during a check share its result, so a flood of /ready costs one check at a time.
@@ -106,6 +108,7 @@ export const DEFAULT_HTTP_OPTIONS: Omit<RgsHttpOptions, 'operatorSecret'> = {
   corsOrigins: '*',
   logLevel: 'info',
   readinessTimeoutMs: 1_000,
+  admission: DEFAULT_ADMISSION,
   readinessCacheMs: 500,
   processMetrics: true,
   metricsToken: null,
@@ -277,7 +280,7 @@ export async function buildRgsServer(deps: RgsHttpDeps): Promise<RgsHttpServer> 
     maxAge: 600,
   });
   await app.register(websocket, { options: { maxPayload: 1_024 } });
-  registerAdmission(app, metrics.registry);
+  registerAdmission(app, metrics.registry, options.admission);
 
   // ------------------------------------------------------------------------------------------
   // Helpers shared by handlers
