@@ -3,22 +3,13 @@
  * browser, no network, no hand-drawn chart code. Each function only presents figures already in the
  * evidence model.
  */
-import * as echarts from 'echarts';
+import { type ChartOption, type ChartSeries, renderChartSvg } from '../charts/index.ts';
 import type { Simulation } from './model.ts';
 
 const WIDTH = 640;
 const HEIGHT = 300;
-const FONT = 'DejaVu Sans, Arial, sans-serif';
 
-function render(option: echarts.EChartsOption): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
-  try {
-    chart.setOption({ animation: false, textStyle: { fontFamily: FONT }, ...option });
-    return chart.renderToSVGString();
-  } finally {
-    chart.dispose();
-  }
-}
+const render = (option: ChartOption) => renderChartSvg(option, { widthPx: WIDTH, heightPx: HEIGHT });
 
 const pct = (x: number) => Number((x * 100).toFixed(6));
 
@@ -85,7 +76,7 @@ export function convergenceChart(sim: Simulation, sdPerRoundStakes: number, z99:
 export function winDistributionChart(sim: Simulation): string {
   const positive = (x: number | null) => (x === null || x <= 0 ? null : x);
   // Points, not bars: on a log axis a bar has no meaningful base.
-  const series: echarts.SeriesOption[] = [
+  const series: ChartSeries[] = [
     {
       name: 'simulated',
       type: 'scatter',

@@ -4,7 +4,7 @@
  * charting library of the evidence pack), and the per-invariant verdicts, as one self-contained
  * HTML page and as plain text for the terminal.
  */
-import * as echarts from 'echarts';
+import { renderChartSvg } from '../../charts/index.ts';
 import type { InvariantVerdict } from '../../load/index.ts';
 import type { DrillResult } from '../result.ts';
 
@@ -17,25 +17,23 @@ function escapeHtml(text: string): string {
 
 /** The timeline chart as an SVG string (no DOM, no browser). */
 export function renderTimelineSvg(result: DrillResult): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH_PX, height: HEIGHT_PX });
-  try {
-    const bucketS =
-      result.timeline.length > 1 ? (result.timeline[1]!.startMs - result.timeline[0]!.startMs) / 1000 : 0.5;
-    const x = result.timeline.map((b) => Number((b.startMs / 1000).toFixed(1)));
-    const perSecond = (n: number) => Math.round((n / bucketS) * 10) / 10;
-    const bands = result.faults.map((f) => [
-      {
-        name: `${f.action} ${f.target}`,
-        xAxis: String(Number((Math.floor(f.startMs / (bucketS * 1000)) * bucketS).toFixed(1))),
-      },
-      {
-        xAxis: String(
-          Number((Math.min(x.length - 1, Math.floor(f.endMs / (bucketS * 1000))) * bucketS).toFixed(1)),
-        ),
-      },
-    ]);
-    chart.setOption({
-      animation: false,
+  const bucketS =
+    result.timeline.length > 1 ? (result.timeline[1]!.startMs - result.timeline[0]!.startMs) / 1000 : 0.5;
+  const x = result.timeline.map((b) => Number((b.startMs / 1000).toFixed(1)));
+  const perSecond = (n: number) => Math.round((n / bucketS) * 10) / 10;
+  const bands = result.faults.map((f): [{ name: string; xAxis: string }, { xAxis: string }] => [
+    {
+      name: `${f.action} ${f.target}`,
+      xAxis: String(Number((Math.floor(f.startMs / (bucketS * 1000)) * bucketS).toFixed(1))),
+    },
+    {
+      xAxis: String(
+        Number((Math.min(x.length - 1, Math.floor(f.endMs / (bucketS * 1000))) * bucketS).toFixed(1)),
+      ),
+    },
+  ]);
+  return renderChartSvg(
+    {
       title: { text: `${result.scenario}: replies and latency`, left: 'center', textStyle: { fontSize: 14 } },
       legend: { top: 26 },
       grid: { left: 60, right: 70, top: 60, bottom: 50 },
@@ -85,11 +83,9 @@ export function renderTimelineSvg(result: DrillResult): string {
           itemStyle: { color: '#9c27b0' },
         },
       ],
-    });
-    return chart.renderToSVGString();
-  } finally {
-    chart.dispose();
-  }
+    },
+    { widthPx: WIDTH_PX, heightPx: HEIGHT_PX },
+  );
 }
 
 /** Every verdict of a drill: the books checker's invariants, then the scenario's expectations. */

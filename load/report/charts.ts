@@ -3,23 +3,14 @@
  * (`renderToSVGString` with `ssr: true`), the library the evidence pack uses: no browser, no
  * network. Each function only presents figures already in the LoadResult.
  */
-import * as echarts from 'echarts';
+import { type ChartOption, renderChartSvg } from '../../charts/index.ts';
 import type { LoadResult } from '../runner/result.ts';
 import type { MetricPoint } from '../runner/scrape.ts';
 
 const WIDTH = 760;
 const HEIGHT = 300;
-const FONT = 'DejaVu Sans, Arial, sans-serif';
 
-function render(option: echarts.EChartsOption): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
-  try {
-    chart.setOption({ animation: false, textStyle: { fontFamily: FONT }, ...option });
-    return chart.renderToSVGString();
-  } finally {
-    chart.dispose();
-  }
-}
+const render = (option: ChartOption) => renderChartSvg(option, { widthPx: WIDTH, heightPx: HEIGHT });
 
 const seconds = (result: LoadResult) => result.perSecond.map((row) => row.second);
 const frame = (title: string, legend: string[]) => ({
