@@ -95,6 +95,7 @@ export function registerCertifyCommand(program: Command): void {
           loadFile: flags.load,
           chaosFile: flags.chaos,
           outDir: flags.out,
+          outArg: flags.out,
           workers: workers === 0 ? defaultWorkers() : workers,
           argv: process.argv.slice(2),
         });

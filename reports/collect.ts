@@ -94,7 +94,7 @@ function rerunCommand(v: ValidatedRequest, masterHex: string): string {
   if (r.noRgs) parts.push('--no-rgs');
   if (r.rgsUrl) parts.push('--rgs-url', q(r.rgsUrl), '--operator-token', '"$OPERATOR_TOKEN"');
   if (r.keyFile) parts.push('--key', q(r.keyFile));
-  parts.push('--out', q(r.outDir));
+  parts.push('--out', q(r.outArg ?? r.outDir));
   return parts.join(' ');
 }
 
@@ -559,7 +559,8 @@ function publicationEvidence(
   return {
     gameId: id,
     name: `${id} (math-sdk publication)`,
-    file: displayPath(index),
+    // Outside the repository: the folder as given (relative to where certify ran), not this machine's path.
+    file: displayPath(index) === index ? join(p.given, 'index.json') : displayPath(index),
     fileSha256: sha256OfText(fs.readFileSync(index)),
     mathHash: publication.mathHash,
     type: 'publication',

@@ -15,10 +15,11 @@ import {
   isPublicationPath,
   loadGame,
   loadPublication,
+  PUBLICATION_INDEX,
   type Publication,
   validateGameDefinition,
 } from '../games/index.ts';
-import { checkBooksConsistency } from '../sim/index.ts';
+import { type BookMismatch, checkBooksConsistency } from '../sim/index.ts';
 import { findJurisdiction, type Jurisdiction } from './jurisdictions.ts';
 import type { ProfileSizes } from './model.ts';
 import { isProfileName, PROFILES, type ProfileName } from './profiles.ts';
@@ -38,6 +39,8 @@ export interface CertifyRequest {
   readonly loadFile?: string;
   readonly chaosFile?: string;
   readonly outDir: string;
+  /** `--out` as typed (the rerun line repeats it, not this machine's absolute path). */
+  readonly outArg?: string;
   readonly workers: number;
   /** The exact command line, for the record. */
   readonly argv: readonly string[];
@@ -126,8 +129,9 @@ function validatePublication(given: string, problems: string[]): ValidatedPublic
     publication = loadPublication(resolve(given));
   } catch (error) {
     if (!(error instanceof GameFileError)) throw error;
-    const file = relative(process.cwd(), error.file) || error.file;
-    problems.push(...error.problems.map((p) => `publication ${given}: ${file}: ${p}`));
+    // Index problems name a field of index.json; lookup-table problems carry their file and line.
+    const where = error.file.endsWith(PUBLICATION_INDEX) ? `${PUBLICATION_INDEX}: ` : '';
+    problems.push(...error.problems.map((p) => `publication ${given}: ${where}${p}`));
     return null;
   }
   const before = problems.length;
@@ -135,24 +139,32 @@ function validatePublication(given: string, problems: string[]): ValidatedPublic
     const books = relative(process.cwd(), mode.eventsPath) || mode.eventsPath;
     try {
       const check = checkBooksConsistency(mode);
-      for (const p of check.problems)
-        problems.push(
-          `publication ${given}: ${books}, book line ${p.line}: book id ${p.id}: ${p.problem} (lookup table ${p.tablePayout ?? 'has no such id'}, book payoutMultiplier ${p.bookPayout})`,
-        );
+      for (const p of check.problems) problems.push(`${books}, book line ${p.line}: ${bookProblem(p)}`);
       if (check.problemCount > check.problems.length)
-        problems.push(
-          `publication ${given}: ${books}: and ${check.problemCount - check.problems.length} more book problem(s)`,
-        );
+        problems.push(`${books}: and ${check.problemCount - check.problems.length} more book problem(s)`);
       if (check.missingBookCount > 0)
         problems.push(
-          `publication ${given}: ${books}: ${check.missingBookCount} lookup-table row(s) of mode ${mode.name} have no book (ids ${check.missingBookIds.join(', ')}${check.missingBookCount > check.missingBookIds.length ? ', …' : ''})`,
+          `${books}: ${check.missingBookCount} lookup-table row(s) of mode ${mode.name} have no book (ids ${check.missingBookIds.join(', ')}${check.missingBookCount > check.missingBookIds.length ? ', …' : ''})`,
         );
     } catch (error) {
       if (!(error instanceof BooksError)) throw error;
-      problems.push(`publication ${given}: ${error.message}`);
+      problems.push(error.message);
     }
   }
   return problems.length === before ? { dir: resolve(given), given, publication } : null;
+}
+
+function bookProblem(p: BookMismatch): string {
+  switch (p.problem) {
+    case 'payout-differs':
+      return `book id ${p.id} pays payoutMultiplier ${p.bookPayout}, its lookup-table row ${p.tablePayout}`;
+    case 'id-not-in-table':
+      return `book id ${p.id} has no lookup-table row`;
+    case 'duplicate-book':
+      return `book id ${p.id} appears twice`;
+    case 'final-win-differs':
+      return `book id ${p.id}: its closing finalWin amount differs from its payoutMultiplier ${p.bookPayout}`;
+  }
 }
 
 function validateGames(

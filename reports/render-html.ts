@@ -48,7 +48,7 @@ table.kv th { width: 32%; background: #f3f5f8; font-weight: 600; }
 .v { white-space: nowrap; font-weight: 700; padding: 0 1.5mm; border-radius: 1mm; } .pass { color: #0a6b2b; } .fail { color: #fff; background: #b30000; } .na { color: #666; }
 .mono { font-family: 'DejaVu Sans Mono', monospace; font-size: 7.5pt; }
 figure.plot { margin: 2mm 0; break-inside: avoid; text-align: center; } figure.plot svg { max-width: 100%; height: auto; }
-figcaption { font-size: 8pt; color: #444; } .note { color: #444; font-size: 8.5pt; }
+figcaption { font-size: 8pt; color: #444; } .nw { white-space: nowrap; } .note { color: #444; font-size: 8.5pt; }
 .verdict { font-size: 16pt; margin: 4mm 0; }
 `;
 
@@ -206,14 +206,14 @@ function publicationDraws(e: Evidence): string {
   if (rows.length === 0) return '';
   const p = (x: number | undefined) => (x === undefined ? '–' : x < 1e-4 ? x.toExponential(2) : x.toFixed(4));
   const first = rows[0]!.w;
-  return `<h3>Weighted draws of math-sdk publications</h3><p class="note">Rows drawn on the served path (${esc(first.drbg)} replay-seeded per mode, a fresh server seed per round, the round’s provably-fair stream, the exact integer weighted draw the RGS plays) against the lookup-table weights. Test: ${esc(first.reference)}; pass at P ≥ ${first.alpha}. Negative control: the same draws against a table whose first half of the weight is skewed ×1.1 must be rejected.</p>${table(
+  const nw = (x: unknown) => html(`<span class="nw">${esc(x)}</span>`);
+  return `<h3>Weighted draws of math-sdk publications</h3><p class="note">Rows drawn on the served path (${esc(first.drbg)} replay-seeded per mode, a fresh server seed per round, the round’s provably-fair stream, the exact integer weighted draw the RGS plays) against the lookup-table weights. Test: ${esc(first.reference)}; pass at P ≥ ${first.alpha}. Negative control: the same draws against a table whose first half of the weight is skewed ×1.1 must be rejected. Seeds and figures: the stage file of each publication.</p>${table(
     [
       'publication / mode',
       'draws',
-      'cells',
       'χ² (df)',
       'P',
-      'largest deviation',
+      'largest cell deviation',
       'zero-weight draws',
       'result',
       'control P',
@@ -221,16 +221,15 @@ function publicationDraws(e: Evidence): string {
     ],
     rows.map(({ g, m, w }) => [
       `${g.gameId} / ${m.mode}`,
-      int(w.draws),
-      w.fit?.cells ?? '–',
-      w.fit ? `${w.fit.statistic.toFixed(2)} (${w.fit.degreesOfFreedom})` : '–',
-      p(w.fit?.pValue),
+      nw(int(w.draws)),
+      nw(w.fit ? `${w.fit.statistic.toFixed(2)} (${w.fit.degreesOfFreedom})` : '–'),
+      nw(p(w.fit?.pValue)),
       w.fit
-        ? `rows ${w.fit.largestDeviation.firstRow + 1}–${w.fit.largestDeviation.lastRow + 1}: z ${w.fit.largestDeviation.z.toFixed(2)}`
+        ? `rows ${w.fit.largestDeviation.firstRow + 1}–${w.fit.largestDeviation.lastRow + 1}: z = ${w.fit.largestDeviation.z.toFixed(2)}`
         : '–',
       w.zeroWeightDraws,
       html(badge(w.fit === null && w.zeroWeightDraws === 0 ? 'not-applicable' : w.passed ? 'pass' : 'fail')),
-      p(w.control.fit?.pValue),
+      nw(p(w.control.fit?.pValue)),
       html(badge(w.control.fit === null ? 'not-applicable' : w.control.rejected ? 'pass' : 'fail')),
     ]),
   )}`;

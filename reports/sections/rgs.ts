@@ -569,7 +569,7 @@ async function publicationCase(ctx: Ctx, t: Transcript, publication: Publication
     }
     ok &&= passed === PUBLICATION_ROUNDS_PER_MODE;
     details.push(
-      `mode ${mode.name} (cost ${mode.cost.text}, bet ${bet}): ${passed}/${PUBLICATION_ROUNDS_PER_MODE} rounds debit bet × cost, return the replayed simulation id's book as round.state and pay bet × payoutMultiplier/100${problems.length ? ` — ${problems.slice(0, 3).join('; ')}` : ''}; ${control}`,
+      `mode ${mode.name} (cost ${mode.cost.text}, bet ${bet} API units): ${passed}/${PUBLICATION_ROUNDS_PER_MODE} rounds debit bet × cost, return the replayed simulation id's book as round.state and pay bet × payoutMultiplier/100${problems.length ? ` — ${problems.slice(0, 3).join('; ')}` : ''}; ${control}`,
     );
   }
   return { result: ok ? 'pass' : 'fail', detail: details.join('; ') };

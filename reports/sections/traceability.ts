@@ -62,7 +62,7 @@ const RULES: readonly Rule[] = [
   },
   {
     standard: 'Stake Engine math-sdk',
-    clause: 'docs/rgs_docs/data_format.md (lookup tables and books)',
+    clause: `docs/rgs_docs/data_format.md (lookup tables and books); ${UNVERIFIED}`,
     referenceVerified: false,
     requirement:
       'what is served is what is certified: every book pays its lookup-table row; each served round is the drawn book, charged bet × cost and paid bet × payoutMultiplier / 100',
