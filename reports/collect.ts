@@ -498,7 +498,7 @@ function gameEvidence(
   };
 }
 
-const pValueText = (p: number) => (p < 1e-4 ? p.toExponential(2) : p.toFixed(4));
+const pValueText = (p: number) => (p === 0 ? '< 1e-300' : p < 1e-4 ? p.toExponential(2) : p.toFixed(4));
 
 /** The publication's own checks per mode: books against the table, the weighted-draw battery and its control. */
 function publicationChecks(id: string, m: PublicationStageOutput['modes'][number], checks: Check[]): void {

@@ -204,7 +204,9 @@ function publicationDraws(e: Evidence): string {
     g.modes.flatMap((m) => (m.publication === null ? [] : [{ g, m, w: m.publication.weightedDraw }])),
   );
   if (rows.length === 0) return '';
-  const p = (x: number | undefined) => (x === undefined ? '–' : x < 1e-4 ? x.toExponential(2) : x.toFixed(4));
+  // A P-value below the smallest double prints as such, not as 0.
+  const p = (x: number | undefined) =>
+    x === undefined ? '–' : x === 0 ? '< 1e-300' : x < 1e-4 ? x.toExponential(2) : x.toFixed(4);
   const first = rows[0]!.w;
   const nw = (x: unknown) => html(`<span class="nw">${esc(x)}</span>`);
   return `<h3>Weighted draws of math-sdk publications</h3><p class="note">Rows drawn on the served path (${esc(first.drbg)} replay-seeded per mode, a fresh server seed per round, the round’s provably-fair stream, the exact integer weighted draw the RGS plays) against the lookup-table weights. Test: ${esc(first.reference)}; pass at P ≥ ${first.alpha}. Negative control: the same draws against a table whose first half of the weight is skewed ×1.1 must be rejected. Seeds and figures: the stage file of each publication.</p>${table(
