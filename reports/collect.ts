@@ -65,7 +65,12 @@ export interface CollectedEvidence {
 /** Hash of the code whose output the stages record: a changed line anywhere there invalidates reuse. */
 function codeSha256(): string {
   // Of reports/, only what computes stage outputs: a change to a renderer reuses every stage.
-  const stageCode = ['reports/stage-kinds.ts', 'reports/sections/games.ts', 'reports/sections/rng.ts'];
+  const stageCode = [
+    'reports/stage-kinds.ts',
+    'reports/sections/games.ts',
+    'reports/sections/publication.ts',
+    'reports/sections/rng.ts',
+  ];
   return treeSha256(
     ['rng', 'games', 'sim', 'certification', 'reports'],
     (path) =>
