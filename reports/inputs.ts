@@ -4,7 +4,7 @@
  * optional load/chaos result files, the seed, the key file, and the RGS flags.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { validateServedPlan } from '../certification/index.ts';
 import {
@@ -179,7 +179,12 @@ function validateGames(
     if (other !== undefined) problems.push(`${what} ${given}: game id '${id}' also in ${other}`);
     seen.set(id, given);
   };
-  for (const given of files) {
+  for (const named of files) {
+    // A publication's index.json stands for its folder.
+    const given =
+      basename(named) === PUBLICATION_INDEX && isPublicationPath(dirname(resolve(named)))
+        ? dirname(named)
+        : named;
     const file = resolve(given);
     if (isPublicationPath(file)) {
       const validated = validatePublication(given, problems);

@@ -184,7 +184,7 @@ describe('croupier certify on a math-sdk publication', () => {
     expect(e.run.stages.find((s) => s.stage === 'game-tiny-dice')?.reused).toBe(true);
   });
 
-  it('refuses bad publications up front, every problem with its file and line, writing nothing', () => {
+  it('refuses bad publications up front (a folder or its index.json), every problem with its file and line, writing nothing', () => {
     const broken = join(work, 'broken-csv');
     cpSync(join(FIXTURE, 'tiny-dice'), broken, { recursive: true });
     writeFileSync(join(broken, 'lookUpTable_bonus_0.csv'), '1,3,5000\n2,x,9000\n3,2,17000\n');
@@ -194,7 +194,15 @@ describe('croupier certify on a math-sdk publication', () => {
     cpSync(join(FIXTURE, 'bad-books'), join(work, 'bad-books'), { recursive: true });
     mkdirSync(join(work, 'not-a-publication'));
     const run = croupier(
-      ['certify', 'bad-books', 'broken-csv', 'missing-books', 'not-a-publication', '--out', 'never'],
+      [
+        'certify',
+        'bad-books/index.json',
+        'broken-csv',
+        'missing-books',
+        'not-a-publication',
+        '--out',
+        'never',
+      ],
       60_000,
     );
     expect(run.status).toBe(2);
