@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPublication, PublicationBooks } from '../games/index.ts';
 import { FIXTURES_DIR, REPO_ROOT } from '../test/support/paths.ts';
-import { rerunSection, verifyPack } from './index.ts';
+import { launchChromium, rerunSection, verifyPack } from './index.ts';
 import type { Evidence } from './model.ts';
 
 const FIXTURE = join(FIXTURES_DIR, 'publications');
@@ -152,6 +152,37 @@ describe('croupier certify on a math-sdk publication', () => {
       identical: false,
       detail: expect.stringContaining('weightedDraw.fit.statistic'),
     });
+  });
+
+  it('the HTML opens in headless Chromium with no console error; the publication’s plots and §3 table are there', {
+    timeout: 60_000,
+  }, async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
+      });
+      page.on('pageerror', (e) => problems.push(e.message));
+      await page.goto(`file://${join(pack, 'report.html')}`, { waitUntil: 'load' });
+      const plots = await page.$$eval('figure.plot', (fs) => fs.map((f) => f.getAttribute('data-plot')));
+      expect(plots.sort()).toEqual(
+        ['base', 'bonus']
+          .flatMap((m) => [
+            `convergence/tiny-dice/${m}`,
+            `distribution/tiny-dice/${m}`,
+            `monitoring/tiny-dice/${m}`,
+          ])
+          .sort(),
+      );
+      const text = await page.textContent('body');
+      expect(text).toContain('Weighted draws of math-sdk publications');
+      expect(text).toContain('tiny-dice (math-sdk publication) — mode bonus');
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('a declared RTP that is not the exact one fails its check (exit 1); the stages are reused', () => {
