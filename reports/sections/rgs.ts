@@ -633,18 +633,25 @@ async function embeddedServer(gameId: string, games: readonly ServedGameSpec[]):
     RGS_STALE_ROUND_AFTER_MS: String(EMBEDDED_STALE_AFTER_MS),
     RGS_STALE_SWEEP_INTERVAL_MS: String(EMBEDDED_SWEEP_EVERY_MS),
   });
-  if (!loaded.ok) throw new Error(`embedded RGS: ${loaded.message}`);
-  const config: RgsConfig = loaded.config;
-  // The games of this run, each as `rgs start --games` would serve it (definitions and publications).
-  const running = await startRgs(config, {
-    createCore: (c, onFault) =>
-      createRgsCore({
-        onError: onFault,
-        requestDeadlineMs: c.requestDeadlineMs,
-        games,
-        db: { pglite: true, dataDir: embeddedDatabaseDir(c.dataDir) },
-      }),
-  });
+  let running: Awaited<ReturnType<typeof startRgs>>;
+  let config: RgsConfig;
+  try {
+    if (!loaded.ok) throw new Error(`embedded RGS: ${loaded.message}`);
+    config = loaded.config;
+    // The games of this run, each as `rgs start --games` would serve it (definitions and publications).
+    running = await startRgs(config, {
+      createCore: (c, onFault) =>
+        createRgsCore({
+          onError: onFault,
+          requestDeadlineMs: c.requestDeadlineMs,
+          games,
+          db: { pglite: true, dataDir: embeddedDatabaseDir(c.dataDir) },
+        }),
+    });
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const { resolveOperatorSecret } = await import('../../rgs/index.ts');
   const token = await signOperatorToken(resolveOperatorSecret(config).secret, 3600);
   return {
@@ -722,6 +729,29 @@ async function verifyBooks(
   return { ledger, audit };
 }
 
+/** §6 when the embedded RGS refused to start with the run's games: one failed check saying why. */
+function rgsNotStarted(gameId: string, message: string): RgsEvidence {
+  return {
+    url: null,
+    functional: {
+      rgs: 'embedded (in-process)',
+      game: gameId,
+      cases: [],
+      notes: [`the embedded RGS refused to start with the games of this run: ${message}`],
+    },
+    ledger: null,
+    checks: [
+      {
+        id: 'rgs/start',
+        section: '6',
+        title: 'The embedded RGS starts and serves the games of this run',
+        result: 'fail',
+        detail: message,
+      },
+    ],
+  };
+}
+
 export async function collectRgsEvidence(
   v: ValidatedRequest,
   runner: StageRunner,
@@ -744,9 +774,24 @@ export async function collectRgsEvidence(
       : 'embedded RGS (PGlite, temporary data folder): functional cases',
   );
   const startedMs = performance.now();
-  const server: Server = v.request.rgsUrl
-    ? { baseUrl: v.request.rgsUrl, operatorToken: v.request.operatorToken!, dataDir: null, async stop() {} }
-    : await embeddedServer(gameId, specs);
+  let server: Server;
+  try {
+    server = v.request.rgsUrl
+      ? { baseUrl: v.request.rgsUrl, operatorToken: v.request.operatorToken!, dataDir: null, async stop() {} }
+      : await embeddedServer(gameId, specs);
+  } catch (error) {
+    // E.g. a game whose declared RTP is not its exact one: the RGS refuses to serve it. A failed
+    // check in the pack, not a crash of the run.
+    const elapsedMs = Math.round(performance.now() - startedMs);
+    runner.timings.push({
+      stage: 'rgs',
+      elapsedMs,
+      reused: false,
+      inputSha256: sha256OfText('rgs:not-started'),
+    });
+    runner.progress.finish('rgs', elapsedMs, false);
+    return rgsNotStarted(gameId, (error as Error).message);
+  }
   const client = new StakeApiClient({ baseUrl: server.baseUrl, operatorToken: server.operatorToken });
   const ctx: Ctx = {
     client,
