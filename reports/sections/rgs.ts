@@ -729,6 +729,31 @@ async function verifyBooks(
   return { ledger, audit };
 }
 
+/** The publication case of every math-sdk publication of the run. */
+async function publicationCases(
+  ctx: Ctx,
+  v: ValidatedRequest,
+  runner: StageRunner,
+  artifacts: Artifacts,
+): Promise<Case[]> {
+  const cases: Case[] = [];
+  for (const { publication } of v.publications) {
+    const t = new Transcript(
+      `publication-${publication.id}`,
+      `math-sdk publication ${publication.id}: each served round is the drawn book, charged bet × cost and paid bet × payoutMultiplier / 100`,
+    );
+    runner.progress.note(t.title);
+    let outcome: Outcome;
+    try {
+      outcome = await publicationCase(ctx, t, publication);
+    } catch (error) {
+      outcome = { result: 'fail', detail: `the case could not run: ${(error as Error).message}` };
+    }
+    cases.push(writeTranscript(artifacts, t, outcome));
+  }
+  return cases;
+}
+
 /** §6 when the embedded RGS refused to start with the run's games: one failed check saying why. */
 function rgsNotStarted(gameId: string, message: string): RgsEvidence {
   return {
@@ -814,20 +839,7 @@ export async function collectRgsEvidence(
       }
       cases.push(writeTranscript(artifacts, t, outcome));
     }
-    for (const { publication } of v.publications) {
-      const t = new Transcript(
-        `publication-${publication.id}`,
-        `math-sdk publication ${publication.id}: each served round is the drawn book, charged bet × cost and paid bet × payoutMultiplier / 100`,
-      );
-      runner.progress.note(t.title);
-      let outcome: Outcome;
-      try {
-        outcome = await publicationCase(ctx, t, publication);
-      } catch (error) {
-        outcome = { result: 'fail', detail: `the case could not run: ${(error as Error).message}` };
-      }
-      cases.push(writeTranscript(artifacts, t, outcome));
-    }
+    cases.push(...(await publicationCases(ctx, v, runner, artifacts)));
   } finally {
     client.close();
     await server.stop();
