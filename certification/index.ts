@@ -136,3 +136,13 @@ export {
   smallestGliPValue,
   smallestNistPValue,
 } from './runner-verdicts.ts';
+export {
+  type ChiSquareFit,
+  consecutiveCellsChiSquare,
+  servedWeightedDrawCounts,
+  WEIGHTED_DRAW_CONTROL_SKEW,
+  WEIGHTED_DRAW_MAX_CELLS,
+  WEIGHTED_DRAW_REFERENCE,
+  type WeightedDrawResult,
+  weightedDrawBattery,
+} from './weighted-draw.ts';

@@ -93,6 +93,8 @@ describe('runServedPath', () => {
       workers: 0,
     };
     expect(validateServedPlan(good).games).toHaveLength(1);
+    // A certify run of math-sdk publications only: the DRBG stream's battery, no game mapping.
+    expect(validateServedPlan({ ...good, games: [] }).games).toEqual([]);
     expect(() => validateServedPlan({ ...good, gli: { sequences: 1, drawsPerSequence: 0 } })).toThrow(
       /gli.drawsPerSequence/,
     );

@@ -344,7 +344,7 @@ export function validateServedPlan(plan: ServedPathPlan): {
   ) {
     throw new InputError(`clientSeed must be 1..${MAX_CLIENT_SEED_LENGTH} characters`);
   }
-  if (plan.games.length === 0) throw new InputError('the served path needs at least one game');
+  // No game (a certify run of math-sdk publications only): the DRBG stream's battery alone.
   const games = plan.games.map((path) => ({ path, game: loadServedGame(path) }));
   const ids = games.map((g) => g.game.definition.id);
   if (new Set(ids).size !== ids.length) throw new InputError(`a game is listed twice: ${ids.join(', ')}`);

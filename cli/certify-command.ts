@@ -1,5 +1,6 @@
 /**
- * `croupier certify`: the main job. Turns game definitions (and a running or embedded RGS) into a
+ * `croupier certify`: the main job. Turns game definitions and math-sdk publications (and a running
+ * or embedded RGS) into a
  * signed evidence pack a lab can read, check and re-run (reports/). This file only parses flags,
  * calls `reports/`, and says where the pack is.
  */
@@ -45,7 +46,10 @@ export function registerCertifyCommand(program: Command): void {
         'NIST finalAnalysisReport.txt, RGS transcripts, manifest.json) for the games given (default: the ' +
         'demo games). Exit 1 if a check fails, 2 on bad input. Check it with `croupier verify DIR`.',
     )
-    .argument('[game...]', 'game definition files (default: every demo game)')
+    .argument(
+      '[game...]',
+      'game definition files and Stake Engine math-sdk publication folders (with index.json); default: every demo game',
+    )
     .option(
       '--profile <name>',
       `sizes: ${CLI_PROFILES.join(' | ')} (quick: < 5 min on 2 cores; lab: lab-scale)`,
@@ -68,7 +72,7 @@ export function registerCertifyCommand(program: Command): void {
     .option('--load <file>', 'a load-run result (JSON) for section 8')
     .option('--chaos <file>', 'a chaos-drill result (JSON) for section 8')
     .option('--workers <n>', 'worker threads (never changes a figure; default: available cores)', '0')
-    .option('--games <files...>', 'game definition files (same as the positional arguments)')
+    .option('--games <paths...>', 'game files or publication folders (same as the positional arguments)')
     .requiredOption('--out <dir>', 'output folder; a rerun into it reuses stages whose inputs are unchanged')
     .action(async (positional: string[], flags: CertifyFlags) => {
       const workers = Number(flags.workers);
@@ -91,6 +95,7 @@ export function registerCertifyCommand(program: Command): void {
           loadFile: flags.load,
           chaosFile: flags.chaos,
           outDir: flags.out,
+          outArg: flags.out,
           workers: workers === 0 ? defaultWorkers() : workers,
           argv: process.argv.slice(2),
         });

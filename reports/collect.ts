@@ -4,9 +4,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { basename, isAbsolute, relative } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { servedStreamData } from '../certification/index.ts';
-import type { ValidatedRequest } from './inputs.ts';
+import type { ValidatedPublication, ValidatedRequest } from './inputs.ts';
 import { minimumRtpResult } from './jurisdictions.ts';
 import { type Check, EVIDENCE_FORMAT, EVIDENCE_VERSION, type Evidence, type GameEvidence } from './model.ts';
 import type { StageProgress } from './progress.ts';
@@ -31,6 +31,8 @@ import {
   computeStage,
   type GameInput,
   type GameStageOutput,
+  type PublicationInput,
+  type PublicationStageOutput,
   type ServedInput,
   type StageInput,
 } from './stage-kinds.ts';
@@ -64,7 +66,12 @@ export interface CollectedEvidence {
 /** Hash of the code whose output the stages record: a changed line anywhere there invalidates reuse. */
 function codeSha256(): string {
   // Of reports/, only what computes stage outputs: a change to a renderer reuses every stage.
-  const stageCode = ['reports/stage-kinds.ts', 'reports/sections/games.ts', 'reports/sections/rng.ts'];
+  const stageCode = [
+    'reports/stage-kinds.ts',
+    'reports/sections/games.ts',
+    'reports/sections/publication.ts',
+    'reports/sections/rng.ts',
+  ];
   return treeSha256(
     ['rng', 'games', 'sim', 'certification', 'reports'],
     (path) =>
@@ -93,7 +100,7 @@ function rerunCommand(v: ValidatedRequest, masterHex: string): string {
   if (r.noRgs) parts.push('--no-rgs');
   if (r.rgsUrl) parts.push('--rgs-url', q(r.rgsUrl), '--operator-token', '"$OPERATOR_TOKEN"');
   if (r.keyFile) parts.push('--key', q(r.keyFile));
-  parts.push('--out', q(r.outDir));
+  parts.push('--out', q(r.outArg ?? r.outDir));
   return parts.join(' ');
 }
 
@@ -129,6 +136,47 @@ function gameInput(v: ValidatedRequest, master: Buffer, code: string, file: stri
   };
 }
 
+/**
+ * A publication folder as the stage records it: relative to the repository when inside it, else
+ * relative to the pack folder (never an absolute path of this machine).
+ */
+function publicationDir(dir: string, outDir: string): Pick<PublicationInput, 'dir' | 'dirBase'> {
+  const rel = relative(REPO_ROOT, dir);
+  if (!rel.startsWith('..') && !isAbsolute(rel)) return { dir: rel || '.', dirBase: 'repository' };
+  return { dir: relative(resolve(outDir), dir) || '.', dirBase: 'pack' };
+}
+
+function publicationInput(
+  v: ValidatedRequest,
+  master: Buffer,
+  code: string,
+  p: ValidatedPublication,
+): PublicationInput {
+  const id = p.publication.id;
+  const simSeeds: Record<string, string> = {};
+  const drawSeeds: Record<string, string> = {};
+  for (const m of p.publication.modes) {
+    simSeeds[m.name] = subSeed(master, `sim/${id}/${m.name}`).readBigUInt64BE(0).toString();
+    drawSeeds[m.name] = subSeed(master, `weighted-draw/${id}/${m.name}`).toString('hex');
+  }
+  return {
+    kind: 'publication',
+    codeSha256: code,
+    ...publicationDir(p.dir, v.request.outDir),
+    mathHash: p.publication.mathHash,
+    simRoundsPerMode: v.sizes.simRoundsPerMode,
+    simChunkSize: simChunkSize(v.sizes.simRoundsPerMode),
+    simSeeds,
+    weightedDraws: v.sizes.weightedDraws,
+    drawSeeds,
+  };
+}
+
+/** Every file of a publication: index.json, then each mode's lookup table and books. */
+function publicationFiles(p: ValidatedPublication): string[] {
+  return [join(p.dir, 'index.json'), ...p.publication.modes.flatMap((m) => [m.weightsPath, m.eventsPath])];
+}
+
 async function stage<O>(
   runner: StageRunner,
   name: string,
@@ -136,7 +184,9 @@ async function stage<O>(
   input: StageInput,
   workers: number,
 ): Promise<O> {
-  return runStage(runner, name, what, input, (i, note) => computeStage(i, { workers, note })) as Promise<O>;
+  return runStage(runner, name, what, input, (i, note) =>
+    computeStage(i, { workers, note, packDir: runner.dir }),
+  ) as Promise<O>;
 }
 
 export async function collectEvidence(
@@ -153,10 +203,13 @@ export async function collectEvidence(
   const checks: Check[] = [];
   const code = codeSha256();
   options.progress.info(
-    `croupier certify ${CROUPIER_VERSION}: profile ${v.profile}, ${v.games.length} game(s), master seed ${masterHex}`,
+    `croupier certify ${CROUPIER_VERSION}: profile ${v.profile}, ${v.games.length} game(s), ${v.publications.length} math-sdk publication(s), master seed ${masterHex}`,
   );
 
-  const software = softwareIdentification(v.games.map((g) => g.file));
+  const software = softwareIdentification([
+    ...v.games.map((g) => g.file),
+    ...v.publications.flatMap(publicationFiles),
+  ]);
   const selfTest = await stage<SelfTestOutput>(
     runner,
     'rng-selftest',
@@ -214,6 +267,19 @@ export async function collectEvidence(
     artifacts.set(csvPath, out.parCsv);
     games.push(gameEvidence(v, file, game, out, csvPath, checks));
   }
+  for (const p of v.publications) {
+    const id = p.publication.id;
+    const out = await stage<PublicationStageOutput>(
+      runner,
+      `game-${id}`,
+      `math-sdk publication: exact figures, books, ${v.sizes.weightedDraws} served weighted draws and ${v.sizes.simRoundsPerMode} Monte Carlo rounds per mode`,
+      publicationInput(v, master, code, p),
+      workers,
+    );
+    const csvPath = `par/${id}.csv`;
+    artifacts.set(csvPath, out.parCsv);
+    games.push(publicationEvidence(v, p, out, csvPath, checks));
+  }
   for (const b of batteryResults)
     checks.push({
       id: `rng/${b.id}`,
@@ -255,7 +321,7 @@ export async function collectEvidence(
       masterSeedHex: masterHex,
       seedDerivation: SEED_DERIVATION,
       jurisdictions: v.jurisdictions.map((j) => j.id),
-      gameFiles: v.games.map((g) => relative(REPO_ROOT, g.file) || g.file),
+      gameFiles: [...v.games.map((g) => g.file), ...v.publications.map((p) => p.dir)].map(displayPath),
       rgs: v.request.noRgs
         ? { kind: 'none', url: null }
         : v.request.rgsUrl
@@ -272,12 +338,20 @@ export async function collectEvidence(
       croupierVersion: CROUPIER_VERSION,
       submitter: v.config.submitter,
       submissionConfigFile: v.request.configFile ?? null,
-      games: v.games.map(({ game }) => ({
-        gameId: game.definition.id,
-        name: game.definition.name ?? game.definition.id,
-        mathHash: game.mathHash,
-        modes: game.definition.modes.map((m) => m.id),
-      })),
+      games: [
+        ...v.games.map(({ game }) => ({
+          gameId: game.definition.id,
+          name: game.definition.name ?? game.definition.id,
+          mathHash: game.mathHash,
+          modes: game.definition.modes.map((m) => m.id),
+        })),
+        ...v.publications.map(({ publication }) => ({
+          gameId: publication.id,
+          name: `${publication.id} (math-sdk publication)`,
+          mathHash: publication.mathHash,
+          modes: publication.modes.map((m) => m.name),
+        })),
+      ],
       jurisdictions: v.jurisdictions.map((j) => ({ id: j.id, name: j.name, regulator: j.regulator })),
       standards: STANDARDS,
       dateUtc: startedAtUtc,
@@ -325,6 +399,74 @@ export const STANDARDS: Evidence['cover']['standards'] = [
   { name: 'NIST SP 800-90A / 800-90B', version: 'Rev. 1 (2015) / 2018' },
 ];
 
+/** A path for display: relative to the repository when inside it, else as resolved. */
+function displayPath(path: string): string {
+  const rel = relative(REPO_ROOT, path);
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel || path;
+}
+
+type ModeOut = GameStageOutput['modes'][number];
+
+/** The checks every mode gets (minimum RTP, declared RTP, GLI-11 odds, simulation); its PAR block. */
+function modeEvidence(v: ValidatedRequest, id: string, m: ModeOut, checks: Check[]) {
+  const declared = v.config.declaredRtp[id]?.[m.mode] ?? null;
+  const minimumRtpChecks = v.jurisdictions.map((j) => ({
+    jurisdiction: j.id,
+    minimumRtp: j.minimumRtp,
+    source: j.source,
+    referenceVerified: j.referenceVerified,
+    result: minimumRtpResult(j, m.par.rtp),
+  }));
+  for (const c of minimumRtpChecks)
+    checks.push({
+      id: `par/${id}/${m.mode}/min-rtp/${c.jurisdiction}`,
+      section: '4',
+      title: `${id} [${m.mode}] RTP ≥ ${c.jurisdiction} minimum`,
+      result: c.result,
+      detail:
+        c.minimumRtp === null
+          ? `no minimum RTP rule for ${c.jurisdiction}`
+          : `exact RTP ${(m.par.rtp * 100).toFixed(4)}% vs minimum ${(c.minimumRtp * 100).toFixed(2)}% (${c.referenceVerified ? 'verified' : 'reference unverified'})`,
+    });
+  if (declared !== null) {
+    const agrees = Math.abs(declared - m.par.rtp) < 5e-5;
+    checks.push({
+      id: `par/${id}/${m.mode}/declared-rtp`,
+      section: '4',
+      title: `${id} [${m.mode}] declared RTP equals exact`,
+      result: agrees ? 'pass' : 'fail',
+      detail: `declared ${(declared * 100).toFixed(4)}%, exact ${(m.par.rtp * 100).toFixed(6)}% (tolerance 0.005 pp: the declared figure's rounding)`,
+    });
+  }
+  checks.push({
+    id: `par/${id}/${m.mode}/gli11-odds`,
+    section: '4',
+    title: `${id} [${m.mode}] top award at least 1 in 100,000,000 (GLI-11 §4.8.2)`,
+    result:
+      m.par.maxWin.meetsGli11Odds === null ? 'not-applicable' : m.par.maxWin.meetsGli11Odds ? 'pass' : 'fail',
+    detail: `max win ${m.par.maxWin.stakeMultiple ?? 'unbounded'}x, odds 1 in ${m.par.maxWin.oddsOneIn === null ? 'n/a' : Math.round(m.par.maxWin.oddsOneIn).toLocaleString('en-US')}`,
+  });
+  const s = m.simulation;
+  checks.push({
+    id: `sim/${id}/${m.mode}`,
+    section: '5',
+    title: `${id} [${m.mode}] simulated RTP within 99% of exact`,
+    result: s.passed ? 'pass' : 'fail',
+    detail: `exact ${(s.exactRtp * 100).toFixed(4)}%, simulated ${(s.rtp * 100).toFixed(4)}% over ${s.rounds.toLocaleString('en-US')} rounds, z = ${s.zScore?.toFixed(3) ?? 'n/a'}`,
+  });
+  return {
+    mode: m.mode,
+    par: {
+      ...m.par,
+      declaredRtp: declared,
+      declaredRtpSource: declared === null ? null : `config file ${v.request.configFile}`,
+      minimumRtpChecks,
+    },
+    simulation: s,
+    monitoring: m.monitoring,
+  };
+}
+
 function gameEvidence(
   v: ValidatedRequest,
   file: string,
@@ -334,75 +476,84 @@ function gameEvidence(
   checks: Check[],
 ): GameEvidence {
   const id = game.definition.id;
+  return {
+    gameId: id,
+    name: game.definition.name ?? id,
+    file: displayPath(file),
+    fileSha256: sha256OfText(fs.readFileSync(file)),
+    mathHash: game.mathHash,
+    type: game.model.type,
+    modes: out.modes.map((m) => ({ ...modeEvidence(v, id, m, checks), publication: null })),
+    parCsv: csvPath,
+  };
+}
+
+const pValueText = (p: number) => (p === 0 ? '< 1e-300' : p < 1e-4 ? p.toExponential(2) : p.toFixed(4));
+
+/** The publication's own checks per mode: books against the table, the weighted-draw battery and its control. */
+function publicationChecks(id: string, m: PublicationStageOutput['modes'][number], checks: Check[]): void {
+  const { books, weightedDraw: w } = m.publication;
+  checks.push({
+    id: `par/${id}/${m.mode}/books`,
+    section: '4',
+    title: `${id} [${m.mode}] every book pays what its lookup-table row says`,
+    result: books.consistent ? 'pass' : 'fail',
+    detail: books.consistent
+      ? `${books.booksRead.toLocaleString('en-US')} books read, each payoutMultiplier equals its row; every row has a book`
+      : `${books.problemCount} problem(s), ${books.missingBookCount} row(s) without a book: ${books.firstProblems.slice(0, 3).join('; ')}`,
+  });
+  checks.push({
+    id: `rng/weighted-draw/${id}/${m.mode}`,
+    section: '3',
+    title: `${id} [${m.mode}] served weighted draws follow the lookup-table weights (Pearson χ²)`,
+    result: w.fit === null && w.zeroWeightDraws === 0 ? 'not-applicable' : w.passed ? 'pass' : 'fail',
+    detail:
+      w.fit === null
+        ? `${w.draws.toLocaleString('en-US')} draws fill fewer than two cells: no goodness-of-fit test possible; ${w.zeroWeightDraws} draws of a zero-weight row`
+        : `${w.draws.toLocaleString('en-US')} draws, ${w.fit.cells} cells: χ² = ${w.fit.statistic.toFixed(2)} on ${w.fit.degreesOfFreedom} df, P = ${pValueText(w.fit.pValue)} (pass at P ≥ ${w.alpha}); ${w.zeroWeightDraws} draws of a zero-weight row`,
+  });
+  checks.push({
+    id: `rng/weighted-draw/${id}/${m.mode}/control`,
+    section: '3',
+    title: `${id} [${m.mode}] negative control: a skewed table is rejected`,
+    result: w.control.fit === null ? 'not-applicable' : w.control.rejected ? 'pass' : 'fail',
+    detail:
+      w.control.fit === null
+        ? 'fewer than two cells: no control possible'
+        : `${w.control.description}: χ² = ${w.control.fit.statistic.toFixed(2)}, P = ${pValueText(w.control.fit.pValue)} (${w.control.rejected ? 'rejected' : 'NOT rejected: the battery lacks power at this size'})`,
+  });
+}
+
+function publicationEvidence(
+  v: ValidatedRequest,
+  p: ValidatedPublication,
+  out: PublicationStageOutput,
+  csvPath: string,
+  checks: Check[],
+): GameEvidence {
+  const { publication } = p;
+  const id = publication.id;
+  const index = join(p.dir, 'index.json');
   const modes = out.modes.map((m) => {
-    const declared = v.config.declaredRtp[id]?.[m.mode] ?? null;
-    const minimumRtpChecks = v.jurisdictions.map((j) => ({
-      jurisdiction: j.id,
-      minimumRtp: j.minimumRtp,
-      source: j.source,
-      referenceVerified: j.referenceVerified,
-      result: minimumRtpResult(j, m.par.rtp),
-    }));
-    for (const c of minimumRtpChecks)
-      checks.push({
-        id: `par/${id}/${m.mode}/min-rtp/${c.jurisdiction}`,
-        section: '4',
-        title: `${id} [${m.mode}] RTP ≥ ${c.jurisdiction} minimum`,
-        result: c.result,
-        detail:
-          c.minimumRtp === null
-            ? `no minimum RTP rule for ${c.jurisdiction}`
-            : `exact RTP ${(m.par.rtp * 100).toFixed(4)}% vs minimum ${(c.minimumRtp * 100).toFixed(2)}% (${c.referenceVerified ? 'verified' : 'reference unverified'})`,
-      });
-    if (declared !== null) {
-      const agrees = Math.abs(declared - m.par.rtp) < 5e-5;
-      checks.push({
-        id: `par/${id}/${m.mode}/declared-rtp`,
-        section: '4',
-        title: `${id} [${m.mode}] declared RTP equals exact`,
-        result: agrees ? 'pass' : 'fail',
-        detail: `declared ${(declared * 100).toFixed(4)}%, exact ${(m.par.rtp * 100).toFixed(6)}% (tolerance 0.005 pp: the declared figure's rounding)`,
-      });
-    }
-    checks.push({
-      id: `par/${id}/${m.mode}/gli11-odds`,
-      section: '4',
-      title: `${id} [${m.mode}] top award at least 1 in 100,000,000 (GLI-11 §4.8.2)`,
-      result:
-        m.par.maxWin.meetsGli11Odds === null
-          ? 'not-applicable'
-          : m.par.maxWin.meetsGli11Odds
-            ? 'pass'
-            : 'fail',
-      detail: `max win ${m.par.maxWin.stakeMultiple ?? 'unbounded'}x, odds 1 in ${m.par.maxWin.oddsOneIn === null ? 'n/a' : Math.round(m.par.maxWin.oddsOneIn).toLocaleString('en-US')}`,
-    });
-    const s = m.simulation;
-    checks.push({
-      id: `sim/${id}/${m.mode}`,
-      section: '5',
-      title: `${id} [${m.mode}] simulated RTP within 99% of exact`,
-      result: s.passed ? 'pass' : 'fail',
-      detail: `exact ${(s.exactRtp * 100).toFixed(4)}%, simulated ${(s.rtp * 100).toFixed(4)}% over ${s.rounds.toLocaleString('en-US')} rounds, z = ${s.zScore?.toFixed(3) ?? 'n/a'}`,
-    });
+    const mode = publication.modes.find((x) => x.name === m.mode)!;
+    publicationChecks(id, m, checks);
     return {
-      mode: m.mode,
-      par: {
-        ...m.par,
-        declaredRtp: declared,
-        declaredRtpSource: declared === null ? null : `config file ${v.request.configFile}`,
-        minimumRtpChecks,
+      ...modeEvidence(v, id, m, checks),
+      publication: {
+        ...m.publication,
+        weightsFile: relative(p.dir, mode.weightsPath),
+        booksFile: relative(p.dir, mode.eventsPath),
       },
-      simulation: s,
-      monitoring: m.monitoring,
     };
   });
   return {
     gameId: id,
-    name: game.definition.name ?? id,
-    file: relative(REPO_ROOT, file) || file,
-    fileSha256: sha256OfText(fs.readFileSync(file)),
-    mathHash: game.mathHash,
-    type: game.model.type,
+    name: `${id} (math-sdk publication)`,
+    // Outside the repository: the folder as given (relative to where certify ran), not this machine's path.
+    file: displayPath(index) === index ? join(p.given, 'index.json') : displayPath(index),
+    fileSha256: sha256OfText(fs.readFileSync(index)),
+    mathHash: publication.mathHash,
+    type: 'publication',
     modes,
     parCsv: csvPath,
   };

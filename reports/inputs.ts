@@ -3,18 +3,30 @@
  * problem named with its file and JSON path), jurisdictions, the submission config file, the
  * optional load/chaos result files, the seed, the key file, and the RGS flags.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { validateServedPlan } from '../certification/index.ts';
-import { DEMO_GAME_FILES, type Game, loadGame, validateGameDefinition } from '../games/index.ts';
+import {
+  BooksError,
+  DEMO_GAME_FILES,
+  type Game,
+  GameFileError,
+  isPublicationPath,
+  loadGame,
+  loadPublication,
+  PUBLICATION_INDEX,
+  type Publication,
+  validateGameDefinition,
+} from '../games/index.ts';
+import { type BookMismatch, checkBooksConsistency } from '../sim/index.ts';
 import { findJurisdiction, type Jurisdiction } from './jurisdictions.ts';
 import type { ProfileSizes } from './model.ts';
 import { isProfileName, PROFILES, type ProfileName } from './profiles.ts';
 import { CHAOS_FILE_KINDS, LOAD_FILE_KINDS } from './resilience.ts';
 
 export interface CertifyRequest {
-  /** Game definition files; empty: every demo game. */
+  /** Game definition files and math-sdk publication folders; empty: every demo game. */
   readonly games: readonly string[];
   readonly profile: string;
   readonly jurisdictions: readonly string[];
@@ -28,6 +40,8 @@ export interface CertifyRequest {
   readonly loadFile?: string;
   readonly chaosFile?: string;
   readonly outDir: string;
+  /** `--out` as typed (the rerun line repeats it, not this machine's absolute path). */
+  readonly outArg?: string;
   readonly workers: number;
   /** The exact command line, for the record. */
   readonly argv: readonly string[];
@@ -75,11 +89,22 @@ export interface ValidatedGame {
   readonly game: Game;
 }
 
+/** A Stake Engine math-sdk publication folder (index.json, lookup tables, books), checked whole. */
+export interface ValidatedPublication {
+  /** The folder, absolute. */
+  readonly dir: string;
+  /** As given on the command line. */
+  readonly given: string;
+  readonly publication: Publication;
+}
+
 export interface ValidatedRequest {
   readonly request: CertifyRequest;
   readonly profile: ProfileName;
   readonly sizes: ProfileSizes;
+  /** Game definitions (the served-path batteries and the evaluator). */
   readonly games: readonly ValidatedGame[];
+  readonly publications: readonly ValidatedPublication[];
   readonly jurisdictions: readonly Jurisdiction[];
   readonly config: SubmissionConfig;
   readonly load: Record<string, unknown> | null;
@@ -103,11 +128,88 @@ function zodProblems(file: string, error: z.ZodError): string[] {
   return error.issues.map((i) => `${file}: ${i.path.length ? `$.${i.path.join('.')}` : '$'}: ${i.message}`);
 }
 
-function validateGames(files: readonly string[], problems: string[]): ValidatedGame[] {
+/**
+ * A publication folder: index.json, every lookup table (GameFileError names the file and line), and
+ * every book against its row (the RGS refuses books that pay otherwise, so they are refused here
+ * first, each problem with the books file and its line).
+ */
+function validatePublication(given: string, problems: string[]): ValidatedPublication | null {
+  let publication: Publication;
+  try {
+    publication = loadPublication(resolve(given));
+  } catch (error) {
+    if (!(error instanceof GameFileError)) throw error;
+    // Index problems name a field of index.json; lookup-table problems carry their file and line.
+    const where = error.file.endsWith(PUBLICATION_INDEX) ? `${PUBLICATION_INDEX}: ` : '';
+    problems.push(...error.problems.map((p) => `publication ${given}: ${where}${p}`));
+    return null;
+  }
+  const before = problems.length;
+  for (const mode of publication.modes) {
+    const books = relative(process.cwd(), mode.eventsPath) || mode.eventsPath;
+    try {
+      const check = checkBooksConsistency(mode);
+      for (const p of check.problems) problems.push(`${books}, book line ${p.line}: ${bookProblem(p)}`);
+      if (check.problemCount > check.problems.length)
+        problems.push(`${books}: and ${check.problemCount - check.problems.length} more book problem(s)`);
+      if (check.missingBookCount > 0)
+        problems.push(
+          `${books}: ${check.missingBookCount} lookup-table row(s) of mode ${mode.name} have no book (ids ${check.missingBookIds.join(', ')}${check.missingBookCount > check.missingBookIds.length ? ', …' : ''})`,
+        );
+    } catch (error) {
+      if (!(error instanceof BooksError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  return problems.length === before ? { dir: resolve(given), given, publication } : null;
+}
+
+function bookProblem(p: BookMismatch): string {
+  switch (p.problem) {
+    case 'payout-differs':
+      return `book id ${p.id} pays payoutMultiplier ${p.bookPayout}, its lookup-table row ${p.tablePayout}`;
+    case 'id-not-in-table':
+      return `book id ${p.id} has no lookup-table row`;
+    case 'duplicate-book':
+      return `book id ${p.id} appears twice`;
+    case 'final-win-differs':
+      return `book id ${p.id}: its closing finalWin amount differs from its payoutMultiplier ${p.bookPayout}`;
+  }
+}
+
+function validateGames(
+  files: readonly string[],
+  problems: string[],
+): { games: ValidatedGame[]; publications: ValidatedPublication[] } {
   const out: ValidatedGame[] = [];
+  const publications: ValidatedPublication[] = [];
   const seen = new Map<string, string>();
-  for (const given of files) {
+  const claim = (id: string, given: string, what: string) => {
+    const other = seen.get(id);
+    if (other !== undefined) problems.push(`${what} ${given}: game id '${id}' also in ${other}`);
+    seen.set(id, given);
+  };
+  for (const named of files) {
+    // A publication's index.json stands for its folder.
+    const given =
+      basename(named) === PUBLICATION_INDEX && isPublicationPath(dirname(resolve(named)))
+        ? dirname(named)
+        : named;
     const file = resolve(given);
+    if (isPublicationPath(file)) {
+      const validated = validatePublication(given, problems);
+      if (validated !== null) {
+        claim(validated.publication.id, given, 'publication');
+        publications.push(validated);
+      }
+      continue;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) {
+      problems.push(
+        `game folder ${given}: no index.json in it (a math-sdk publication is a folder with index.json; a game definition is a .json file)`,
+      );
+      continue;
+    }
     const json = readJson(file, 'game file', problems);
     if (json === undefined) continue;
     const issues = validateGameDefinition(json);
@@ -117,13 +219,10 @@ function validateGames(files: readonly string[], problems: string[]): ValidatedG
       continue;
     }
     const game = loadGame(json);
-    const other = seen.get(game.definition.id);
-    if (other !== undefined)
-      problems.push(`game file ${given}: game id '${game.definition.id}' also in ${other}`);
-    seen.set(game.definition.id, given);
+    claim(game.definition.id, given, 'game file');
     out.push({ file, game });
   }
-  return out;
+  return { games: out, publications };
 }
 
 /** Checks every input; throws EvidenceInputError listing every problem (nothing has run yet). */
@@ -132,7 +231,7 @@ export function validateRequest(request: CertifyRequest): ValidatedRequest {
   if (!isProfileName(request.profile))
     problems.push(`--profile: unknown profile '${request.profile}' (quick, lab)`);
   const files = request.games.length > 0 ? request.games : Object.values(DEMO_GAME_FILES);
-  const games = validateGames(files, problems);
+  const { games, publications } = validateGames(files, problems);
   const jurisdictions: Jurisdiction[] = [];
   for (const id of request.jurisdictions) {
     const j = findJurisdiction(id);
@@ -171,7 +270,7 @@ export function validateRequest(request: CertifyRequest): ValidatedRequest {
     }
     return parsed.data as Record<string, unknown>;
   };
-  if (problems.length === 0 && isProfileName(request.profile)) {
+  if (problems.length === 0 && isProfileName(request.profile) && games.length > 0) {
     // The served-path batteries check their own plan (sizes, games) the same way, before any run.
     const sizes = PROFILES[request.profile];
     try {
@@ -190,5 +289,15 @@ export function validateRequest(request: CertifyRequest): ValidatedRequest {
   const chaos = resultFile(request.chaosFile, '--chaos', chaosFileSchema);
   if (problems.length > 0) throw new EvidenceInputError(problems);
   const profile = request.profile as ProfileName;
-  return { request, profile, sizes: PROFILES[profile], games, jurisdictions, config, load, chaos };
+  return {
+    request,
+    profile,
+    sizes: PROFILES[profile],
+    games,
+    publications,
+    jurisdictions,
+    config,
+    load,
+    chaos,
+  };
 }

@@ -38,6 +38,11 @@ export const ProfileSizesSchema = z
       .min(1)
       .describe('GLI draws per sequence requested; raised per mapping until every test applies'),
     simRoundsPerMode: z.number().int().min(1),
+    weightedDraws: z
+      .number()
+      .int()
+      .min(1)
+      .describe('math-sdk publications: served-path weighted draws per mode for the chi-square battery'),
     rgsConcurrentPlays: z.number().int().min(1),
   })
   .strict();
@@ -321,11 +326,64 @@ const MonitoringRowSchema = z
   .object({ rounds: z.number().int(), low: z.number(), high: z.number() })
   .strict();
 
+const ChiSquareFitSchema = z
+  .object({
+    cells: z.number().int(),
+    degreesOfFreedom: z.number().int(),
+    statistic: z.number(),
+    pValue: z.number(),
+    largestDeviation: z
+      .object({ firstRow: z.number().int(), lastRow: z.number().int(), z: z.number() })
+      .strict()
+      .describe('the cell (rows, 0-based, table order) whose (observed − expected)/√expected is largest'),
+  })
+  .strict();
+
+export const PublicationModeSchema = z
+  .object({
+    cost: z.string().describe('price of the mode in base bets, as written in index.json'),
+    rows: z.number().int(),
+    totalWeight: z.string().describe('Σ weights of the lookup table (may exceed 2^64)'),
+    weightsFile: z.string(),
+    booksFile: z.string(),
+    probabilityWinBelowStake: z.number(),
+    books: z
+      .object({
+        booksRead: z.number().int(),
+        problemCount: z.number().int(),
+        missingBookCount: z.number().int(),
+        consistent: z.boolean(),
+        firstProblems: z.array(z.string()),
+      })
+      .strict()
+      .describe('every book’s payoutMultiplier against its lookup-table row'),
+    weightedDraw: z
+      .object({
+        reference: z.string(),
+        drbg: z.string(),
+        seedHex: z.string(),
+        draws: z.number().int(),
+        alpha: z.number(),
+        fit: ChiSquareFitSchema.nullable(),
+        zeroWeightDraws: z.number().int(),
+        passed: z.boolean(),
+        control: z
+          .object({ description: z.string(), fit: ChiSquareFitSchema.nullable(), rejected: z.boolean() })
+          .strict(),
+      })
+      .strict()
+      .describe('served-path weighted draws against the lookup-table weights, with a negative control'),
+  })
+  .strict();
+
 export const GameModeSchema = z
   .object({
     mode: z.string(),
     par: ParSchema,
     simulation: SimulationSchema,
+    publication: PublicationModeSchema.nullable().describe(
+      'math-sdk publications only; null for a game definition',
+    ),
     monitoring: z
       .object({ z: z.number(), confidence: z.number(), rows: z.array(MonitoringRowSchema) })
       .strict(),
@@ -336,10 +394,10 @@ export const GameEvidenceSchema = z
   .object({
     gameId: z.string(),
     name: z.string(),
-    file: z.string(),
+    file: z.string().describe('the game definition file, or a publication’s index.json'),
     fileSha256: Sha256,
     mathHash: z.string(),
-    type: z.enum(['reels', 'table']),
+    type: z.enum(['reels', 'table', 'publication']),
     modes: z.array(GameModeSchema),
     parCsv: z.string().describe('path of the PAR CSV inside the pack'),
   })

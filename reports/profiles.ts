@@ -7,9 +7,11 @@
  * - `quick`: all demo games in under 5 minutes on 2 cores. NIST 20 sequences x 10^6 bits per stream
  *   (the §4.2.2 uniformity P-value_T needs 55 sequences: reported, not counted), GLI 4 x 2.5·10^5
  *   draws per mapping (raised per mapping until every test applies), Monte Carlo 2·10^7 rounds per
- *   mode, 16 concurrent plays on one RGS account.
+ *   mode, 16 concurrent plays on one RGS account; a math-sdk publication's weighted-draw battery
+ *   10^6 served draws per mode (about 11 µs each).
  * - `lab`: lab-scale sizes. NIST 100 x 10^6 bits per stream (uniformity assessed), GLI 10 x 10^6 =
- *   10^7 scaled draws per mapping, 10^9 Monte Carlo rounds per mode, 64 concurrent plays. Expect
+ *   10^7 scaled draws per mapping, 10^9 Monte Carlo rounds per mode, 64 concurrent plays, 10^7
+ *   weighted draws per publication mode. Expect
  *   hours on 2 cores; it resumes where it stopped.
  * - `tiny` is for tests only (not offered on the command line).
  */
@@ -22,6 +24,7 @@ export const PROFILES = {
     gliSequences: 4,
     gliDraws: 250_000,
     simRoundsPerMode: 20_000_000,
+    weightedDraws: 1_000_000,
     rgsConcurrentPlays: 16,
   },
   lab: {
@@ -30,6 +33,7 @@ export const PROFILES = {
     gliSequences: 10,
     gliDraws: 1_000_000,
     simRoundsPerMode: 1_000_000_000,
+    weightedDraws: 10_000_000,
     rgsConcurrentPlays: 64,
   },
   tiny: {
@@ -38,6 +42,7 @@ export const PROFILES = {
     gliSequences: 2,
     gliDraws: 20_000,
     simRoundsPerMode: 200_000,
+    weightedDraws: 200_000,
     rgsConcurrentPlays: 4,
   },
 } as const satisfies Record<string, ProfileSizes>;

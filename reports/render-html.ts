@@ -49,7 +49,7 @@ table.kv th { width: 32%; background: #f3f5f8; font-weight: 600; }
 .v { white-space: nowrap; font-weight: 700; padding: 0 1.5mm; border-radius: 1mm; } .pass { color: #0a6b2b; } .fail { color: #fff; background: #b30000; } .na { color: #666; }
 .mono { font-family: 'DejaVu Sans Mono', monospace; font-size: 7.5pt; }
 figure.plot { margin: 2mm 0; break-inside: avoid; text-align: center; } figure.plot svg { max-width: 100%; height: auto; }
-figcaption { font-size: 8pt; color: #444; } .note { color: #444; font-size: 8.5pt; }
+figcaption { font-size: 8pt; color: #444; } .nw { white-space: nowrap; } .note { color: #444; font-size: 8.5pt; }
 .verdict { font-size: 16pt; margin: 4mm 0; }
 `;
 
@@ -194,11 +194,118 @@ function batterySummary(b: BatteryResult): string {
 function rngResults(e: Evidence): string {
   const r = e.rngResults;
   return `<section class="page"><h2>3. RNG results</h2><p class="note">${esc(r.source)}</p>${r.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('')}
+${publicationDraws(e)}
 ${r.batteries.map((b) => `<h3>${esc(b.subject)} ${badge(b.verdict)}</h3><p class="note">${int(b.sequences)} sequences × ${b.battery === 'nist' ? `${int(b.bitsPerSequence)} bits` : `${int(b.drawsPerSequence)} draws`}; ${esc(b.familyReason)}. Every P-value: <span class="mono">${esc(b.artifact)}</span>${b.stsReport ? `; sts-2.1.2 layout: <span class="mono">${esc(b.stsReport)}</span> (bits read: <span class="mono">${esc(b.dataFile ?? '')}</span>)` : ''}.</p>${batterySummary(b)}`).join('')}
 </section>`;
 }
 
+/** §3 for math-sdk publications: the weighted-draw battery of every mode, and its negative control. */
+function publicationDraws(e: Evidence): string {
+  const rows = e.games.flatMap((g) =>
+    g.modes.flatMap((m) => (m.publication === null ? [] : [{ g, m, w: m.publication.weightedDraw }])),
+  );
+  if (rows.length === 0) return '';
+  // A P-value below the smallest double prints as such, not as 0.
+  const p = (x: number | undefined) =>
+    x === undefined ? '–' : x === 0 ? '< 1e-300' : x < 1e-4 ? x.toExponential(2) : x.toFixed(4);
+  const first = rows[0]!.w;
+  const nw = (x: unknown) => html(`<span class="nw">${esc(x)}</span>`);
+  return `<h3>Weighted draws of math-sdk publications</h3><p class="note">Rows drawn on the served path (${esc(first.drbg)} replay-seeded per mode, a fresh server seed per round, the round’s provably-fair stream, the exact integer weighted draw the RGS plays) against the lookup-table weights. Test: ${esc(first.reference)}; pass at P ≥ ${first.alpha}. Negative control: the same draws against a table whose first half of the weight is skewed ×1.1 must be rejected. Seeds and figures: the stage file of each publication.</p>${table(
+    [
+      'publication / mode',
+      'draws',
+      'χ² (df)',
+      'P',
+      'largest cell deviation',
+      'zero-weight draws',
+      'result',
+      'control P',
+      'control',
+    ],
+    rows.map(({ g, m, w }) => [
+      `${g.gameId} / ${m.mode}`,
+      nw(int(w.draws)),
+      nw(w.fit ? `${w.fit.statistic.toFixed(2)} (${w.fit.degreesOfFreedom})` : '–'),
+      nw(p(w.fit?.pValue)),
+      w.fit
+        ? `rows ${w.fit.largestDeviation.firstRow + 1}–${w.fit.largestDeviation.lastRow + 1}: z = ${w.fit.largestDeviation.z.toFixed(2)}`
+        : '–',
+      w.zeroWeightDraws,
+      html(badge(w.fit === null && w.zeroWeightDraws === 0 ? 'not-applicable' : w.passed ? 'pass' : 'fail')),
+      nw(p(w.control.fit?.pValue)),
+      html(badge(w.control.fit === null ? 'not-applicable' : w.control.rejected ? 'pass' : 'fail')),
+    ]),
+  )}`;
+}
+
+/** §4 for a math-sdk publication mode: figures from the lookup table, the books, the payouts. */
+function publicationPar(g: GameEvidence, m: GameEvidence['modes'][number]): string {
+  const p = m.par;
+  const pub = m.publication!;
+  const b = pub.books;
+  const payoutCount = p.pays.length;
+  return `<h3>${esc(g.gameId)} (math-sdk publication) — mode ${esc(m.mode)}</h3>
+${kv([
+  ['Math hash', html(`<span class="mono">${esc(g.mathHash)}</span>`)],
+  [
+    'Publication',
+    `${g.file} (SHA-256 ${g.fileSha256.slice(0, 16)}…); lookup table ${pub.weightsFile}, books ${pub.booksFile}`,
+  ],
+  ['Cost', `${pub.cost} × the base bet`],
+  ['Lookup table', `${int(pub.rows)} rows, Σ weight ${pub.totalWeight}`],
+  [
+    'RTP (exact)',
+    html(
+      `${pct(p.rtp, 6)} = <span class="mono">${esc(p.rtpExact)}</span> (Σ weight·payout / Σ weight / 100 / cost)`,
+    ),
+  ],
+  [
+    'Declared RTP',
+    p.declaredRtp === null ? 'not declared' : `${pct(p.declaredRtp)} (${p.declaredRtpSource})`,
+  ],
+  ['Hit rate (payout > 0)', `${pct(p.hitFrequency)} (${odds(p.hitOddsOneIn)})`],
+  ['P(win < stake)', pct(pub.probabilityWinBelowStake)],
+  ['SD per round (stakes)', num(p.sdPerRoundStakes)],
+  [
+    'Volatility index',
+    `VI90 ${num(p.volatilityIndex.vi90)} (z ${p.volatilityIndex.z90}), VI95 ${num(p.volatilityIndex.vi95)} (z ${p.volatilityIndex.z95}), VI99 ${num(p.volatilityIndex.vi99)} (z ${p.volatilityIndex.z99})`,
+  ],
+  [
+    'Max win',
+    `${num(p.maxWin.stakeMultiple, 2)}× stake, ${odds(p.maxWin.oddsOneIn)}; GLI-11 §4.8.2 (≥ 1 in 100,000,000): ${p.maxWin.meetsGli11Odds ? 'meets' : 'FAILS'} — ${p.maxWin.note}`,
+  ],
+  [
+    'Books against the lookup table',
+    html(
+      `${badge(b.consistent ? 'pass' : 'fail')} ${esc(`${int(b.booksRead)} books read; ${b.problemCount} payout problem(s), ${b.missingBookCount} row(s) without a book${b.firstProblems.length ? `: ${b.firstProblems.slice(0, 3).join('; ')}` : ''}`)}`,
+    ),
+  ],
+])}
+<h4>Minimum RTP by jurisdiction</h4>${table(
+    ['jurisdiction', 'minimum', 'exact RTP', 'result', 'source'],
+    p.minimumRtpChecks.map((c) => [
+      c.jurisdiction,
+      c.minimumRtp === null ? 'none' : pct(c.minimumRtp, 2),
+      pct(p.rtp),
+      html(badge(c.result)),
+      c.source,
+    ]),
+  )}
+<h4>Payouts (Σ weight per distinct payoutMultiplier, largest first${payoutCount >= 60 ? '; the first 60, every one in the PAR CSV' : ''})</h4>${table(
+    ['payoutMultiplier', '× bet', 'Σ weight', 'probability / round', 'odds', 'RTP contribution'],
+    p.pays.map((x) => [
+      int(Math.round(x.pay * 100)),
+      x.pay,
+      x.hitsPerCycleBase,
+      num(x.probability, 8),
+      odds(x.oddsOneIn),
+      pct(x.rtpContributionDecimal),
+    ]),
+  )}`;
+}
+
 function parSection(g: GameEvidence): string {
+  if (g.type === 'publication') return g.modes.map((m) => publicationPar(g, m)).join('');
   return g.modes
     .map((m) => {
       const p = m.par;
@@ -295,7 +402,10 @@ ${kv([
 ])}
 ${figure(`convergence/${g.gameId}/${m.mode}`, 'Simulated RTP at 1-2-5 checkpoints against the exact RTP and its 99% band', convergenceChart(s, m.par.sdPerRoundStakes, z99))}
 ${figure(`distribution/${g.gameId}/${m.mode}`, s.exactBandsNote, winDistributionChart(s))}
-<h4>Per-pay chi-square (expected vs observed hits, 1 df)</h4>${table(
+${
+  m.publication !== null
+    ? '<p class="note">A publication has no pay table: the frequency of every lookup-table row is tested by the weighted-draw battery (§3).</p>'
+    : `<h4>Per-pay chi-square (expected vs observed hits, 1 df)</h4>${table(
         ['pay', 'expected', 'observed', 'χ²', 'P'],
         s.payChiSquare.map((c) => [
           c.payId,
@@ -304,7 +414,8 @@ ${figure(`distribution/${g.gameId}/${m.mode}`, s.exactBandsNote, winDistribution
           c.applicable ? num(c.chiSquare, 3) : 'n/a (expected < 5)',
           num(c.pValue, 4),
         ]),
-      )}`;
+      )}`
+}`;
     })
     .join('');
 }

@@ -67,7 +67,9 @@ export async function rerunSection(
     }
     note(`recomputing ${stage}`);
     const startedMs = performance.now();
-    const output = toPlainJson(await computeStage(recorded.input as StageInput, { workers, note }));
+    const output = toPlainJson(
+      await computeStage(recorded.input as StageInput, { workers, note, packDir: dir }),
+    );
     const diff = firstDifference(output, recorded.output);
     results.push({
       stage,

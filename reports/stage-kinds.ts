@@ -4,9 +4,18 @@
  * runs them again from the input recorded in `stages/<name>.json` and compares the outputs.
  */
 import { basename, resolve } from 'node:path';
-import { loadGameFile } from '../games/index.ts';
-import { analyzeGame } from '../sim/index.ts';
+import { loadGameFile, loadPublication } from '../games/index.ts';
+import { analyzeGame, analyzePublicationMode, checkBooksConsistency } from '../sim/index.ts';
+import type { PublicationModeSchema } from './model.ts';
 import { type ModeStageOutput, monitoringPlan, parOf, parSheetCsv, simulateMode } from './sections/games.ts';
+import {
+  booksEvidence,
+  payoutGroups,
+  publicationParCsv,
+  publicationParOf,
+  simulatePublicationMode,
+  weightedDrawEvidence,
+} from './sections/publication.ts';
 import { runSelfTest, runServedBatteries, type ServedPathInput } from './sections/rng.ts';
 import { REPO_ROOT } from './sections/software.ts';
 
@@ -35,21 +44,102 @@ export interface GameInput {
   readonly simSeeds: Readonly<Record<string, string>>;
 }
 
-export type StageInput = SelfTestInput | ServedInput | GameInput;
+/** A math-sdk publication folder: PAR, books, weighted-draw battery and Monte Carlo per mode. */
+export interface PublicationInput {
+  readonly kind: 'publication';
+  readonly codeSha256: string;
+  /** The folder, relative to `dirBase` (never absolute: the pack reruns on another machine). */
+  readonly dir: string;
+  readonly dirBase: 'repository' | 'pack';
+  readonly mathHash: string;
+  readonly simRoundsPerMode: number;
+  readonly simChunkSize: number;
+  /** Per mode: the Monte Carlo seed (decimal, 64-bit). */
+  readonly simSeeds: Readonly<Record<string, string>>;
+  readonly weightedDraws: number;
+  /** Per mode: the served-path DRBG replay seed of the weighted-draw battery (hex). */
+  readonly drawSeeds: Readonly<Record<string, string>>;
+}
+
+export type StageInput = SelfTestInput | ServedInput | GameInput | PublicationInput;
 
 export interface GameStageOutput {
   readonly modes: ModeStageOutput[];
   readonly parCsv: string;
 }
 
+export interface PublicationStageOutput {
+  readonly modes: (ModeStageOutput & { readonly publication: PublicationModeFigures })[];
+  readonly parCsv: string;
+}
+type PublicationModeFigures = Omit<
+  import('zod').infer<typeof PublicationModeSchema>,
+  'weightsFile' | 'booksFile'
+>;
+
 export interface ComputeContext {
   readonly workers: number;
   readonly note: (text: string) => void;
+  /** The pack folder (publications recorded relative to it). */
+  readonly packDir: string;
 }
 
 /** A recorded path: relative ones are relative to the repository root (see collect.ts packPath). */
 export function resolvePackPath(path: string): string {
   return resolve(REPO_ROOT, path);
+}
+
+async function computePublication(
+  input: PublicationInput,
+  ctx: ComputeContext,
+): Promise<PublicationStageOutput> {
+  const dir = resolve(input.dirBase === 'repository' ? REPO_ROOT : ctx.packDir, input.dir);
+  const publication = loadPublication(dir);
+  if (publication.mathHash !== input.mathHash)
+    throw new Error(
+      `${input.dir}: math hash ${publication.mathHash} differs from the recorded ${input.mathHash}`,
+    );
+  const modes: PublicationStageOutput['modes'] = [];
+  const csv: string[] = [];
+  for (const mode of publication.modes) {
+    const label = `${publication.id} [${mode.name}]`;
+    const simSeed = input.simSeeds[mode.name];
+    const drawSeed = input.drawSeeds[mode.name];
+    if (simSeed === undefined || drawSeed === undefined)
+      throw new Error(`no recorded seeds for mode ${mode.name}`);
+    ctx.note(`${label}: exact figures and books`);
+    const analysis = analyzePublicationMode(mode);
+    const groups = payoutGroups(mode);
+    const books = booksEvidence(checkBooksConsistency(mode));
+    ctx.note(`${label}: ${input.weightedDraws} served weighted draws`);
+    const weightedDraw = weightedDrawEvidence(mode, drawSeed, input.weightedDraws);
+    const simulation = await simulatePublicationMode(mode, analysis, groups, {
+      dir,
+      mathHash: publication.mathHash,
+      rounds: input.simRoundsPerMode,
+      chunkSize: input.simChunkSize,
+      seed: BigInt(simSeed),
+      workers: ctx.workers,
+      onProgress: (done, total) =>
+        ctx.note(`${label} Monte Carlo ${((100 * done) / total).toFixed(0)}% of ${total} rounds`),
+    });
+    modes.push({
+      mode: mode.name,
+      par: publicationParOf(mode, analysis, groups),
+      simulation,
+      monitoring: monitoringPlan(analysis.rtp.toNumber(), analysis.sdPerRoundStakes),
+      publication: {
+        cost: mode.cost.text,
+        rows: mode.table.rows,
+        totalWeight: mode.table.totalWeight.toString(),
+        probabilityWinBelowStake: analysis.probabilityWinBelowStake.toNumber(),
+        books,
+        weightedDraw,
+      },
+    });
+    csv.push(publicationParCsv(publication.id, mode, groups, csv.length === 0));
+  }
+  return { modes, parCsv: csv.join('') };
 }
 
 async function computeGame(input: GameInput, ctx: ComputeContext): Promise<GameStageOutput> {
@@ -98,5 +188,7 @@ export async function computeStage(input: StageInput, ctx: ComputeContext): Prom
       return runServedBatteries(input, ctx.workers, ctx.note);
     case 'game':
       return computeGame(input, ctx);
+    case 'publication':
+      return computePublication(input, ctx);
   }
 }

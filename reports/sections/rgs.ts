@@ -13,11 +13,20 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canonicalJson } from '../../games/index.ts';
 import {
+  canonicalJson,
+  type Publication,
+  PublicationBooks,
+  type PublicationMode,
+  publicationMoney,
+} from '../../games/index.ts';
+import {
+  createRgsCore,
+  embeddedDatabaseDir,
   loadRgsConfig,
   openRgsDatabase,
   type RgsConfig,
+  type ServedGameSpec,
   StakeApiClient,
   signOperatorToken,
   startRgs,
@@ -106,6 +115,8 @@ const RAW = { keepRaw: true } as const;
 interface Ctx {
   readonly client: StakeApiClient;
   readonly gameId: string;
+  /** The mode the cases play: 'base' when the game has it, else its first mode. */
+  readonly mode: string;
   readonly embedded: boolean;
   readonly concurrentPlays: number;
 }
@@ -143,8 +154,8 @@ function play(
   return record(
     t,
     label,
-    { method: 'POST', path: '/wallet/play', body: { sessionID, amount, mode: 'base' }, headers },
-    () => ctx.client.play(sessionID, amount, 'base', { keepRaw: true, idempotencyKey }),
+    { method: 'POST', path: '/wallet/play', body: { sessionID, amount, mode: ctx.mode }, headers },
+    () => ctx.client.play(sessionID, amount, ctx.mode, { keepRaw: true, idempotencyKey }),
   );
 }
 
@@ -260,7 +271,7 @@ async function resumeCase(ctx: Ctx, t: Transcript): Promise<Outcome> {
     if (!ctx.embedded && jurisdiction !== 'default') break;
     const { sessionID, auth } = await newPlayer(ctx, t, jurisdiction, START_BALANCE);
     const bet = auth.config.defaultBetLevel;
-    const cost = bet * (auth.config.betModes.base?.costMultiplier ?? 1);
+    const cost = bet * (auth.config.betModes[ctx.mode]?.costMultiplier ?? 1);
     const round = await leaveRoundActive(ctx, t, sessionID, bet);
     if (round === null) return { result: 'fail', detail: `no paying round in ${MAX_PLAYS_FOR_A_WIN} plays` };
     const resumed = mustOk(
@@ -387,7 +398,7 @@ async function idempotentCase(ctx: Ctx, t: Transcript): Promise<Outcome> {
 async function concurrentCase(ctx: Ctx, t: Transcript): Promise<Outcome> {
   const probe = await newPlayer(ctx, t, 'default', 0);
   const bet = probe.auth.config.defaultBetLevel;
-  const cost = bet * (probe.auth.config.betModes.base?.costMultiplier ?? 1);
+  const cost = bet * (probe.auth.config.betModes[ctx.mode]?.costMultiplier ?? 1);
   const affordable = 3;
   const funds = affordable * cost;
   const { sessionID } = await newPlayer(ctx, t, 'default', funds);
@@ -447,6 +458,123 @@ async function ukFlagsCase(ctx: Ctx, t: Transcript): Promise<Outcome> {
   };
 }
 
+/** Rounds per publication mode in the publication case (each replayed and compared with its book). */
+const PUBLICATION_ROUNDS_PER_MODE = 12;
+
+interface PublicationRoundCheck {
+  readonly ok: boolean;
+  readonly problems: string[];
+}
+
+/**
+ * One served round of a publication against the publication itself: the debit is bet × cost, the
+ * replay names the drawn simulation id, the round's state is that book's events and it pays
+ * bet × payoutMultiplier / 100 (games/publication `publicationMoney`, exact integers).
+ */
+async function checkPublicationRound(
+  ctx: Ctx,
+  t: Transcript,
+  sessionID: string,
+  bet: number,
+  served: PublicationBooks,
+  before: number,
+  label: string,
+): Promise<PublicationRoundCheck & { after: number; simulationId: number | null }> {
+  const mode: PublicationMode = served.mode;
+  const problems: string[] = [];
+  const played = mustOk(await play(ctx, t, sessionID, bet, label), label);
+  const cost = Number(publicationMoney(BigInt(bet), mode, 0)!.costMinor);
+  if (played.balance.amount !== before - cost)
+    problems.push(`debit ${before - played.balance.amount}, expected bet × cost ${cost}`);
+  let after = played.balance.amount;
+  if (played.round.active) after = mustOk(await endRound(ctx, t, sessionID), 'end-round').balance.amount;
+  const path = `/bet/replay/${ctx.gameId}/${played.round.version ?? ''}/${mode.name}/${played.round.betID}`;
+  const replay = mustOk(
+    await record(t, `replay ${played.round.betID}`, { method: 'GET', path }, () =>
+      ctx.client.replay(ctx.gameId, played.round.version ?? '', mode.name, played.round.betID, RAW),
+    ),
+    'replay',
+  );
+  const simulationId = (replay.round as { simulationId?: unknown }).simulationId;
+  const book = typeof simulationId === 'number' ? served.book(simulationId) : null;
+  if (book === null) {
+    problems.push(`replay names simulation id ${String(simulationId)}, not a row of ${mode.name}'s table`);
+    return { ok: false, problems, after, simulationId: null };
+  }
+  const payout = Number(publicationMoney(BigInt(bet), mode, book.payoutMultiplier)!.payoutMinor);
+  if (canonicalJson(played.round.state) !== canonicalJson(book.events))
+    problems.push(`round.state differs from book ${book.simulationId}'s events`);
+  if (played.round.payout !== payout)
+    problems.push(`pays ${played.round.payout}, expected bet × ${book.payoutMultiplier}/100 = ${payout}`);
+  if (after !== before - cost + payout) problems.push(`balance ${after}, expected ${before - cost + payout}`);
+  if (replay.status !== 'REPRODUCED') problems.push(`replay status ${replay.status}`);
+  t.facts.rounds = [
+    ...((t.facts.rounds as unknown[]) ?? []),
+    {
+      betID: played.round.betID,
+      mode: mode.name,
+      simulationId,
+      payoutMultiplier: book.payoutMultiplier,
+      cost,
+      payout,
+    },
+  ];
+  return { ok: problems.length === 0, problems, after, simulationId: book.simulationId };
+}
+
+/** A book of another payout than `simulationId`'s, if the mode has one (the comparison's negative control). */
+function otherBook(served: PublicationBooks, simulationId: number) {
+  const { table } = served.mode;
+  const drawn = served.book(simulationId)!;
+  for (let row = 0; row < table.rows; row++)
+    if (table.payouts[row] !== drawn.payoutMultiplier) return served.book(table.ids[row]!);
+  return null;
+}
+
+/** Every mode of a publication played through HTTP; each round checked against its book. */
+async function publicationCase(ctx: Ctx, t: Transcript, publication: Publication): Promise<Outcome> {
+  const details: string[] = [];
+  let ok = true;
+  for (const mode of publication.modes) {
+    const served = PublicationBooks.load(mode);
+    const modeCtx: Ctx = { ...ctx, gameId: publication.id, mode: mode.name };
+    const { sessionID, auth } = await newPlayer(modeCtx, t, 'default', START_BALANCE);
+    const bet = auth.config.betLevels[0]!;
+    let balance = auth.balance.amount;
+    let passed = 0;
+    const problems: string[] = [];
+    let control = 'no other payout in this mode: comparison control not applicable';
+    for (let i = 0; i < PUBLICATION_ROUNDS_PER_MODE; i++) {
+      const r = await checkPublicationRound(
+        modeCtx,
+        t,
+        sessionID,
+        bet,
+        served,
+        balance,
+        `${mode.name} round ${i + 1}`,
+      );
+      balance = r.after;
+      if (r.ok) passed++;
+      else problems.push(...r.problems.map((p) => `round ${i + 1}: ${p}`));
+      if (i === 0 && r.simulationId !== null) {
+        const other = otherBook(served, r.simulationId);
+        const drawn = served.book(r.simulationId)!;
+        if (other !== null) {
+          const differs = canonicalJson(other.events) !== canonicalJson(drawn.events);
+          ok &&= differs;
+          control = `control: book ${other.simulationId} (payout ${other.payoutMultiplier}) ${differs ? 'does not match' : 'MATCHES'} the round that drew book ${drawn.simulationId}`;
+        }
+      }
+    }
+    ok &&= passed === PUBLICATION_ROUNDS_PER_MODE;
+    details.push(
+      `mode ${mode.name} (cost ${mode.cost.text}, bet ${bet} API units): ${passed}/${PUBLICATION_ROUNDS_PER_MODE} rounds debit bet × cost, return the replayed simulation id's book as round.state and pay bet × payoutMultiplier/100${problems.length ? ` — ${problems.slice(0, 3).join('; ')}` : ''}; ${control}`,
+    );
+  }
+  return { result: ok ? 'pass' : 'fail', detail: details.join('; ') };
+}
+
 const CASES: readonly { id: string; title: string; run: (ctx: Ctx, t: Transcript) => Promise<Outcome> }[] = [
   {
     id: 'recall',
@@ -494,7 +622,7 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function embeddedServer(gameId: string): Promise<Server> {
+async function embeddedServer(gameId: string, games: readonly ServedGameSpec[]): Promise<Server> {
   const dataDir = mkdtempSync(join(tmpdir(), 'croupier-certify-rgs-'));
   const loaded = loadRgsConfig({
     RGS_PORT: '0',
@@ -505,9 +633,25 @@ async function embeddedServer(gameId: string): Promise<Server> {
     RGS_STALE_ROUND_AFTER_MS: String(EMBEDDED_STALE_AFTER_MS),
     RGS_STALE_SWEEP_INTERVAL_MS: String(EMBEDDED_SWEEP_EVERY_MS),
   });
-  if (!loaded.ok) throw new Error(`embedded RGS: ${loaded.message}`);
-  const config: RgsConfig = loaded.config;
-  const running = await startRgs(config);
+  let running: Awaited<ReturnType<typeof startRgs>>;
+  let config: RgsConfig;
+  try {
+    if (!loaded.ok) throw new Error(`embedded RGS: ${loaded.message}`);
+    config = loaded.config;
+    // The games of this run, each as `rgs start --games` would serve it (definitions and publications).
+    running = await startRgs(config, {
+      createCore: (c, onFault) =>
+        createRgsCore({
+          onError: onFault,
+          requestDeadlineMs: c.requestDeadlineMs,
+          games,
+          db: { pglite: true, dataDir: embeddedDatabaseDir(c.dataDir) },
+        }),
+    });
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const { resolveOperatorSecret } = await import('../../rgs/index.ts');
   const token = await signOperatorToken(resolveOperatorSecret(config).secret, 3600);
   return {
@@ -585,13 +729,69 @@ async function verifyBooks(
   return { ledger, audit };
 }
 
+/** The publication case of every math-sdk publication of the run. */
+async function publicationCases(
+  ctx: Ctx,
+  v: ValidatedRequest,
+  runner: StageRunner,
+  artifacts: Artifacts,
+): Promise<Case[]> {
+  const cases: Case[] = [];
+  for (const { publication } of v.publications) {
+    const t = new Transcript(
+      `publication-${publication.id}`,
+      `math-sdk publication ${publication.id}: each served round is the drawn book, charged bet × cost and paid bet × payoutMultiplier / 100`,
+    );
+    runner.progress.note(t.title);
+    let outcome: Outcome;
+    try {
+      outcome = await publicationCase(ctx, t, publication);
+    } catch (error) {
+      outcome = { result: 'fail', detail: `the case could not run: ${(error as Error).message}` };
+    }
+    cases.push(writeTranscript(artifacts, t, outcome));
+  }
+  return cases;
+}
+
+/** §6 when the embedded RGS refused to start with the run's games: one failed check saying why. */
+function rgsNotStarted(gameId: string, message: string): RgsEvidence {
+  return {
+    url: null,
+    functional: {
+      rgs: 'embedded (in-process)',
+      game: gameId,
+      cases: [],
+      notes: [`the embedded RGS refused to start with the games of this run: ${message}`],
+    },
+    ledger: null,
+    checks: [
+      {
+        id: 'rgs/start',
+        section: '6',
+        title: 'The embedded RGS starts and serves the games of this run',
+        result: 'fail',
+        detail: message,
+      },
+    ],
+  };
+}
+
 export async function collectRgsEvidence(
   v: ValidatedRequest,
   runner: StageRunner,
   artifacts: Artifacts,
 ): Promise<RgsEvidence> {
-  const gameId =
-    v.games.find((g) => g.game.model.type === 'reels')?.game.definition.id ?? v.games[0]!.game.definition.id;
+  const definition = v.games.find((g) => g.game.model.type === 'reels') ?? v.games[0];
+  const firstPublication = v.publications[0]?.publication;
+  const gameId = definition?.game.definition.id ?? firstPublication!.id;
+  const modes = definition
+    ? definition.game.definition.modes.map((m) => m.id)
+    : firstPublication!.modes.map((m) => m.name);
+  const specs: ServedGameSpec[] = [
+    ...v.games.map(({ game }) => ({ game })),
+    ...v.publications.map(({ publication }) => ({ publication })),
+  ];
   runner.progress.start(
     'rgs',
     v.request.rgsUrl
@@ -599,13 +799,29 @@ export async function collectRgsEvidence(
       : 'embedded RGS (PGlite, temporary data folder): functional cases',
   );
   const startedMs = performance.now();
-  const server: Server = v.request.rgsUrl
-    ? { baseUrl: v.request.rgsUrl, operatorToken: v.request.operatorToken!, dataDir: null, async stop() {} }
-    : await embeddedServer(gameId);
+  let server: Server;
+  try {
+    server = v.request.rgsUrl
+      ? { baseUrl: v.request.rgsUrl, operatorToken: v.request.operatorToken!, dataDir: null, async stop() {} }
+      : await embeddedServer(gameId, specs);
+  } catch (error) {
+    // E.g. a game whose declared RTP is not its exact one: the RGS refuses to serve it. A failed
+    // check in the pack, not a crash of the run.
+    const elapsedMs = Math.round(performance.now() - startedMs);
+    runner.timings.push({
+      stage: 'rgs',
+      elapsedMs,
+      reused: false,
+      inputSha256: sha256OfText('rgs:not-started'),
+    });
+    runner.progress.finish('rgs', elapsedMs, false);
+    return rgsNotStarted(gameId, (error as Error).message);
+  }
   const client = new StakeApiClient({ baseUrl: server.baseUrl, operatorToken: server.operatorToken });
   const ctx: Ctx = {
     client,
     gameId,
+    mode: modes.includes('base') ? 'base' : modes[0]!,
     embedded: server.dataDir !== null,
     concurrentPlays: v.sizes.rgsConcurrentPlays,
   };
@@ -623,6 +839,7 @@ export async function collectRgsEvidence(
       }
       cases.push(writeTranscript(artifacts, t, outcome));
     }
+    cases.push(...(await publicationCases(ctx, v, runner, artifacts)));
   } finally {
     client.close();
     await server.stop();

@@ -18,7 +18,12 @@ interface Rule {
   /** The evidence artifact; per-game rules get one row per game (`game` set). */
   readonly artifact: (e: Evidence, game?: string) => string;
   readonly perGame?: boolean;
+  /** Per-game rules: whether the rule concerns this game (default: every game). */
+  readonly applies?: (e: Evidence, game: string) => boolean;
 }
+
+const isPublication = (e: Evidence, game: string) =>
+  e.games.find((g) => g.gameId === game)?.type === 'publication';
 
 const starts =
   (...prefixes: string[]) =>
@@ -50,9 +55,21 @@ const RULES: readonly Rule[] = [
     referenceVerified: false,
     requirement:
       'the served stream and its scaled outcomes (reel stops, table draws) are random and unbiased',
-    match: starts('rng/gli/', 'rng/nist/provably-fair/'),
-    artifact: (_e, g) => `nist/${g}/finalAnalysisReport.txt`,
+    match: starts('rng/gli/', 'rng/nist/provably-fair/', 'rng/weighted-draw/'),
+    artifact: (e, g) =>
+      isPublication(e, g!) ? `stages/game-${g}.json` : `nist/${g}/finalAnalysisReport.txt`,
     perGame: true,
+  },
+  {
+    standard: 'Stake Engine math-sdk',
+    clause: `docs/rgs_docs/data_format.md (lookup tables and books); ${UNVERIFIED}`,
+    referenceVerified: false,
+    requirement:
+      'what is served is what is certified: every book pays its lookup-table row; each served round is the drawn book, charged bet × cost and paid bet × payoutMultiplier / 100',
+    match: (id) => id.endsWith('/books') || id.startsWith('rgs/publication-'),
+    artifact: (_e, g) => `evidence/publication-${g}.json`,
+    perGame: true,
+    applies: isPublication,
   },
   {
     standard: 'GLI-11 v3.0',
@@ -156,7 +173,8 @@ function resultOf(checks: readonly Check[]): Check['result'] {
 /** The game a check id names: par/<game>/…, sim/<game>/…, rng/gli/<game>/<mapping>, rng/nist/provably-fair/<game>. */
 function checkGame(id: string): string | undefined {
   const parts = id.split('/');
-  if (id.startsWith('rng/gli/')) return parts[2];
+  if (id.startsWith('rgs/publication-')) return parts[1]!.slice('publication-'.length);
+  if (id.startsWith('rng/gli/') || id.startsWith('rng/weighted-draw/')) return parts[2];
   if (id.startsWith('rng/nist/provably-fair/')) return parts[3];
   return parts[1];
 }
@@ -166,7 +184,9 @@ export function traceability(
   artifactSha: (path: string) => string | null,
 ): Evidence['traceability'] {
   return RULES.flatMap((rule) => {
-    const games = rule.perGame ? e.games.map((g) => g.gameId) : [undefined];
+    const games = rule.perGame
+      ? e.games.map((g) => g.gameId).filter((g) => rule.applies?.(e, g) ?? true)
+      : [undefined];
     return games.map((game) => {
       const matched = e.checks.filter(
         (c) => rule.match(c.id) && (game === undefined || checkGame(c.id) === game),
