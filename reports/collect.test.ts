@@ -2,7 +2,7 @@
  * collectEvidence without the RGS: bad input is refused before any stage, a game under a
  * jurisdiction's minimum RTP fails that check, and stages resume only when their inputs match.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -89,5 +89,36 @@ describe('minimum RTP by jurisdiction, and resume', () => {
     expect(reused.get('rng-selftest')).toBe(true); // its inputs do not include the seed
     expect(reused.get('rng-served')).toBe(false);
     expect(reused.get('game-low-rtp-wheel')).toBe(false);
+  }, 180_000);
+});
+
+describe("a definition's own declared RTP (modes[].declaredRtp)", () => {
+  it('is checked in §4 at its stated precision: a true declaration passes, a wrong one fails', async () => {
+    const declaring = (id: string, declaredRtp: string) => {
+      const definition = JSON.parse(readFileSync(LOW_RTP, 'utf8'));
+      definition.id = id;
+      definition.modes[0].declaredRtp = declaredRtp;
+      const file = join(work, `${id}.json`);
+      writeFileSync(file, JSON.stringify(definition));
+      return file;
+    };
+    const v = validateRequest(
+      request({
+        games: [declaring('true-wheel', '65.00'), declaring('misdeclared-wheel', '65.1')],
+        outDir: join(work, 'declared'),
+      }),
+    );
+    const { evidence } = await collectEvidence(v, { progress: SILENT_PROGRESS });
+    const check = (id: string) =>
+      evidence.checks.find((c) => c.id === `par/${id}/base/declared-rtp/definition`);
+    expect(check('true-wheel')).toMatchObject({ result: 'pass' });
+    expect(check('misdeclared-wheel')).toMatchObject({
+      result: 'fail',
+      detail: 'declared 65.1%; exact RTP 13/20 rounds to 65.0% at that precision',
+    });
+    expect(evidence.games[0]!.modes[0]!.par).toMatchObject({
+      declaredRtp: 0.65,
+      declaredRtpSource: 'game definition: modes[].declaredRtp "65.00"',
+    });
   }, 180_000);
 });

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { servedStreamData } from '../certification/index.ts';
+import { checkDeclaredRtp, type Game } from '../games/index.ts';
 import type { ValidatedPublication, ValidatedRequest } from './inputs.ts';
 import { minimumRtpResult } from './jurisdictions.ts';
 import { type Check, EVIDENCE_FORMAT, EVIDENCE_VERSION, type Evidence, type GameEvidence } from './model.ts';
@@ -408,8 +409,22 @@ function displayPath(path: string): string {
 type ModeOut = GameStageOutput['modes'][number];
 
 /** The checks every mode gets (minimum RTP, declared RTP, GLI-11 odds, simulation); its PAR block. */
-function modeEvidence(v: ValidatedRequest, id: string, m: ModeOut, checks: Check[]) {
-  const declared = v.config.declaredRtp[id]?.[m.mode] ?? null;
+function modeEvidence(
+  v: ValidatedRequest,
+  id: string,
+  m: ModeOut,
+  checks: Check[],
+  definitionDeclared: string | null = null,
+) {
+  const configDeclared = v.config.declaredRtp[id]?.[m.mode] ?? null;
+  if (definitionDeclared !== null) checks.push(definitionDeclaredCheck(id, m, definitionDeclared));
+  const declared = configDeclared ?? (definitionDeclared === null ? null : Number(definitionDeclared) / 100);
+  const declaredSource =
+    configDeclared !== null
+      ? `config file ${v.request.configFile}`
+      : definitionDeclared !== null
+        ? `game definition: modes[].declaredRtp "${definitionDeclared}"`
+        : null;
   const minimumRtpChecks = v.jurisdictions.map((j) => ({
     jurisdiction: j.id,
     minimumRtp: j.minimumRtp,
@@ -428,14 +443,14 @@ function modeEvidence(v: ValidatedRequest, id: string, m: ModeOut, checks: Check
           ? `no minimum RTP rule for ${c.jurisdiction}`
           : `exact RTP ${(m.par.rtp * 100).toFixed(4)}% vs minimum ${(c.minimumRtp * 100).toFixed(2)}% (${c.referenceVerified ? 'verified' : 'reference unverified'})`,
     });
-  if (declared !== null) {
-    const agrees = Math.abs(declared - m.par.rtp) < 5e-5;
+  if (configDeclared !== null) {
+    const agrees = Math.abs(configDeclared - m.par.rtp) < 5e-5;
     checks.push({
       id: `par/${id}/${m.mode}/declared-rtp`,
       section: '4',
       title: `${id} [${m.mode}] declared RTP equals exact`,
       result: agrees ? 'pass' : 'fail',
-      detail: `declared ${(declared * 100).toFixed(4)}%, exact ${(m.par.rtp * 100).toFixed(6)}% (tolerance 0.005 pp: the declared figure's rounding)`,
+      detail: `declared ${(configDeclared * 100).toFixed(4)}%, exact ${(m.par.rtp * 100).toFixed(6)}% (tolerance 0.005 pp: the declared figure's rounding)`,
     });
   }
   checks.push({
@@ -459,7 +474,7 @@ function modeEvidence(v: ValidatedRequest, id: string, m: ModeOut, checks: Check
     par: {
       ...m.par,
       declaredRtp: declared,
-      declaredRtpSource: declared === null ? null : `config file ${v.request.configFile}`,
+      declaredRtpSource: declaredSource,
       minimumRtpChecks,
     },
     simulation: s,
@@ -467,10 +482,27 @@ function modeEvidence(v: ValidatedRequest, id: string, m: ModeOut, checks: Check
   };
 }
 
+/**
+ * The definition's own declaration (`modes[].declaredRtp`, a percentage to the precision the studio
+ * claims): the exact RTP, rounded half-up to that many decimals, must read the same (as `croupier
+ * math` and `game validate` judge it).
+ */
+function definitionDeclaredCheck(id: string, m: ModeOut, declared: string): Check {
+  const [numerator, denominator] = m.par.rtpExact.split('/').map((part) => BigInt(part.trim()));
+  const check = checkDeclaredRtp(declared, numerator!, denominator ?? 1n);
+  return {
+    id: `par/${id}/${m.mode}/declared-rtp/definition`,
+    section: '4',
+    title: `${id} [${m.mode}] declared RTP (game definition) equals exact`,
+    result: check.matches ? 'pass' : 'fail',
+    detail: `declared ${declared}%; exact RTP ${m.par.rtpExact} rounds to ${check.exactRounded}% at that precision`,
+  };
+}
+
 function gameEvidence(
   v: ValidatedRequest,
   file: string,
-  game: import('../games/index.ts').Game,
+  game: Game,
   out: GameStageOutput,
   csvPath: string,
   checks: Check[],
@@ -483,9 +515,16 @@ function gameEvidence(
     fileSha256: sha256OfText(fs.readFileSync(file)),
     mathHash: game.mathHash,
     type: game.model.type,
-    modes: out.modes.map((m) => ({ ...modeEvidence(v, id, m, checks), publication: null })),
+    modes: out.modes.map((m) => ({
+      ...modeEvidence(v, id, m, checks, declaredInDefinition(game, m.mode)),
+      publication: null,
+    })),
     parCsv: csvPath,
   };
+}
+
+function declaredInDefinition(game: Game, mode: string): string | null {
+  return game.definition.modes.find((m) => m.id === mode)?.declaredRtp ?? null;
 }
 
 const pValueText = (p: number) => (p === 0 ? '< 1e-300' : p < 1e-4 ? p.toExponential(2) : p.toFixed(4));

@@ -14,10 +14,11 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pg from 'pg';
+import { BooksError } from '../games/index.ts';
 import type { RgsConfig } from './config.ts';
 import type { RgsCore } from './core/contract.ts';
 import type { RgsCoreService } from './core/core.ts';
-import type { ServedGameSpec } from './core/games.ts';
+import { GameConfigError, type ServedGameSpec } from './core/games.ts';
 import { embeddedDatabaseDir } from './core/verify.ts';
 import { buildRgsServer, DEFAULT_HTTP_OPTIONS, type ReadinessCheck, type RgsHttpServer } from './http/app.ts';
 import { OPERATOR_SECRET_MIN_CHARS } from './http/operator-auth.ts';
@@ -202,7 +203,9 @@ export async function startRgs(
   try {
     core = await (options.createCore ?? defaultCoreFactory)(config, onFault);
   } catch (error) {
-    throw oneLineError('cannot open the RGS database', error);
+    // A game the core refuses (bets, declared RTP, books) is not a database problem: say which.
+    const refusedGame = error instanceof GameConfigError || error instanceof BooksError;
+    throw oneLineError(refusedGame ? 'cannot serve the games' : 'cannot open the RGS database', error);
   }
   let sessions: SessionStore;
   try {
