@@ -19,7 +19,7 @@ import {
   analyzePublicationMode,
   EnumerationTooLargeError,
   ExactAnalysisUnsupportedError,
-} from '../sim/index.ts';
+} from '../sim/exact/index.ts';
 import { CliError, EXIT_CHECK_FAILED } from './errors.ts';
 import { resolveGamePath } from './game-input.ts';
 import { printJson } from './output.ts';

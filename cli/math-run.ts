@@ -14,7 +14,7 @@ import {
   parSheetJson,
   parSheetText,
   type Rational,
-} from '../sim/index.ts';
+} from '../sim/exact/index.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from './errors.ts';
 import { gameInputOrThrow } from './game-input.ts';
 import { formatTable, printJson } from './output.ts';
