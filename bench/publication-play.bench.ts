@@ -102,6 +102,8 @@ interface Player {
   readonly bet: number;
   readonly playMs: number[];
   readonly roundMs: number[];
+  /** Rounds that paid (and so also called end-round). */
+  paid: number;
 }
 
 async function openPlayer(rgs: RgsProcess, client: StakeApiClient, gameId: string): Promise<Player> {
@@ -116,7 +118,7 @@ async function openPlayer(rgs: RgsProcess, client: StakeApiClient, gameId: strin
   if (auth.body.config.gameID !== gameId)
     throw new Error(`session for ${gameId} plays ${auth.body.config.gameID}`);
   const bet = auth.body.config.defaultBetLevel;
-  return { gameId, sessionID: started.body.sessionID, bet, playMs: [], roundMs: [] };
+  return { gameId, sessionID: started.body.sessionID, bet, playMs: [], roundMs: [], paid: 0 };
 }
 
 /** One round, timed: play, then end-round when it pays. */
@@ -128,6 +130,7 @@ async function timedRound(client: StakeApiClient, player: Player): Promise<void>
   if (played.body.round.payout > 0) {
     const ended = await client.endRound(player.sessionID);
     if (ended.outcome !== 'ok') throw new Error(`end-round ${player.gameId}: ${ended.status} ${ended.code}`);
+    player.paid++;
   }
   player.playMs.push(playedMs - startMs);
   player.roundMs.push(performance.now() - startMs);
@@ -149,6 +152,7 @@ async function measure(client: StakeApiClient, rgs: RgsProcess, rounds: number):
   for (const player of [native, publication]) {
     player.playMs.length = 0;
     player.roundMs.length = 0;
+    player.paid = 0;
   }
   for (let i = 0; i < rounds; i++) {
     const pair = i % 2 === 0 ? [native, publication] : [publication, native];
@@ -187,8 +191,11 @@ function report(native: Player, publication: Player): void {
       [row('/wallet/play', (p) => p.playMs), row('round (play + end-round if it pays)', (p) => p.roundMs)],
     ),
   );
+  const paidShare = (p: Player) => `${((100 * p.paid) / p.roundMs.length).toFixed(0)}% paid`;
   process.stdout.write(
-    `${native.playMs.length} rounds per game, interleaved; native ${NATIVE_ID} bet ${native.bet}, publication ${PUBLICATION_ID} (${BOOKS.toLocaleString('en-US')} books) bet ${publication.bet}\n`,
+    `${native.playMs.length} rounds per game, interleaved; native ${NATIVE_ID} bet ${native.bet} (${paidShare(native)}), ` +
+      `publication ${PUBLICATION_ID} (${BOOKS.toLocaleString('en-US')} books) bet ${publication.bet} (${paidShare(publication)}); ` +
+      'a paying round adds an end-round call, so the round row also reflects the hit rates\n',
   );
 }
 
