@@ -7,17 +7,22 @@
  * game, rounds interleaved one by one (the order alternating), sequential: latency, not throughput.
  * Reported: `/wallet/play` alone and the settled round (play, then `/wallet/end-round` when it pays),
  * median and p99 of each, and the publication/native ratio of the medians (target ≤ 1.10).
+ * Beside it, the serving path alone, in this process: one `ServedGame.play` (draw + book, or the
+ * evaluator + book events) per game from the round's provably-fair source, no HTTP, no database.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTable } from '../cli/output.ts';
+import { loadGameInput } from '../games/index.ts';
+import { prepareServedGame, type ServedGame } from '../rgs/index.ts';
 import { StakeApiClient } from '../rgs/wire/index.ts';
+import { ProvablyFairSource } from '../rng/index.ts';
 import { REPO_ROOT } from '../test/support/paths.ts';
 import { type RgsProcess, startRgsProcess } from '../test/support/rgs-process.ts';
 import { type ServerHandle, startPostgres, startRedis } from '../test/support/services.ts';
-import { heading } from './harness.ts';
+import { heading, measure } from './harness.ts';
 
 const BOOKS = 100_000;
 const PUBLICATION_ID = 'bench-slot';
@@ -141,7 +146,11 @@ function quantile(values: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 }
 
-async function measure(client: StakeApiClient, rgs: RgsProcess, rounds: number): Promise<[Player, Player]> {
+async function interleavedRounds(
+  client: StakeApiClient,
+  rgs: RgsProcess,
+  rounds: number,
+): Promise<[Player, Player]> {
   const native = await openPlayer(rgs, client, NATIVE_ID);
   const publication = await openPlayer(rgs, client, PUBLICATION_ID);
   // Warm-up (JIT, connections, statement caches), not recorded.
@@ -199,6 +208,41 @@ function report(native: Player, publication: Player): void {
   );
 }
 
+/** Microseconds per in-memory round of a prepared game at its smallest bet. */
+function servedPlayUs(game: ServedGame, durationMs: number): number {
+  const [amount, bet] = [...game.betChoices][0]!;
+  const serverSeed = new Uint8Array(32).fill(7);
+  let nonce = 0;
+  const m = measure(
+    game.id,
+    () => {
+      game.play(
+        'base',
+        amount,
+        bet,
+        new ProvablyFairSource({ serverSeed, clientSeed: 'bench', nonce: nonce++ }),
+      );
+      return 1;
+    },
+    durationMs,
+  );
+  return (m.elapsedMs * 1000) / m.units;
+}
+
+function servingPath(pubDir: string, durationMs: number): void {
+  const prepare = (path: string) => {
+    const input = loadGameInput(path);
+    return prepareServedGame(
+      input.kind === 'publication' ? { publication: input.publication } : { game: input.game },
+    );
+  };
+  const nativeUs = servedPlayUs(prepare(NATIVE_FILE), durationMs);
+  const publicationUs = servedPlayUs(prepare(pubDir), durationMs);
+  process.stdout.write(
+    `serving path in memory (ServedGame.play): native ${nativeUs.toFixed(1)} µs, publication ${publicationUs.toFixed(1)} µs per round (×${(publicationUs / nativeUs).toFixed(2)})\n`,
+  );
+}
+
 export async function run(options: { quick: boolean }): Promise<void> {
   heading(
     `RGS /wallet/play latency: a math-sdk publication (${BOOKS.toLocaleString('en-US')} books) vs a native game`,
@@ -225,8 +269,9 @@ export async function run(options: { quick: boolean }): Promise<void> {
       startTimeoutMs: 120_000,
     });
     client = new StakeApiClient({ baseUrl: rgs.url, maxSockets: 4, timeoutMs: REQUEST_TIMEOUT_MS });
-    const [native, publication] = await measure(client, rgs, options.quick ? 300 : 2_000);
+    const [native, publication] = await interleavedRounds(client, rgs, options.quick ? 300 : 2_000);
     report(native, publication);
+    servingPath(pubDir, options.quick ? 500 : 2_000);
   } finally {
     client?.close();
     await rgs?.destroy();
