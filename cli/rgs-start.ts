@@ -6,7 +6,7 @@
  * one line on stderr and exit 2. `start` runs until SIGINT/SIGTERM, then shuts down gracefully.
  */
 import type { Command } from 'commander';
-import type { RgsConfig, RgsFlags } from '../rgs/index.ts';
+import { loadRgsConfig, type RgsConfig, type RgsFlags } from '../rgs/config.ts';
 import { OPERATOR_TOKEN_DEFAULT_TTL_S, OPERATOR_TOKEN_MAX_TTL_S } from '../rgs/names.ts';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
 
@@ -15,8 +15,9 @@ type Rgs = typeof import('../rgs/index.ts');
 /** rgs/ (fastify, PGlite, pg, ioredis, jose) loads when a command runs, never for `--help` (issue 12). */
 const loadRgs = (): Promise<Rgs> => import('../rgs/index.ts');
 
-function configOrThrow(rgs: Rgs, flags: RgsFlags): RgsConfig {
-  const loaded = rgs.loadRgsConfig(process.env, flags);
+/** The flags and environment checked (zod only), before the server is loaded. */
+function configOrThrow(flags: RgsFlags): RgsConfig {
+  const loaded = loadRgsConfig(process.env, flags);
   if (!loaded.ok) throw new CliError(loaded.message, EXIT_BAD_INPUT);
   return loaded.config;
 }
@@ -54,12 +55,10 @@ export function registerRgsStart(rgs: Command): void {
         'each validated at start (the first is the default game unless RGS_DEFAULT_GAME is set)',
     )
     .action(async ({ games: gamePaths, ...flags }: RgsFlags & { games?: string[] }) => {
-      const [rgs, { coreFactoryWithGames, servedGamesOrThrow }] = await Promise.all([
-        loadRgs(),
-        import('./game-serve.ts'),
-      ]);
-      const served = gamePaths === undefined ? null : servedGamesOrThrow(gamePaths);
-      const configured = configOrThrow(rgs, flags);
+      const gameServe = gamePaths === undefined ? null : await import('./game-serve.ts');
+      const served = gamePaths === undefined ? null : gameServe!.servedGamesOrThrow(gamePaths);
+      const configured = configOrThrow(flags);
+      const rgs = await loadRgs();
       const config =
         served !== null && process.env.RGS_DEFAULT_GAME === undefined
           ? { ...configured, defaultGameId: served.ids[0]! }
@@ -69,7 +68,7 @@ export function registerRgsStart(rgs: Command): void {
       try {
         running = await rgs.startRgs(
           config,
-          served === null ? {} : { createCore: coreFactoryWithGames(served) },
+          served === null ? {} : { createCore: gameServe!.coreFactoryWithGames(served) },
         );
       } catch (error) {
         throw new CliError((error as Error).message, EXIT_BAD_INPUT);
@@ -105,12 +104,12 @@ export function registerRgsStart(rgs: Command): void {
       String(OPERATOR_TOKEN_DEFAULT_TTL_S),
     )
     .action(async (flags: { dataDir?: string; ttl: string }) => {
-      const rgs = await loadRgs();
-      const config = configOrThrow(rgs, flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {});
+      const config = configOrThrow(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {});
       const ttl = Number(flags.ttl);
       if (!Number.isInteger(ttl) || ttl < 1 || ttl > OPERATOR_TOKEN_MAX_TTL_S) {
         throw new CliError(`--ttl must be a whole number of seconds in 1..${OPERATOR_TOKEN_MAX_TTL_S}`);
       }
+      const rgs = await loadRgs();
       const { secret } = rgs.resolveOperatorSecret(config);
       process.stdout.write(`${await rgs.signOperatorToken(secret, ttl)}\n`);
     });

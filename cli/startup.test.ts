@@ -90,6 +90,12 @@ describe('start-up: help and bad flags load no part', async () => {
     },
   );
 
+  it('rgs start checks its flags with the configuration schema alone (zod), not the server', () => {
+    const { status, modules } = modulesLoaded(['rgs', 'start', '--port', 'x'], 1_001);
+    expect(status).toBe(2);
+    expect(heavyModules(modules).sort()).toEqual(['pkg:zod', 'rgs/config.ts']);
+  });
+
   it('sees the parts a command loads once it works (negative control)', () => {
     const { status, modules } = modulesLoaded(['game', 'validate', 'lucky-wheel', '--no-rtp'], 1_000);
     expect(status).toBe(0);

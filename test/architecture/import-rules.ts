@@ -36,6 +36,10 @@ export const ALLOWED_SUB_ENTRIES: Readonly<Record<string, string>> = Object.free
   'sim/exact/index.ts':
     'exact (full-cycle) analysis alone: `croupier math` loads it without the Monte Carlo runner ' +
     'and its worker machinery (CLI start-up time)',
+  'rgs/config.ts':
+    "the RGS configuration (its zod schema, and the flags' and variables' reference): `croupier " +
+    'rgs start` and `rgs token` check their flags and environment before loading the server, its ' +
+    'database drivers and cache client (CLI start-up time)',
   'rgs/wire/index.ts':
     'the Stake-API wire and client, node built-ins only: load, chaos, certification and ' +
     'benchmarks reach the RGS over HTTP without loading its server, database and cache',
