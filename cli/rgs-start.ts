@@ -6,7 +6,7 @@
  * one line on stderr and exit 2. `start` runs until SIGINT/SIGTERM, then shuts down gracefully.
  */
 import type { Command } from 'commander';
-import { loadRgsConfig, type RgsConfig, type RgsFlags } from '../rgs/config.ts';
+import type { RgsConfig, RgsFlags } from '../rgs/config.ts';
 import { OPERATOR_TOKEN_DEFAULT_TTL_S, OPERATOR_TOKEN_MAX_TTL_S } from '../rgs/names.ts';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
 
@@ -15,8 +15,9 @@ type Rgs = typeof import('../rgs/index.ts');
 /** rgs/ (fastify, PGlite, pg, ioredis, jose) loads when a command runs, never for `--help` (issue 12). */
 const loadRgs = (): Promise<Rgs> => import('../rgs/index.ts');
 
-/** The flags and environment checked (zod only), before the server is loaded. */
-function configOrThrow(flags: RgsFlags): RgsConfig {
+/** The flags and environment checked (rgs/config.ts: zod only), before the server is loaded. */
+async function configOrThrow(flags: RgsFlags): Promise<RgsConfig> {
+  const { loadRgsConfig } = await import('../rgs/config.ts');
   const loaded = loadRgsConfig(process.env, flags);
   if (!loaded.ok) throw new CliError(loaded.message, EXIT_BAD_INPUT);
   return loaded.config;
@@ -57,7 +58,7 @@ export function registerRgsStart(rgs: Command): void {
     .action(async ({ games: gamePaths, ...flags }: RgsFlags & { games?: string[] }) => {
       const gameServe = gamePaths === undefined ? null : await import('./game-serve.ts');
       const served = gamePaths === undefined ? null : gameServe!.servedGamesOrThrow(gamePaths);
-      const configured = configOrThrow(flags);
+      const configured = await configOrThrow(flags);
       const rgs = await loadRgs();
       const config =
         served !== null && process.env.RGS_DEFAULT_GAME === undefined
@@ -104,7 +105,7 @@ export function registerRgsStart(rgs: Command): void {
       String(OPERATOR_TOKEN_DEFAULT_TTL_S),
     )
     .action(async (flags: { dataDir?: string; ttl: string }) => {
-      const config = configOrThrow(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {});
+      const config = await configOrThrow(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {});
       const ttl = Number(flags.ttl);
       if (!Number.isInteger(ttl) || ttl < 1 || ttl > OPERATOR_TOKEN_MAX_TTL_S) {
         throw new CliError(`--ttl must be a whole number of seconds in 1..${OPERATOR_TOKEN_MAX_TTL_S}`);
