@@ -12,6 +12,7 @@ const SUITES: Record<string, () => Promise<{ run(options: { quick: boolean }): P
   publication: () => import('./publication.bench.ts'),
   'rgs-core': () => import('./rgs-core.bench.ts'),
   rgs: () => import('./rgs.bench.ts'),
+  'rgs-publication': () => import('./publication-play.bench.ts'),
   wire: () => import('./wire.bench.ts'),
   load: () => import('./load.bench.ts'),
 };

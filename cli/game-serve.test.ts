@@ -8,13 +8,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { loadPublication, PublicationBooks } from '../games/index.ts';
 import { createTestDatabase, type TestDatabase } from '../rgs/db/testing.ts';
+import { loadRgsConfig, prepareServedGame } from '../rgs/index.ts';
 import { FIXTURES_DIR } from '../test/support/paths.ts';
 import { type RgsProcess, runCroupier, startRgsProcess } from '../test/support/rgs-process.ts';
 import { CliError } from './errors.ts';
-import { servedGamesOrThrow } from './game-serve.ts';
+import { coreFactoryWithGames, servedGamesOrThrow } from './game-serve.ts';
 
 const STUDIO_GAME = join(FIXTURES_DIR, 'games', 'studio-sevens.json');
 const scratch = mkdtempSync(join(tmpdir(), 'croupier-serve-'));
@@ -202,5 +203,37 @@ describe('rgs start --games with a math-sdk publication folder', () => {
       expect(play.round.payout).toBe((bet * book.payoutMultiplier) / 100);
     }
     expect((await client.balance()).balance.amount).toBe(balance);
+  });
+});
+
+describe('rgs start --games: a publication is loaded once', () => {
+  const folder = join(FIXTURES_DIR, 'publications', 'tiny-dice');
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase(inject('databaseUrl'), 'rgs_pub_once');
+  });
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await db?.drop();
+  });
+
+  it("reads and checks the books in the CLI's check only; the core serves the prepared game", async () => {
+    const modes = loadPublication(folder).modes.length;
+    // A spy that calls through: it counts the real loads (read, decompress, check every book).
+    const loads = vi.spyOn(PublicationBooks, 'load');
+    const served = servedGamesOrThrow([folder]);
+    expect(loads).toHaveBeenCalledTimes(modes);
+    const loaded = loadRgsConfig({ DATABASE_URL: db.url, RGS_DATA_DIR: join(scratch, 'once') });
+    if (!loaded.ok) throw new Error(loaded.message);
+    const core = await coreFactoryWithGames(served)(loaded.config, () => {});
+    try {
+      expect(core.betConfig('tiny-dice', 'USD').ok).toBe(true);
+      expect(loads).toHaveBeenCalledTimes(modes);
+    } finally {
+      await core.close();
+    }
+    // Negative control: preparing from the publication itself, as the core did before, loads again.
+    prepareServedGame({ publication: loadPublication(folder) });
+    expect(loads).toHaveBeenCalledTimes(2 * modes);
   });
 });

@@ -14,7 +14,6 @@ import type { Command } from 'commander';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
 import { registerLoadK8s } from './load-k8s.ts';
 import { registerLoadReport } from './load-report.ts';
-import { runLoadCommand } from './load-run.ts';
 
 export interface LoadRunFlags {
   target?: string;
@@ -68,6 +67,9 @@ export function registerLoadCommand(program: Command): Command {
     .option('--game <id>', "the game every visit opens (default: the first of --games, or the RGS's default)")
     .option('--no-report', 'do not write the HTML report')
     .action(async (scenario: string, flags: LoadRunFlags) => {
+      // Loaded here, not at the top: the runner pulls in the RGS, the chaos checks and the load
+      // engine, which `croupier load --help` never needs (issue 12: start-up time).
+      const { runLoadCommand } = await import('./load-run.ts');
       process.exitCode = await runLoadCommand(scenario, flags);
     });
   registerLoadReport(load);

@@ -1,7 +1,6 @@
 /** `croupier load k8s SCENARIO --parallelism N`: a k6-operator TestRun and its script ConfigMap. */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { k8sManifests, ManifestError } from '../load/index.ts';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
 import { parseNumberFlag } from './load-command.ts';
 
@@ -41,6 +40,8 @@ export function registerLoadK8s(load: Command): void {
       const scale = parseNumberFlag('--scale', flags.scale, 0.001, 100);
       const durationS = parseNumberFlag('--duration', flags.duration, 1, 86_400);
       const seed = parseNumberFlag('--seed', flags.seed, 0, 2 ** 32 - 1);
+      // load/ is loaded once the flags are checked (issue 12: `--help` never waits for it).
+      const { k8sManifests, ManifestError } = await import('../load/index.ts');
       let yaml: string;
       try {
         ({ yaml } = await k8sManifests({

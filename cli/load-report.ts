@@ -1,7 +1,6 @@
 /** `croupier load report FILE`: the HTML report and the evidence JSON of a load result. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { LoadResultError, loadEvidence, parseLoadResult, renderLoadReport } from '../load/index.ts';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
 
 export function registerLoadReport(load: Command): void {
@@ -14,7 +13,7 @@ export function registerLoadReport(load: Command): void {
     )
     .option('--html <file>', 'HTML report (default: FILE with .html)')
     .option('--json <file>', 'evidence JSON for croupier certify --load (default: FILE with .evidence.json)')
-    .action((file: string, flags: { html?: string; json?: string }) => {
+    .action(async (file: string, flags: { html?: string; json?: string }) => {
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
@@ -27,6 +26,10 @@ export function registerLoadReport(load: Command): void {
       } catch {
         throw new CliError(`${file}: not valid JSON`, EXIT_BAD_INPUT);
       }
+      // load/ is loaded once the input is read (issue 12: `--help` never waits for it).
+      const { LoadResultError, loadEvidence, parseLoadResult, renderLoadReport } = await import(
+        '../load/index.ts'
+      );
       let result: ReturnType<typeof parseLoadResult>;
       try {
         result = parseLoadResult(json, file);

@@ -6,20 +6,18 @@
  * one line on stderr and exit 2. `start` runs until SIGINT/SIGTERM, then shuts down gracefully.
  */
 import type { Command } from 'commander';
-import {
-  loadRgsConfig,
-  OPERATOR_TOKEN_DEFAULT_TTL_S,
-  OPERATOR_TOKEN_MAX_TTL_S,
-  type RgsConfig,
-  type RgsFlags,
-  resolveOperatorSecret,
-  signOperatorToken,
-  startRgs,
-} from '../rgs/index.ts';
+import type { RgsConfig, RgsFlags } from '../rgs/config.ts';
+import { OPERATOR_TOKEN_DEFAULT_TTL_S, OPERATOR_TOKEN_MAX_TTL_S } from '../rgs/names.ts';
 import { CliError, EXIT_BAD_INPUT } from './errors.ts';
-import { coreFactoryWithGames, servedGamesOrThrow } from './game-serve.ts';
 
-function configOrThrow(flags: RgsFlags): RgsConfig {
+type Rgs = typeof import('../rgs/index.ts');
+
+/** rgs/ (fastify, PGlite, pg, ioredis, jose) loads when a command runs, never for `--help` (issue 12). */
+const loadRgs = (): Promise<Rgs> => import('../rgs/index.ts');
+
+/** The flags and environment checked (rgs/config.ts: zod only), before the server is loaded. */
+async function configOrThrow(flags: RgsFlags): Promise<RgsConfig> {
+  const { loadRgsConfig } = await import('../rgs/config.ts');
   const loaded = loadRgsConfig(process.env, flags);
   if (!loaded.ok) throw new CliError(loaded.message, EXIT_BAD_INPUT);
   return loaded.config;
@@ -58,16 +56,21 @@ export function registerRgsStart(rgs: Command): void {
         'each validated at start (the first is the default game unless RGS_DEFAULT_GAME is set)',
     )
     .action(async ({ games: gamePaths, ...flags }: RgsFlags & { games?: string[] }) => {
-      const served = gamePaths === undefined ? null : servedGamesOrThrow(gamePaths);
-      const configured = configOrThrow(flags);
+      const gameServe = gamePaths === undefined ? null : await import('./game-serve.ts');
+      const served = gamePaths === undefined ? null : gameServe!.servedGamesOrThrow(gamePaths);
+      const configured = await configOrThrow(flags);
+      const rgs = await loadRgs();
       const config =
         served !== null && process.env.RGS_DEFAULT_GAME === undefined
           ? { ...configured, defaultGameId: served.ids[0]! }
           : configured;
       const signal = untilSignal();
-      let running: Awaited<ReturnType<typeof startRgs>>;
+      let running: Awaited<ReturnType<Rgs['startRgs']>>;
       try {
-        running = await startRgs(config, served === null ? {} : { createCore: coreFactoryWithGames(served) });
+        running = await rgs.startRgs(
+          config,
+          served === null ? {} : { createCore: gameServe!.coreFactoryWithGames(served) },
+        );
       } catch (error) {
         throw new CliError((error as Error).message, EXIT_BAD_INPUT);
       }
@@ -102,12 +105,13 @@ export function registerRgsStart(rgs: Command): void {
       String(OPERATOR_TOKEN_DEFAULT_TTL_S),
     )
     .action(async (flags: { dataDir?: string; ttl: string }) => {
-      const config = configOrThrow(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {});
+      const config = await configOrThrow(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {});
       const ttl = Number(flags.ttl);
       if (!Number.isInteger(ttl) || ttl < 1 || ttl > OPERATOR_TOKEN_MAX_TTL_S) {
         throw new CliError(`--ttl must be a whole number of seconds in 1..${OPERATOR_TOKEN_MAX_TTL_S}`);
       }
-      const { secret } = resolveOperatorSecret(config);
-      process.stdout.write(`${await signOperatorToken(secret, ttl)}\n`);
+      const rgs = await loadRgs();
+      const { secret } = rgs.resolveOperatorSecret(config);
+      process.stdout.write(`${await rgs.signOperatorToken(secret, ttl)}\n`);
     });
 }

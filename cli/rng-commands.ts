@@ -2,11 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { chachaSelfTest, drbgSelfTest, GENERATORS, type SelfTestResult } from '../rng/index.ts';
+import type { GeneratorInfo, SelfTestResult } from '../rng/index.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from './errors.ts';
 import { formatTable, parseHex, printJson } from './output.ts';
 import { createProgress } from './progress.ts';
 import { registerRngTestCommand } from './rng-test-command.ts';
+
+/**
+ * rng/ is loaded by the commands that run (it pulls in zod and simple-statistics), not to print
+ * `croupier rng --help` (issue 12: any command starts in under 0.3 s).
+ */
+const loadRng = () => import('../rng/index.ts');
 
 /** Bytes produced per write while sampling: large enough to amortise calls, small enough to stream. */
 const SAMPLE_CHUNK_BYTES = 1 << 20;
@@ -21,7 +27,8 @@ export function registerRngCommands(program: Command): Command {
     .command('list')
     .description('list the generators, with their standard and parameters')
     .option('--json', 'machine-readable output')
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
+      const { GENERATORS } = await loadRng();
       const rows = GENERATORS.map((g) => ({
         name: g.name,
         standard: g.standard,
@@ -50,7 +57,7 @@ export function registerRngCommands(program: Command): Command {
     .action(
       async (options: { generator: string; seed?: string; bytes: string; out?: string; json?: boolean }) => {
         const totalBytes = parseByteCount(options.bytes);
-        const generator = findGenerator(options.generator);
+        const generator = findGenerator((await loadRng()).GENERATORS, options.generator);
         const seed = options.seed ? parseHex(options.seed, '--seed') : Uint8Array.from(randomBytes(32));
         const seedHex = Buffer.from(seed).toString('hex');
         if (options.json && !options.out) throw new CliError('--json needs --out (stdout carries the bytes)');
@@ -108,7 +115,8 @@ export function registerRngCommands(program: Command): Command {
     .command('selftest')
     .description('run the known-answer tests and health tests; exit 1 if any fails')
     .option('--json', 'machine-readable output')
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
+      const { chachaSelfTest, drbgSelfTest } = await loadRng();
       const results: SelfTestResult[] = [...drbgSelfTest(), ...chachaSelfTest()];
       const passed = results.every((r) => r.passed);
       if (options.json) {
@@ -129,10 +137,10 @@ export function registerRngCommands(program: Command): Command {
   return rng;
 }
 
-function findGenerator(name: string): (typeof GENERATORS)[number] {
-  const generator = GENERATORS.find((g) => g.name === name);
+function findGenerator(generators: readonly GeneratorInfo[], name: string): GeneratorInfo {
+  const generator = generators.find((g) => g.name === name);
   if (!generator) {
-    throw new CliError(`unknown generator '${name}'; known: ${GENERATORS.map((g) => g.name).join(', ')}`);
+    throw new CliError(`unknown generator '${name}'; known: ${generators.map((g) => g.name).join(', ')}`);
   }
   return generator;
 }

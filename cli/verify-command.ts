@@ -2,17 +2,13 @@
  * `croupier verify DIR [--rerun [SECTION]]`: checks every hash of an evidence pack and its Ed25519
  * signature (exit 1 naming the first file that differs), validates report.json against the
  * published schema, and with --rerun recomputes a section from the recorded seeds and shows the
- * figures are bit-identical.
+ * figures are bit-identical. reports/ is loaded once the flags are checked, so `--help` and a bad
+ * flag never wait for it (issue 12: start-up time).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import {
-  RERUN_SECTIONS,
-  type RerunSection,
-  rerunSection,
-  validateReportJson,
-  verifyPack,
-} from '../reports/index.ts';
+import type { RerunSection } from '../reports/index.ts';
+import { RERUN_SECTIONS } from '../reports/names.ts';
 import { CliError, EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from './errors.ts';
 
 export function registerVerifyCommand(program: Command): void {
@@ -47,6 +43,7 @@ export function registerVerifyCommand(program: Command): void {
           throw new CliError(`--public-key ${flags.publicKey}: file not found`, EXIT_BAD_INPUT);
         expectedKey = readFileSync(flags.publicKey, 'utf8');
       }
+      const { rerunSection, validateReportJson, verifyPack } = await import('../reports/index.ts');
       const result = verifyPack(dir, expectedKey);
       if (!result.ok) {
         process.stderr.write(`croupier verify: ${result.file}: ${result.reason}\n`);

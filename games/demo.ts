@@ -1,20 +1,10 @@
 /** The shipped demo games (games/demo/*.json) and loading a game definition file. */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseJsonText } from './json-file.ts';
 import { type Game, loadGame } from './model.ts';
+import { DEMO_GAME_FILES, type DemoGameName } from './names.ts';
 
-const DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'demo');
-
-export const DEMO_GAME_FILES = {
-  'classic-sevens': join(DEMO_DIR, 'classic-sevens.json'),
-  'jungle-twenty': join(DEMO_DIR, 'jungle-twenty.json'),
-  'volcano-ways': join(DEMO_DIR, 'volcano-ways.json'),
-  'lucky-wheel': join(DEMO_DIR, 'lucky-wheel.json'),
-  'wizard-fruit': join(DEMO_DIR, 'wizard-fruit.json'),
-} as const;
-export type DemoGameName = keyof typeof DEMO_GAME_FILES;
+export { DEMO_GAME_FILES, type DemoGameName };
 
 /**
  * Reads, parses and validates a game definition file. Throws an Error naming the file for

@@ -6,6 +6,8 @@
  * the doubt. `minimumRtp: null` means no statutory minimum was found: the check is then
  * not-applicable, never a silent pass.
  */
+import { DEFAULT_JURISDICTIONS } from './names.ts';
+
 export interface Jurisdiction {
   readonly id: string;
   readonly name: string;
@@ -82,7 +84,7 @@ export const JURISDICTIONS: readonly Jurisdiction[] = [
   },
 ];
 
-export const DEFAULT_JURISDICTIONS = ['uk', 'mga', 'on'] as const;
+export { DEFAULT_JURISDICTIONS };
 
 export function findJurisdiction(id: string): Jurisdiction | undefined {
   return JURISDICTIONS.find((j) => j.id === id);

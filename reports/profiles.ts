@@ -16,6 +16,7 @@
  * - `tiny` is for tests only (not offered on the command line).
  */
 import type { ProfileSizes } from './model.ts';
+import { CLI_PROFILES } from './names.ts';
 
 export const PROFILES = {
   quick: {
@@ -48,7 +49,7 @@ export const PROFILES = {
 } as const satisfies Record<string, ProfileSizes>;
 
 export type ProfileName = keyof typeof PROFILES;
-export const CLI_PROFILES = ['quick', 'lab'] as const;
+export { CLI_PROFILES };
 
 export function isProfileName(name: string): name is ProfileName {
   return Object.hasOwn(PROFILES, name);

@@ -6,10 +6,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../games/index.ts';
+import { RERUN_SECTIONS } from './names.ts';
 import { computeStage, type StageInput } from './stage-kinds.ts';
 import { readStageFile, STAGES_DIR, toPlainJson } from './stages.ts';
 
-export const RERUN_SECTIONS = ['rng', 'par', 'simulation', 'all'] as const;
+export { RERUN_SECTIONS };
 export type RerunSection = (typeof RERUN_SECTIONS)[number];
 
 /** Which stages recompute each section (PAR and simulation both live in the per-game stages). */

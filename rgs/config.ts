@@ -8,8 +8,9 @@
  * against this table by a test) is generated from it, so it cannot drift.
  */
 import { z } from 'zod';
-import { DEFAULT_RGS_DATA_DIR } from './core/verify.ts';
-import { OPERATOR_SECRET_MIN_CHARS } from './http/operator-auth.ts';
+// names.ts, not the modules that use these: this schema loads with zod alone (the CLI checks the
+// flags and environment of `rgs start` before it loads the server; issue 12: start-up time).
+import { DEFAULT_RGS_DATA_DIR, OPERATOR_SECRET_MIN_CHARS } from './names.ts';
 
 export interface RgsConfig {
   readonly port: number;

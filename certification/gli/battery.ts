@@ -1,3 +1,4 @@
+import { assertTestNames, GLI_TEST_NAMES } from '../names.ts';
 import { couponCollectorTest } from './coupon-collector.ts';
 import { frequencyTest } from './frequency.ts';
 import { gapTest } from './gap.ts';
@@ -39,7 +40,13 @@ export const GLI_TESTS: readonly GliTestDefinition[] = [
   { name: 'serial-correlation', reference: 'Knuth §3.3.2K', run: serialCorrelationTest },
 ];
 
-export const GLI_TEST_NAMES: readonly string[] = GLI_TESTS.map((t) => t.name);
+export { GLI_TEST_NAMES };
+
+assertTestNames(
+  'GLI',
+  GLI_TESTS.map((t) => t.name),
+  GLI_TEST_NAMES,
+);
 
 /**
  * Runs the battery (or the tests named in `only`) on ONE sequence of draws: every test reads the

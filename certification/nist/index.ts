@@ -4,6 +4,7 @@
  * last FFT plans, which never changes a result). P-values match NIST's reference implementation
  * sts-2.1.2 (see test/fixtures/nist-sp800-22/REFERENCE-BEHAVIOUR.md and each test's comment).
  */
+import { assertTestNames, NIST_TEST_NAMES } from '../names.ts';
 import { approximateEntropyTest } from './approximate-entropy.ts';
 import { blockFrequencyTest } from './block-frequency.ts';
 import { cumulativeSumsTest } from './cumulative-sums.ts';
@@ -148,6 +149,11 @@ export const NIST_TESTS: readonly NistTestInfo[] = Object.freeze<NistTestInfo[]>
     defaultParameters: { linearComplexityM: 500 },
   },
 ]);
+assertTestNames(
+  'NIST',
+  NIST_TESTS.map((t) => t.name),
+  NIST_TEST_NAMES,
+);
 
 const RUNNERS: Record<string, (bits: Uint8Array, p: NistParams) => NistTestResult> = {
   Frequency: (bits) => frequencyTest(bits),

@@ -30,8 +30,17 @@ import { preparePublication } from './publication-game.ts';
 
 export const API_UNITS_PER_GAME_MINOR = 10_000n;
 
-/** A game the RGS serves, as given to createRgsCore: a game definition or a math-sdk publication. */
-export type ServedGameSpec = EvaluatedGameSpec | PublicationGameSpec;
+/**
+ * A game the RGS serves, as given to createRgsCore: a game definition, a math-sdk publication, or a
+ * game already prepared (prepareServedGame), so that a caller that checked it first (the CLI's
+ * `rgs start --games`) does not make the core read and check a publication's books a second time.
+ */
+export type ServedGameSpec = EvaluatedGameSpec | PublicationGameSpec | PreparedGameSpec;
+
+/** A game prepareServedGame already prepared: served as it is. */
+export interface PreparedGameSpec {
+  readonly prepared: ServedGame;
+}
 
 /** A math-sdk publication (games/publication): books drawn by their lookup table's weights. */
 export interface PublicationGameSpec {
@@ -128,6 +137,7 @@ function tableRtp(game: Game, costMultiplier: number): string | undefined {
 }
 
 export function prepareServedGame(spec: ServedGameSpec): ServedGame {
+  if ('prepared' in spec) return spec.prepared;
   return 'publication' in spec ? preparePublication(spec) : prepareEvaluatedGame(spec);
 }
 

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPgClient, createPgliteClient, type SqlClient } from '../db/sql-client.ts';
+import { DEFAULT_RGS_DATA_DIR } from '../names.ts';
 import { verifyAuditLog } from './audit.ts';
 import type { VerifyReport } from './contract.ts';
 import { verifyLedgerBooks } from './ledger.ts';
@@ -13,7 +14,7 @@ import { verifyLedgerBooks } from './ledger.ts';
  * The RGS data directory every `croupier rgs` command shares (`--data-dir`, RGS_DATA_DIR): the
  * embedded database lives in `<data-dir>/pglite`, next to the operator secret and the TLS files.
  */
-export const DEFAULT_RGS_DATA_DIR = '.croupier/rgs';
+export { DEFAULT_RGS_DATA_DIR };
 
 /** Where the embedded PGlite database of an RGS data directory lives. */
 export function embeddedDatabaseDir(dataDir: string): string {

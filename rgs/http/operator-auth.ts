@@ -7,14 +7,16 @@
  * OPERATOR_TOKEN_MAX_TTL_S, and be presented as `Authorization: Bearer <token>`.
  */
 import { errors, jwtVerify, SignJWT } from 'jose';
+import {
+  OPERATOR_SECRET_MIN_CHARS,
+  OPERATOR_TOKEN_DEFAULT_TTL_S,
+  OPERATOR_TOKEN_MAX_TTL_S,
+} from '../names.ts';
 import { ApiError } from './errors.ts';
 
 export const OPERATOR_ISSUER = 'croupier-operator';
 export const OPERATOR_AUDIENCE = 'croupier-rgs';
-export const OPERATOR_TOKEN_DEFAULT_TTL_S = 300;
-export const OPERATOR_TOKEN_MAX_TTL_S = 3_600;
-/** HS256 needs a key of at least 256 bits. */
-export const OPERATOR_SECRET_MIN_CHARS = 32;
+export { OPERATOR_SECRET_MIN_CHARS, OPERATOR_TOKEN_DEFAULT_TTL_S, OPERATOR_TOKEN_MAX_TTL_S };
 
 export function operatorKey(secret: string): Uint8Array {
   if (secret.length < OPERATOR_SECRET_MIN_CHARS) {

@@ -1,8 +1,8 @@
 import type { RandomSource } from '../../rng/index.ts';
 import { createStream } from '../../rng/index.ts';
+import { STREAM_KINDS } from '../names.ts';
 
-/** The simulation stream generators rng/ provides (reproducible, non-overlapping streams). */
-export const STREAM_KINDS = ['xoshiro128ss', 'philox4x32'] as const;
+export { STREAM_KINDS };
 export type StreamKind = (typeof STREAM_KINDS)[number];
 export const DEFAULT_STREAM_KIND: StreamKind = 'xoshiro128ss';
 

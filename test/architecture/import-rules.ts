@@ -11,8 +11,10 @@
  * 3. `rgs` never imports `sim` or `certification`.
  * 4. `rgs/wire` imports nothing but node built-ins (and its own files): load, chaos, certification
  *    and benchmarks import it without loading the RGS server.
- * 5. Across parts, a file imports only the other part's public `index.ts`, or one of the few
- *    ALLOWED_SUB_ENTRIES (each with its reason).
+ * 5. Across parts, a file imports only the other part's public `index.ts`, its `names.ts`, or one
+ *    of the few ALLOWED_SUB_ENTRIES (each with its reason).
+ * 5a. A part's `names.ts` (the names and constants the CLI's help shows) imports nothing but node
+ *    built-ins: `croupier <command> --help` loads it without the part (issue 12: start-up time).
  * 6. Production code never imports test code, and no part imports `cli/` (the CLI only parses
  *    flags and calls parts; `bin/` launches it).
  *
@@ -34,6 +36,10 @@ export const ALLOWED_SUB_ENTRIES: Readonly<Record<string, string>> = Object.free
   'sim/exact/index.ts':
     'exact (full-cycle) analysis alone: `croupier math` loads it without the Monte Carlo runner ' +
     'and its worker machinery (CLI start-up time)',
+  'rgs/config.ts':
+    "the RGS configuration (its zod schema, and the flags' and variables' reference): `croupier " +
+    'rgs start` and `rgs token` check their flags and environment before loading the server, its ' +
+    'database drivers and cache client (CLI start-up time)',
   'rgs/wire/index.ts':
     'the Stake-API wire and client, node built-ins only: load, chaos, certification and ' +
     'benchmarks reach the RGS over HTTP without loading its server, database and cache',
@@ -144,6 +150,11 @@ export function classify(from: string, specifier: string): Target {
   return { kind: 'package', name: specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]! };
 }
 
+/** A part's light public module of names and constants (`<part>/names.ts`, rule 5a). */
+function isNamesModule(file: string): boolean {
+  return /^[^/]+\/names\.ts$/.test(file);
+}
+
 /** The rule `from` breaks by importing `target`, or null. */
 function brokenRule(from: string, target: Target, known: ReadonlySet<string>): string | null {
   const test = isTestCode(from);
@@ -152,6 +163,9 @@ function brokenRule(from: string, target: Target, known: ReadonlySet<string>): s
     if (target.kind === 'ours' && !target.path.startsWith('rgs/wire/')) {
       return 'rgs/wire imports nothing but node built-ins and its own files';
     }
+  }
+  if (isNamesModule(from) && !test && target.kind !== 'builtin') {
+    return "a part's names.ts imports nothing but node built-ins";
   }
   if (target.kind !== 'ours') return null;
   if (/\.[cm]?[jt]s$/.test(target.path) && !known.has(target.path))
@@ -166,8 +180,12 @@ function brokenRule(from: string, target: Target, known: ReadonlySet<string>): s
     return 'rgs never imports sim or certification';
   }
   if (toPart === 'cli') return 'no part imports cli/ (the CLI only parses flags and calls parts)';
-  if (target.path !== `${toPart}/index.ts` && !Object.hasOwn(ALLOWED_SUB_ENTRIES, target.path)) {
-    return `reaches into ${toPart}/ internals: import ${toPart}/index.ts (or an allowed sub-entry)`;
+  if (
+    target.path !== `${toPart}/index.ts` &&
+    !isNamesModule(target.path) &&
+    !Object.hasOwn(ALLOWED_SUB_ENTRIES, target.path)
+  ) {
+    return `reaches into ${toPart}/ internals: import ${toPart}/index.ts, ${toPart}/names.ts (or an allowed sub-entry)`;
   }
   return null;
 }

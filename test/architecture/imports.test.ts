@@ -78,6 +78,9 @@ function withTree(fixtures: Record<string, string>): SourceFile[] {
     'rgs/wire/client.ts',
     'cli/main.ts',
     'cli/rgs-start.ts',
+    'games/names.ts',
+    'sim/names.ts',
+    'rgs/core/names.ts',
     'test/support/paths.ts',
   ].map((path) => ({ path, text: '' }));
   return [...tree, ...Object.entries(fixtures).map(([path, text]) => ({ path, text }))];
@@ -114,6 +117,9 @@ describe('import rules: negative controls', () => {
     ['sim/bad.ts', "new Worker(new URL('../games/engine.ts', import.meta.url));", /reaches into games\//],
     ['newpart/bad.ts', "import { x } from '../rgs/http/app.ts';", /reaches into rgs\/ internals/],
     ['load/bad.ts', "import { x } from '../rgs/nowhere.ts';", /does not exist/],
+    ['games/names.ts', "import { z } from 'zod';", /names.ts imports nothing but node built-ins/],
+    ['sim/names.ts', "import { x } from './index.ts';", /names.ts imports nothing but node built-ins/],
+    ['cli/bad.ts', "import { x } from '../rgs/core/names.ts';", /reaches into rgs\/ internals/],
   ];
   for (const [file, source, rule] of breaking) {
     it(`reports ${file}: ${source}`, () => {
@@ -133,6 +139,8 @@ describe('import rules: negative controls', () => {
       "import { rgs } from '../rgs/index.ts';\nimport { StakeApiClient } from '../rgs/wire/index.ts';",
     ],
     ['cli/ok.ts', "import { startRgs } from '../rgs/index.ts';"],
+    ['cli/ok.ts', "import { DEMO_GAME_FILES } from '../games/names.ts';"],
+    ['games/names.ts', "import { join } from 'node:path';"],
     ['rgs/http/ok.test.ts', "import { x } from '../../cli/rgs-start.ts';"],
     ['test/rgs/ok.test.ts', "import { x } from '../../rgs/db/testing.ts';"],
     ['bin/ok.js', "import('../cli/main.ts');"],
