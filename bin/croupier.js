@@ -22,6 +22,13 @@ async function loadMain() {
   return import('../cli/main.ts');
 }
 
+// A reader that stops early (`croupier … | head`) closes the pipe: end quietly, as Unix tools do,
+// not with an EPIPE stack trace. Any other error on stdout is still thrown.
+process.stdout.on('error', (error) => {
+  if (error?.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 try {
   const { main } = await loadMain();
   process.exitCode = await main(process.argv);

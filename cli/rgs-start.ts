@@ -55,6 +55,11 @@ export function registerRgsStart(rgs: Command): void {
       'serve these games instead of the demo games: game definition files or folders of them,\n' +
         'each validated at start (the first is the default game unless RGS_DEFAULT_GAME is set)',
     )
+    .addHelpText(
+      'after',
+      '\nEvery setting, with its environment variable, default and meaning: croupier rgs config\n' +
+        '(the same table: docs/rgs-config.md).',
+    )
     .action(async ({ games: gamePaths, ...flags }: RgsFlags & { games?: string[] }) => {
       const gameServe = gamePaths === undefined ? null : await import('./game-serve.ts');
       const served = gamePaths === undefined ? null : gameServe!.servedGamesOrThrow(gamePaths);
@@ -90,6 +95,27 @@ export function registerRgsStart(rgs: Command): void {
       out(`${received}: shutting down (grace ${config.shutdownGraceMs} ms)`);
       const { abandoned } = await running.stop();
       if (abandoned > 0) out(`${abandoned} request(s) were still in flight at the deadline`);
+    });
+
+  rgs
+    .command('config')
+    .description(
+      'every setting of rgs start: flag, environment variable, default and meaning (generated from\n' +
+        'rgs/config.ts); which variables this environment sets (values are not shown: some are secrets)',
+    )
+    .option('--markdown', 'the Markdown table of docs/rgs-config.md')
+    .action(async (flags: { markdown?: boolean }) => {
+      const { rgsConfigMarkdown, rgsConfigReference } = await import('../rgs/config.ts');
+      if (flags.markdown) {
+        process.stdout.write(rgsConfigMarkdown());
+        return;
+      }
+      for (const row of rgsConfigReference()) {
+        const set = process.env[row.env] !== undefined && process.env[row.env] !== '' ? '  [set here]' : '';
+        const flag = row.flag === null ? '' : ` (${row.flag})`;
+        const fallback = row.fallback === null ? 'unset' : row.fallback;
+        process.stdout.write(`${row.env}${flag}  default ${fallback}${set}\n    ${row.description}\n`);
+      }
     });
 
   rgs

@@ -1,4 +1,4 @@
-/** `croupier rng sample … | head`: the reader closing the pipe ends the sample quietly (no EPIPE). */
+/** `croupier … | head`: the reader closing the pipe ends the command quietly (no EPIPE), exit 0. */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -37,6 +37,27 @@ it('stops quietly with exit 0 when the reader closes the pipe early', async () =
     });
   });
   expect(received).toBeGreaterThan(0);
+  expect(stderr).not.toMatch(/EPIPE/);
+  expect(code).toBe(0);
+});
+
+it('any command whose reader is gone before it writes ends quietly (croupier rgs config | head -0)', async () => {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/croupier.js'), 'rgs', 'config'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.destroy(); // the reader is gone before the first line
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const code = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('close', (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode);
+    });
+  });
   expect(stderr).not.toMatch(/EPIPE/);
   expect(code).toBe(0);
 });
