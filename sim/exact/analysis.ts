@@ -25,7 +25,7 @@
  * width ≤ 1e-12 in RTP when retriggers make the feature unbounded).
  */
 import { type Game, gameForMode, type ReelModel, stakeUnitsOf } from '../../games/index.ts';
-import { type CapFeatureStats, cappedRound } from './capped.ts';
+import { type CapFeatureStats, cappedRound, formatUpper } from './capped.ts';
 import { type BandDistribution, BandTally, bandOfWinUnits } from './distribution.ts';
 import { type SpinHistogram, spinHistogram } from './enumerate.ts';
 import { type PayStats, payStatistics } from './pays.ts';
@@ -84,6 +84,12 @@ export interface MaxWinStats {
 export interface AnalysisOptions {
   /** Arithmetic of the capped-feature DP: 'auto' (integer when small and retrigger-free), or forced. */
   readonly capArithmetic?: 'auto' | 'integer' | 'float';
+  /**
+   * How the cap of a feature game is analysed: 'auto' uses the certified tail bound when it leaves
+   * the RTP open by at most the truncation budget (a cap far in the tail), else the DP; 'dp' forces
+   * the DP. A forced `capArithmetic` also means the DP.
+   */
+  readonly capMethod?: 'auto' | 'dp';
   /** Largest RTP interval width left by truncating retriggers (default 5e-13). */
   readonly truncationRtpBudget?: number;
 }
@@ -282,7 +288,7 @@ function analyzeReels(game: Game, model: ReelModel, mode: string, options: Analy
       meetsAdvertisedAwardRule: odds <= ADVERTISED_AWARD_MAX_ODDS,
       note: capFeature.exact
         ? 'the max-win cap (reached in the base spin or during the feature)'
-        : `the max-win cap; P(cap) in [${capFeature.capHit.lower.toDecimal(15)}, ${capFeature.capHit.upper.toDecimal(15)}], the lower bound shown`,
+        : `the max-win cap; P(cap) in [${capFeature.capHit.lower.toDecimal(15)}, ${formatUpper(capFeature.capHit.upper)}], the lower bound shown`,
     };
   } else if (featureReachable) {
     maxStats = {

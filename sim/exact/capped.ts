@@ -16,9 +16,19 @@ import {
 import { floatDp } from './capped-feature-float.ts';
 import { bandOfWinUnits } from './distribution.ts';
 import { Rational } from './rational.ts';
+import { capTailBound, type TailBound } from './tail-bound.ts';
+
+export type CapMethod = 'dp' | 'tail-bound';
 
 export interface CapFeatureStats {
-  readonly arithmetic: CapArithmetic;
+  /** How E[(Z − cap)⁺] was bounded: the DP over (win, spins left), or the certified tail bound alone. */
+  readonly method: CapMethod;
+  /** 'directed-rounding': the tail bound's fixed-point arithmetic (no DP ran). */
+  readonly arithmetic: CapArithmetic | 'directed-rounding';
+  /** The certified tail bound (null when the DP was forced or no θ could be certified). */
+  readonly tailBound: TailBound | null;
+  /** Whether `endedBandMass` splits the feature rounds into win bands (false on the tail-bound path). */
+  readonly featureBandsComputed: boolean;
   /** RTP interval (fractions of the stake) and whether it is a single exact value. */
   readonly rtp: Interval;
   readonly exact: boolean;
@@ -83,9 +93,40 @@ function derivation(r: CappedFeatureResult, budget: number): string[] {
 export function cappedRound(
   input: Omit<CappedFeatureInput, 'truncationRtpBudget'>,
   uncapped: { readonly mean: Rational; readonly second: Rational },
-  options: { readonly capArithmetic?: 'auto' | CapArithmetic; readonly truncationRtpBudget?: number },
+  options: CapOptions,
 ): CapFeatureStats {
   const budget = options.truncationRtpBudget ?? DEFAULT_TRUNCATION_RTP_BUDGET;
+  const stake = Rational.of(input.stakeUnits);
+  const forcedDp =
+    options.capMethod === 'dp' || (options.capArithmetic !== undefined && options.capArithmetic !== 'auto');
+  const tail = forcedDp ? null : capTailBound(input.base, input.free, input.freeMultiplier, input.capUnits);
+  if (tail !== null && tail.excessMeanUpper.div(stake).toNumber() <= budget) {
+    return tailBoundRound(input, uncapped, tail, budget);
+  }
+  const dp = dpRound(input, uncapped, options, budget);
+  const tailLine =
+    tail === null
+      ? forcedDp
+        ? 'DP forced by the options (tail bound not tried)'
+        : 'tail bound: no θ could be certified (the feature MGF diverges): DP used'
+      : `tail bound: E[(Z-cap)+]/stake <= ${formatUpper(tail.excessMeanUpper.div(stake))} ` +
+        `(θ = ${tail.theta.toExponential(4)}), above the budget ${budget.toExponential(1)}: DP used`;
+  return { ...dp, tailBound: tail, derivation: [...dp.derivation, tailLine] };
+}
+
+export interface CapOptions {
+  readonly capArithmetic?: 'auto' | CapArithmetic;
+  /** 'auto': the tail bound when it is within the budget, else the DP; 'dp': always the DP. */
+  readonly capMethod?: 'auto' | 'dp';
+  readonly truncationRtpBudget?: number;
+}
+
+function dpRound(
+  input: Omit<CappedFeatureInput, 'truncationRtpBudget'>,
+  uncapped: { readonly mean: Rational; readonly second: Rational },
+  options: CapOptions,
+  budget: number,
+): CapFeatureStats {
   const arithmetic =
     options.capArithmetic === undefined || options.capArithmetic === 'auto'
       ? chooseArithmetic(input)
@@ -107,7 +148,10 @@ export function cappedRound(
   const rtp = { lower: meanLower.div(stake), upper: meanUpper.div(stake) };
   if (rtp.lower.compare(rtp.upper) > 0) throw new Error('invariant broken: RTP interval reversed');
   return {
+    method: 'dp',
     arithmetic: r.arithmetic,
+    tailBound: null,
+    featureBandsComputed: true,
     rtp,
     exact: rtp.lower.equals(rtp.upper),
     mean: meanLower.add(meanUpper).div(Rational.of(2)),
@@ -121,5 +165,69 @@ export function cappedRound(
     roundingRelativeBound: r.roundingRelativeBound,
     endedBandMass: r.endedBandMass,
     derivation: derivation(r, budget),
+  };
+}
+
+/** A Rational ≥ 0 in scientific notation, rounded UP (so "≤ x" stays true) to `significant` digits. */
+export function formatUpper(r: Rational, significant = 3): string {
+  if (r.isZero()) return '0';
+  if (r.compare(Rational.ZERO) < 0) throw new RangeError('formatUpper needs a non-negative value');
+  const pow10 = (k: number) => Rational.of(10n ** BigInt(Math.max(0, k)), 10n ** BigInt(Math.max(0, -k)));
+  let exponent = r.num.toString().length - r.den.toString().length;
+  if (r.compare(pow10(exponent)) < 0) exponent--;
+  const scaled = r.div(pow10(exponent - significant + 1)); // in [10^(s−1), 10^s)
+  let digits = (scaled.num + scaled.den - 1n) / scaled.den;
+  if (digits >= 10n ** BigInt(significant)) {
+    digits /= 10n;
+    exponent++;
+  }
+  const text = digits.toString();
+  return `${text[0]}${text.length > 1 ? `.${text.slice(1)}` : ''}e${exponent >= 0 ? '+' : ''}${exponent}`;
+}
+
+/**
+ * The cap far in the tail: E[(Z − cap)⁺] ∈ [0, B] with B the certified tail bound (tail-bound.ts),
+ * so RTP ∈ [(E[Z] − B)/stake, E[Z]/stake], and no DP runs.
+ */
+function tailBoundRound(
+  input: Omit<CappedFeatureInput, 'truncationRtpBudget'>,
+  uncapped: { readonly mean: Rational; readonly second: Rational },
+  tail: TailBound,
+  budget: number,
+): CapFeatureStats {
+  const stake = Rational.of(input.stakeUnits);
+  const half = Rational.of(1n, 2n);
+  const rtp = { lower: uncapped.mean.sub(tail.excessMeanUpper).div(stake), upper: uncapped.mean.div(stake) };
+  const openRtp = tail.excessMeanUpper.div(stake);
+  return {
+    method: 'tail-bound',
+    arithmetic: 'directed-rounding',
+    tailBound: tail,
+    featureBandsComputed: false,
+    rtp,
+    exact: false,
+    mean: uncapped.mean.sub(tail.excessMeanUpper.mul(half)),
+    second: uncapped.second.sub(tail.excessSecondUpper.mul(half)),
+    capHit: { lower: Rational.ZERO, upper: tail.capHitUpper },
+    excessMean: { lower: Rational.ZERO, upper: tail.excessMeanUpper },
+    spinsPlayed: 0,
+    retriggerPossible: retriggerPossible(spinKinds(input.free, input.freeMultiplier)),
+    truncatedMass: Rational.ZERO,
+    truncationRtpBound: openRtp,
+    roundingRelativeBound: 0,
+    endedBandMass: [],
+    derivation: [
+      'round win = min(Z, cap), Z = the uncapped total; E[min(Z,cap)] = E[Z] - E[(Z-cap)+], E[Z] closed form',
+      'Chernoff tail bound, no DP: with M(θ) = E[e^(θZ)], E[(Z-cap)+] <= M(θ)e^(-θ·cap)/(eθ), P(Z >= cap) <= M(θ)e^(-θ·cap), ' +
+        'E[(Z²-cap²)+] <= M(θ)e^(-θ·cap)(4/(eθ)² + 2·cap/(eθ)); the capped SD uses the midpoint of [E[Z²] - that, E[Z²]]',
+      `θ = ln b = ${tail.theta.toExponential(6)} (b = ${tail.b.toDecimal(17)}); τ = E[e^(θW)] (one free spin and its descendants) <= t = ${tail.tauUpper.toDecimal(17)}: ` +
+        `f(t) = Σ_free p·e^(θx)·t^r <= ${formatUpper(tail.fOfTauUpper, 18)} <= t, so τ <= t (induction over the generations of ` +
+        'the spin tree; Harris 1963 ch. I, Athreya-Ney 1972 §I.3)',
+      `M(θ) = Σ_base p·e^(θy)·τ^n <= ${formatUpper(tail.mgfUpper, 6)}; directed rounding (fixed point, products rounded up, b^cap down), ` +
+        'θ >= 2(b-1)/(b+1), e > 2.718281828',
+      `E[(Z-cap)+] <= ${formatUpper(tail.excessMeanUpper)} units: RTP open by <= ${formatUpper(openRtp)} (budget ${budget.toExponential(1)}); ` +
+        `P(cap) <= ${formatUpper(tail.capHitUpper)}`,
+      "feature rounds' split into win bands: not computed on this path (the DP computes it; croupier sim measures it)",
+    ],
   };
 }
