@@ -99,7 +99,7 @@ export function cappedRound(
   const stake = Rational.of(input.stakeUnits);
   const forcedDp =
     options.capMethod === 'dp' || (options.capArithmetic !== undefined && options.capArithmetic !== 'auto');
-  const tail = forcedDp ? null : capTailBound(input.base, input.free, input.freeMultiplier, input.capUnits);
+  const tail = forcedDp ? null : capTailBound(input);
   if (tail !== null && tail.excessMeanUpper.div(stake).toNumber() <= budget) {
     return tailBoundRound(input, uncapped, tail, budget);
   }

@@ -233,27 +233,33 @@ function sumUp(kinds: readonly Kind[], total: number, b: bigint, t: bigint): big
   return sum;
 }
 
-/** Certifies the bound at θ = ln b, τ ≤ t; null when f(t) ≤ t fails in upward arithmetic. */
-function certify(
-  free: Kind[],
-  freeTotal: number,
-  base: Kind[],
-  baseTotal: number,
-  cap: number,
-  bDouble: number,
-  tDouble: number,
-): TailBound | null {
+/** What the tail bound reads: the two spin histograms, the free-spin multiplier, the cap. */
+export interface TailBoundInput {
+  readonly base: SpinHistogram;
+  readonly free: SpinHistogram;
+  readonly freeMultiplier: number;
+  readonly capUnits: number;
+}
+
+/**
+ * Certifies the bound at θ = ln b with τ ≤ t (b > 1 and t ≥ 1 doubles, taken exactly); null when
+ * f(t) ≤ t fails in upward-rounded arithmetic (t is then not proven to bound τ).
+ */
+export function certifyTailBound(input: TailBoundInput, bDouble: number, tDouble: number): TailBound | null {
   const b = fixedOfDouble(bDouble);
   const t = fixedOfDouble(tDouble);
   if (b <= ONE || t < ONE) return null;
-  const f = sumUp(free, freeTotal, b, t);
+  const f = sumUp(kindsOf(input.free, input.freeMultiplier), input.free.totalWeight, b, t);
   if (f > t) return null;
-  const m = sumUp(base, baseTotal, b, t);
-  const bCapDown = power(b, cap, mulDown);
+  const m = sumUp(kindsOf(input.base, 1), input.base.totalWeight, b, t);
+  const bCapDown = power(b, input.capUnits, mulDown);
   const bR = Rational.of(b, ONE);
   const thetaLower = bR.sub(Rational.ONE).mulInt(2).div(bR.add(Rational.ONE));
   const eTheta = E_LOWER.mul(thetaLower);
   const tail = Rational.of(m, bCapDown); // ≥ M(θ)·e^{−θ·cap}
+  const secondFactor = Rational.of(4)
+    .div(eTheta.mul(eTheta))
+    .add(Rational.of(2 * input.capUnits).div(eTheta));
   return {
     theta: Math.log(bDouble),
     b: bR,
@@ -262,40 +268,28 @@ function certify(
     mgfUpper: Rational.of(m, ONE),
     excessMeanUpper: tail.div(eTheta),
     capHitUpper: tail,
-    excessSecondUpper: tail.mul(
-      Rational.of(4)
-        .div(eTheta.mul(eTheta))
-        .add(Rational.of(2 * cap).div(eTheta)),
-    ),
+    excessSecondUpper: tail.mul(secondFactor),
   };
 }
 
+/** The θ the search picks and τ(θ) in doubles (not proven; `certifyTailBound` proves). */
+export function tailSearch(input: TailBoundInput): { readonly theta: number; readonly tau: number } | null {
+  const free = kindsOf(input.free, input.freeMultiplier);
+  const base = kindsOf(input.base, 1);
+  return searchTheta(free, input.free.totalWeight, base, input.base.totalWeight, input.capUnits);
+}
+
 /**
- * The certified tail bound for a cap of `capUnits`, or null when no θ works (the MGF of one free
- * spin's tree is infinite for every θ tried, or the certification fails at every margin).
+ * The certified tail bound, or null when no θ works (the MGF of one free spin's tree is infinite for
+ * every θ tried, or the certification fails at every margin).
  */
-export function capTailBound(
-  base: SpinHistogram,
-  free: SpinHistogram,
-  freeMultiplier: number,
-  capUnits: number,
-): TailBound | null {
-  const freeKinds = kindsOf(free, freeMultiplier);
-  const baseKinds = kindsOf(base, 1);
-  const best = searchTheta(freeKinds, free.totalWeight, baseKinds, base.totalWeight, capUnits);
+export function capTailBound(input: TailBoundInput): TailBound | null {
+  const best = tailSearch(input);
   if (best === null) return null;
   // b: a double near e^θ (any b > 1 is a valid choice); t: τ with a margin for the rounding.
   const b = Math.exp(best.theta);
   for (const margin of [1e-12, 1e-9, 1e-6, 1e-3]) {
-    const bound = certify(
-      freeKinds,
-      free.totalWeight,
-      baseKinds,
-      base.totalWeight,
-      capUnits,
-      b,
-      best.tau * (1 + margin),
-    );
+    const bound = certifyTailBound(input, b, best.tau * (1 + margin));
     if (bound !== null) return bound;
   }
   return null;
