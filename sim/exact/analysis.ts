@@ -90,6 +90,11 @@ export interface AnalysisOptions {
    * the DP. A forced `capArithmetic` also means the DP.
    */
   readonly capMethod?: 'auto' | 'dp';
+  /**
+   * Refuse a cap whose DP would do more than this many cell × kind updates (estimated before it
+   * runs: capped-work.ts), with a CapDpWorkLimitError; no limit when absent.
+   */
+  readonly maxDpWork?: number;
   /** Largest RTP interval width left by truncating retriggers (default 5e-13). */
   readonly truncationRtpBudget?: number;
 }

@@ -14,6 +14,7 @@ import {
   spinKinds,
 } from './capped-feature.ts';
 import { floatDp } from './capped-feature-float.ts';
+import { CapDpWorkLimitError, capDpWork } from './capped-work.ts';
 import { bandOfWinUnits } from './distribution.ts';
 import { Rational } from './rational.ts';
 import { capTailBound, type TailBound } from './tail-bound.ts';
@@ -103,6 +104,9 @@ export function cappedRound(
   if (tail !== null && tail.excessMeanUpper.div(stake).toNumber() <= budget) {
     return tailBoundRound(input, uncapped, tail, budget);
   }
+  const work = capDpWork({ ...input, m1: input.m1.toNumber() }, budget);
+  if (options.maxDpWork !== undefined && work.cellKindUpdates > options.maxDpWork)
+    throw new CapDpWorkLimitError(work, options.maxDpWork);
   const dp = dpRound(input, uncapped, options, budget);
   const tailLine =
     tail === null
@@ -119,6 +123,8 @@ export interface CapOptions {
   /** 'auto': the tail bound when it is within the budget, else the DP; 'dp': always the DP. */
   readonly capMethod?: 'auto' | 'dp';
   readonly truncationRtpBudget?: number;
+  /** Refuse (CapDpWorkLimitError) when the DP's estimated cell × kind updates exceed this. */
+  readonly maxDpWork?: number;
 }
 
 function dpRound(
