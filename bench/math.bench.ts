@@ -170,8 +170,16 @@ function cappedFeatureBench(options: { quick: boolean }): void {
     const c = a.capFeature!;
     rows.push([
       `cap ${multiplier}×`,
-      c.method === 'tail-bound' ? 'tail bound (no DP)' : `${c.arithmetic} DP`,
-      c.method === 'tail-bound' ? '-' : `${c.spinsPlayed} spins deep`,
+      c.method === 'tail-bound'
+        ? 'tail bound (no DP)'
+        : c.method === 'backward'
+          ? 'backward recursion'
+          : `${c.arithmetic} forward DP`,
+      c.method === 'tail-bound'
+        ? '-'
+        : c.method === 'backward'
+          ? `spins left <= ${c.spinsLeftBound}`
+          : `${c.spinsPlayed} spins deep`,
       i.upper.sub(i.lower).toNumber().toExponential(2),
       `${(ms / 1000).toFixed(2)} s`,
       `${(cpu / 1000).toFixed(2)} s`,

@@ -86,10 +86,11 @@ export interface AnalysisOptions {
   readonly capArithmetic?: 'auto' | 'integer' | 'float';
   /**
    * How the cap of a feature game is analysed: 'auto' uses the certified tail bound when it leaves
-   * the RTP open by at most the truncation budget (a cap far in the tail), else the DP; 'dp' forces
-   * the DP. A forced `capArithmetic` also means the DP.
+   * the RTP open by at most the truncation budget (a cap far in the tail), else the forward DP when
+   * its work is small, else the backward recursion; 'dp' forces the forward DP, 'backward' the
+   * backward recursion. A forced `capArithmetic` also means the forward DP.
    */
-  readonly capMethod?: 'auto' | 'dp';
+  readonly capMethod?: 'auto' | 'dp' | 'backward';
   /**
    * Refuse a cap whose DP would do more than this many cell × kind updates (estimated before it
    * runs: capped-work.ts), with a CapDpWorkLimitError; no limit when absent.

@@ -13,10 +13,12 @@ import { MAX_DP_SPINS, retriggerPossible, spinKinds } from './capped-feature.ts'
 import type { SpinHistogram } from './enumerate.ts';
 
 /**
- * Default refusal threshold of `croupier math`: at the ~7e8 updates per second one core does here
- * (jungle-twenty 500×: estimate 1.9e11, 275 s), about 5 minutes.
+ * Default refusal threshold of `croupier math`, in cell × kind updates of the DP that would run.
+ * The forward DP runs only below 2.5e10 (capped.ts; its estimate is an upper bound: jungle-twenty
+ * 50× estimates 1.9e10 and takes ~1.5 s); above, the backward recursion does ~1e8 exact updates a
+ * second on one core here (jungle-twenty 500×: 1.3e9 in 14 s), so 2e10 is a few minutes.
  */
-export const DEFAULT_MAX_CAP_DP_WORK = 2e11;
+export const DEFAULT_MAX_CAP_DP_WORK = 2e10;
 
 export interface CapDpWorkInput {
   readonly base: SpinHistogram;
@@ -43,7 +45,7 @@ export class CapDpWorkLimitError extends Error {
   ) {
     super(
       `the max-win cap needs the capped-feature DP, about ${work.cellKindUpdates.toExponential(2)} cell updates ` +
-        `(${work.depth} free spins deep), above the limit ${limit.toExponential(2)}`,
+        `(depth ${work.depth} spins), above the limit ${limit.toExponential(2)}`,
     );
   }
 }

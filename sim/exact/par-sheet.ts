@@ -76,6 +76,7 @@ export function parSheetJson(a: ExactAnalysis): Record<string, unknown> {
             upper: exact(a.capFeature.excessMean.upper),
           },
           spinsPlayed: a.capFeature.spinsPlayed,
+          spinsLeftBound: a.capFeature.spinsLeftBound,
           retriggerPossible: a.capFeature.retriggerPossible,
           truncatedMass: exact(a.capFeature.truncatedMass),
           truncationRtpBound: exact(a.capFeature.truncationRtpBound),
@@ -169,7 +170,10 @@ export function parSheetText(
     lines.push(
       cf.method === 'tail-bound'
         ? `  capped feature (certified tail bound, no DP): P(cap) <= ${formatUpper(cf.capHit.upper)}`
-        : `  capped feature (${cf.arithmetic} DP, ${cf.spinsPlayed} free spins deep): P(cap) ${cf.capHit.lower.toDecimal(12)}` +
+        : cf.method === 'backward'
+          ? `  capped feature (backward recursion, spins left <= ${cf.spinsLeftBound}, doubles): ` +
+            `P(cap) ${cf.capHit.lower.toDecimal(15)}..${cf.capHit.upper.toDecimal(15)}`
+          : `  capped feature (${cf.arithmetic} DP, ${cf.spinsPlayed} free spins deep): P(cap) ${cf.capHit.lower.toDecimal(12)}` +
             (cf.capHit.lower.equals(cf.capHit.upper) ? '' : `..${cf.capHit.upper.toDecimal(12)}`),
     );
     for (const line of cf.derivation) lines.push(`  bound: ${line}`);
@@ -251,7 +255,7 @@ function spreadAndBands(
   if (a.capFeature !== null && !a.capFeature.featureBandsComputed)
     out.push(
       `unassigned: the feature rounds (P = ${b.unassigned.toNumber().toExponential(6)}), whose split into bands ` +
-        'the tail-bound path does not compute (croupier sim measures it)',
+        `the ${a.capFeature.method === 'backward' ? 'backward-recursion' : 'tail-bound'} path does not compute (croupier sim measures it)`,
     );
   else if (!b.unassigned.isZero())
     out.push(`unassigned (truncation, rounding) <= ${b.unassigned.toNumber().toExponential(3)}`);

@@ -1,5 +1,6 @@
 /**
- * The certified tail bound of a max-win cap (tail-bound.ts) against the DP (capped-feature-float.ts)
+ * The certified tail bound of a max-win cap (tail-bound.ts) and the backward recursion
+ * (capped-backward.ts) against the forward DP (capped-feature-float.ts)
  * on a small synthetic feature game where the DP runs in milliseconds at every cap, and on the real
  * jungle-twenty: the bound must never fall below what the DP proves the cap removes, the analysis
  * must take the bound only when it is within the budget (and otherwise leave the DP result
@@ -9,6 +10,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadDemoGame, loadGame } from '../../games/index.ts';
 import { analyzeGame } from './analysis.ts';
+import { backwardDp } from './capped-backward.ts';
+import type { Interval } from './capped-feature.ts';
 import { floatDp } from './capped-feature-float.ts';
 import type { SpinHistogram } from './enumerate.ts';
 import { Rational } from './rational.ts';
@@ -31,8 +34,8 @@ function histogram(bySpins: Record<number, Record<number, number>>): SpinHistogr
 // A base spin triggers 3 free spins 1 time in 20; a free spin retriggers 2 more 1 time in 20 and
 // wins up to 12 (× 2): a heavy enough tail that caps of 20 … 150 units all bind.
 const BASE = histogram({ 0: { 0: 60, 2: 25, 6: 10 }, 3: { 0: 4, 2: 1 } });
-const FREE = histogram({ 0: { 0: 50, 1: 25, 4: 15, 12: 5 }, 2: { 0: 4, 3: 1 } });
-const FREE_NO_RETRIGGER = histogram({ 0: { 0: 54, 1: 25, 4: 15, 12: 5, 3: 1 } });
+const FREE = histogram({ 0: { 0: 50, 1: 25, 4: 15, 12: 5 }, 2: { 1: 4, 3: 1 } });
+const FREE_NO_RETRIGGER = histogram({ 0: { 0: 50, 1: 29, 4: 15, 12: 5, 3: 1 } });
 const MULTIPLIER = 2;
 
 /** m1 = E[W], s2 = E[W²] of one free spin with its descendants (closed form, analysis.ts). */
@@ -62,6 +65,18 @@ function featureMoments(free: SpinHistogram, multiplier: number) {
     .add(m1.mul(m1).mul(Rational.of(err1, T)))
     .div(oneMinus);
   return { m1, s2 };
+}
+
+function inputAt(capUnits: number, truncationRtpBudget = 1e-14) {
+  return {
+    base: BASE,
+    free: FREE,
+    freeMultiplier: MULTIPLIER,
+    capUnits,
+    stakeUnits: 1,
+    ...featureMoments(FREE, MULTIPLIER),
+    truncationRtpBudget,
+  };
 }
 
 function dpAt(capUnits: number) {
@@ -148,4 +163,53 @@ describe('max-win cap: certified tail bound', () => {
     expect(c.featureBandsComputed).toBe(false);
     expect(a.winBands!.unassigned.equals(a.feature!.triggerProbability)).toBe(true);
   }, 60_000);
+});
+
+const overlaps = (a: Interval, b: Interval) => a.lower.compare(b.upper) <= 0 && b.lower.compare(a.upper) <= 0;
+
+describe('max-win cap: backward recursion over (win, spins left)', () => {
+  it('agrees with the forward DP on every proven interval (synthetic game, caps 20 … 150 units)', () => {
+    for (const capUnits of CAPS) {
+      const forward = dpAt(capUnits);
+      const backward = backwardDp(inputAt(capUnits))!;
+      expect(overlaps(backward.excessMean, forward.excessMean), `E[(Z-cap)+], cap ${capUnits}`).toBe(true);
+      expect(overlaps(backward.capHit, forward.capHit), `P(cap), cap ${capUnits}`).toBe(true);
+      expect(overlaps(backward.excessSecond, forward.excessSecond), `E[(Z²-cap²)+], cap ${capUnits}`).toBe(
+        true,
+      );
+      expect(backward.excessMean.upper.sub(backward.excessMean.lower).toNumber()).toBeLessThanOrEqual(1e-12);
+    }
+  });
+
+  it('a coarse truncation (few spins left kept) still holds the value, and it did cut something', () => {
+    const capUnits = 100;
+    const forward = dpAt(capUnits);
+    const fine = backwardDp(inputAt(capUnits))!;
+    const coarse = backwardDp(inputAt(capUnits, 1e-3))!;
+    expect(coarse.maxSpinsLeft).toBeLessThan(fine.maxSpinsLeft);
+    expect(overlaps(coarse.excessMean, forward.excessMean)).toBe(true);
+    expect(overlaps(coarse.capHit, forward.capHit)).toBe(true);
+    // Negative control: without the truncation gap the coarse result would be below the value.
+    expect(coarse.excessMean.lower.compare(forward.excessMean.lower)).toBe(-1);
+    expect(coarse.truncationRtpBound.toNumber()).toBeGreaterThan(0);
+  });
+
+  it('refuses a game where a zero-win free spin retriggers (the forward DP handles it)', () => {
+    const free = histogram({ 0: { 0: 50, 1: 25, 4: 15, 12: 5 }, 2: { 0: 5 } });
+    expect(backwardDp({ ...inputAt(60), free, ...featureMoments(free, MULTIPLIER) })).toBeNull();
+  });
+
+  it("jungle-twenty 100×: auto picks the backward recursion; the interval meets the forward DP's", () => {
+    const json = JSON.parse(JSON.stringify(loadDemoGame('jungle-twenty').definition));
+    json.maxWin = { multiplier: 100 };
+    const game = loadGame(json);
+    const auto = analyzeGame(game, 'base');
+    expect(auto.capFeature!.method).toBe('backward');
+    expect(auto.capFeature!.featureBandsComputed).toBe(false);
+    const width = auto.rtpInterval.upper.sub(auto.rtpInterval.lower);
+    expect(width.toNumber()).toBeLessThanOrEqual(1e-12);
+    const forward = analyzeGame(game, 'base', { capMethod: 'dp' });
+    expect(overlaps(auto.rtpInterval, forward.rtpInterval)).toBe(true);
+    expect(overlaps(auto.capFeature!.capHit, forward.capFeature!.capHit)).toBe(true);
+  }, 120_000);
 });
