@@ -147,7 +147,21 @@ function cappedFeatureBench(options: { quick: boolean }): void {
   analyzeGame(loadGame(definition), 'base');
   const baselineMs = performance.now() - startMs;
   const baselineCpuMs = cpuMs() - startCpuMs;
-  const caps = options.quick ? [50, 5000] : [50, 200, 500, 5000];
+  // 'dp' rows force the forward DP: the figures before the backward recursion, beside 'auto'.
+  const caps: { multiplier: number; capMethod: 'auto' | 'dp' }[] = options.quick
+    ? [
+        { multiplier: 50, capMethod: 'auto' },
+        { multiplier: 5000, capMethod: 'auto' },
+      ]
+    : [
+        { multiplier: 50, capMethod: 'auto' },
+        { multiplier: 200, capMethod: 'dp' },
+        { multiplier: 200, capMethod: 'auto' },
+        { multiplier: 500, capMethod: 'dp' },
+        { multiplier: 500, capMethod: 'auto' },
+        { multiplier: 1000, capMethod: 'auto' },
+        { multiplier: 5000, capMethod: 'auto' },
+      ];
   const rows: string[][] = [
     [
       'baseline: uncapped',
@@ -159,11 +173,11 @@ function cappedFeatureBench(options: { quick: boolean }): void {
       '1.0',
     ],
   ];
-  for (const multiplier of caps) {
+  for (const { multiplier, capMethod } of caps) {
     const game = loadGame({ ...definition, maxWin: { multiplier } });
     const t0 = performance.now();
     const c0 = cpuMs();
-    const a = analyzeGame(game, 'base');
+    const a = analyzeGame(game, 'base', { capMethod });
     const ms = performance.now() - t0;
     const cpu = cpuMs() - c0;
     const i = a.rtpInterval;

@@ -40,6 +40,8 @@ import { Rational } from './rational.ts';
 const BLOCK = 32;
 /** Roundings of one term: p (1), p × value (1), the crossing formula (≤ 10 incl. m1, s2 conversions). */
 const TERM_ROUNDINGS = 12;
+/** Largest memory the rows may take (3 × (N + 1) × cap doubles): beyond it the recursion refuses. */
+const MAX_ROWS_BYTES = 2 ** 31;
 /** Bound on the spins-left chain's steps (its mass decays geometrically; this is a safety stop). */
 const MAX_CHAIN_STEPS = 1_000_000;
 
@@ -55,6 +57,12 @@ export interface BackwardResult {
   readonly roundingRelativeBound: number;
   readonly roundingChainLength: number;
   readonly cellKindUpdates: number;
+  /**
+   * Lower bounds of P(the round plays free spins and ends below the cap in band k), per band of
+   * `input.bandOfTotal` (empty without it); the rest of each band's mass is at most the interval
+   * widths of the G(e) they are differences of.
+   */
+  readonly endedBandMass: readonly Rational[];
 }
 
 interface Group {
@@ -304,6 +312,11 @@ export function backwardDp(input: CappedFeatureInput): BackwardResult | null {
     m1sq: input.m1.mul(input.m1).toNumber(),
   };
   const n = chooseN(input, groups, mo.m1);
+  const bytes = 3 * (n + 1) * cap * 8;
+  if (bytes > MAX_ROWS_BYTES)
+    throw new RangeError(
+      `backward recursion needs ${(bytes / 2 ** 30).toFixed(1)} GiB of rows (cap ${cap}, N ${n})`,
+    );
   const rows = sweep(cap, n, groups, mo);
   const terms: number[][] = [[], [], []];
   const start = baseStart(input, (spins, win, weight) => {
@@ -339,7 +352,9 @@ export function backwardDp(input: CappedFeatureInput): BackwardResult | null {
         .add(gaps[k]!),
     };
   };
+  const endedBandMass = featureBands(input, groups, n, mo, rows.p, { g, slack, gapMass: gaps[1]! });
   return {
+    endedBandMass,
     excessMean: interval(0, start.c1),
     capHit: interval(1, start.hit),
     excessSecond: interval(2, start.c2),
@@ -350,4 +365,65 @@ export function backwardDp(input: CappedFeatureInput): BackwardResult | null {
     roundingChainLength: chain,
     cellKindUpdates: updates,
   };
+}
+
+/**
+ * G(e) = P(the round plays free spins and Z ≥ e), proven interval: base spins that trigger with
+ * y ≥ e count whole; the others by the hit recursion with the cap at e (P rows of `sweep(e)`; for
+ * e = cap the main rows). Its rounding chain is at most the cap's (chainLength grows with the cap).
+ */
+function featureTail(
+  input: CappedFeatureInput,
+  e: number,
+  n: number,
+  hitRows: readonly Float64Array[],
+  bound: { readonly g: Rational; readonly slack: Rational; readonly gapMass: Rational },
+): Interval {
+  let whole = 0n;
+  const terms: number[] = [];
+  for (const [spins, wins] of input.base.bySpins) {
+    if (spins === 0) continue;
+    for (const [win, weight] of wins) {
+      if (win >= e) whole += BigInt(weight);
+      else if (spins <= n) terms.push((weight / input.base.totalWeight) * hitRows[spins]![win]!);
+    }
+  }
+  const exact = Rational.of(whole, BigInt(input.base.totalWeight));
+  const sum = rationalOfFloat(pairwiseSum(terms));
+  const low = sum.div(Rational.ONE.add(bound.g)).sub(bound.slack);
+  return {
+    lower: exact.add(low.compare(Rational.ZERO) > 0 ? low : Rational.ZERO),
+    upper: exact
+      .add(sum.div(Rational.ONE.sub(bound.g)))
+      .add(bound.slack)
+      .add(bound.gapMass),
+  };
+}
+
+/** Lower bounds of the feature rounds' mass per band below the cap: G(lowest total) − G(next). */
+function featureBands(
+  input: CappedFeatureInput,
+  groups: readonly Group[],
+  n: number,
+  mo: Moments,
+  capHitRows: readonly Float64Array[],
+  bound: { readonly g: Rational; readonly slack: Rational; readonly gapMass: Rational },
+): Rational[] {
+  const bandOf = input.bandOfTotal;
+  if (bandOf === undefined) return [];
+  const lowest: { band: number; from: number }[] = [];
+  for (let w = 0; w < input.capUnits; w++)
+    if (lowest.length === 0 || lowest.at(-1)!.band !== bandOf[w]) lowest.push({ band: bandOf[w]!, from: w });
+  const tails = lowest.map(({ from }) =>
+    from === 0
+      ? featureTail(input, 0, n, capHitRows, bound) // every triggering round has Z ≥ 0: no rows read
+      : featureTail(input, from, n, sweep(from, n, groups, mo).p, bound),
+  );
+  tails.push(featureTail(input, input.capUnits, n, capHitRows, bound));
+  const out = new Array<Rational>(Math.max(...bandOf, 0) + 1).fill(Rational.ZERO);
+  lowest.forEach(({ band }, i) => {
+    const mass = tails[i]!.lower.sub(tails[i + 1]!.upper);
+    out[band] = mass.compare(Rational.ZERO) > 0 ? mass : Rational.ZERO;
+  });
+  return out;
 }

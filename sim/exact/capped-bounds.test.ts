@@ -13,6 +13,7 @@ import { analyzeGame } from './analysis.ts';
 import { backwardDp } from './capped-backward.ts';
 import type { Interval } from './capped-feature.ts';
 import { floatDp } from './capped-feature-float.ts';
+import { bandOfWinUnits } from './distribution.ts';
 import type { SpinHistogram } from './enumerate.ts';
 import { Rational } from './rational.ts';
 import { capTailBound, certifyTailBound, type TailBoundInput, tailSearch } from './tail-bound.ts';
@@ -181,6 +182,21 @@ describe('max-win cap: backward recursion over (win, spins left)', () => {
     }
   });
 
+  it('splits the feature rounds into the same win bands as the forward DP', () => {
+    for (const capUnits of CAPS) {
+      const bandOfTotal = Uint8Array.from({ length: capUnits }, (_, t) => bandOfWinUnits(t, 1));
+      const forward = floatDp({ ...inputAt(capUnits), bandOfTotal });
+      const backward = backwardDp({ ...inputAt(capUnits), bandOfTotal })!;
+      expect(backward.endedBandMass).toHaveLength(forward.endedBandMass.length);
+      backward.endedBandMass.forEach((mass, k) => {
+        const gap = Math.abs(mass.toNumber() - forward.endedBandMass[k]!.toNumber());
+        expect(gap, `cap ${capUnits}, band ${k}`).toBeLessThan(1e-12);
+      });
+      // Content: the cap splits the feature rounds over several bands.
+      expect(backward.endedBandMass.filter((m) => m.toNumber() > 1e-6).length).toBeGreaterThan(3);
+    }
+  });
+
   it('a coarse truncation (few spins left kept) still holds the value, and it did cut something', () => {
     const capUnits = 100;
     const forward = dpAt(capUnits);
@@ -205,11 +221,21 @@ describe('max-win cap: backward recursion over (win, spins left)', () => {
     const game = loadGame(json);
     const auto = analyzeGame(game, 'base');
     expect(auto.capFeature!.method).toBe('backward');
-    expect(auto.capFeature!.featureBandsComputed).toBe(false);
+    expect(auto.capFeature!.featureBandsComputed).toBe(true);
     const width = auto.rtpInterval.upper.sub(auto.rtpInterval.lower);
     expect(width.toNumber()).toBeLessThanOrEqual(1e-12);
     const forward = analyzeGame(game, 'base', { capMethod: 'dp' });
     expect(overlaps(auto.rtpInterval, forward.rtpInterval)).toBe(true);
     expect(overlaps(auto.capFeature!.capHit, forward.capFeature!.capHit)).toBe(true);
+    // Win bands: the backward path's (lower ends of differences of P(Z >= edge)) against the
+    // forward DP's (masses summed spin by spin), band by band, and nearly all mass placed.
+    const b = auto.winBands!;
+    const f = forward.winBands!;
+    b.probabilities.forEach((p, k) => {
+      expect(Math.abs(p.toNumber() - f.probabilities[k]!.toNumber()), `band ${b.labels[k]}`).toBeLessThan(
+        1e-10,
+      );
+    });
+    expect(b.unassigned.toNumber()).toBeLessThan(1e-10);
   }, 120_000);
 });

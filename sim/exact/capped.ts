@@ -106,7 +106,9 @@ export function cappedRound(
   const budget = options.truncationRtpBudget ?? DEFAULT_TRUNCATION_RTP_BUDGET;
   const stake = Rational.of(input.stakeUnits);
   const forcedDp =
-    options.capMethod === 'dp' || (options.capArithmetic !== undefined && options.capArithmetic !== 'auto');
+    options.capMethod === 'dp' ||
+    options.capMethod === 'backward' ||
+    (options.capArithmetic !== undefined && options.capArithmetic !== 'auto');
   const tail = forcedDp ? null : capTailBound(input);
   if (tail !== null && tail.excessMeanUpper.div(stake).toNumber() <= budget) {
     return tailBoundRound(input, uncapped, tail, budget);
@@ -285,7 +287,10 @@ function backwardRound(
   uncapped: { readonly mean: Rational; readonly second: Rational },
   budget: number,
 ): CapFeatureStats {
-  const r = backwardDp({ ...input, truncationRtpBudget: budget });
+  const bandOfTotal = Uint8Array.from({ length: input.capUnits }, (_, t) =>
+    bandOfWinUnits(t, input.stakeUnits),
+  );
+  const r = backwardDp({ ...input, truncationRtpBudget: budget, bandOfTotal });
   if (r === null)
     throw new Error('invariant broken: backward recursion chosen for a game it does not apply to');
   const stake = Rational.of(input.stakeUnits);
@@ -298,7 +303,7 @@ function backwardRound(
     method: 'backward',
     arithmetic: 'float',
     tailBound: null,
-    featureBandsComputed: false,
+    featureBandsComputed: true,
     rtp,
     exact: false,
     mean: uncapped.mean.sub(mid(r.excessMean)),
@@ -311,7 +316,7 @@ function backwardRound(
     truncatedMass: r.truncationCapHitBound,
     truncationRtpBound: r.truncationRtpBound,
     roundingRelativeBound: r.roundingRelativeBound,
-    endedBandMass: [],
+    endedBandMass: r.endedBandMass,
     derivation: [
       'round win = min(Z, cap), Z = the uncapped total; E[min(Z,cap)] = E[Z] - E[(Z-cap)+], E[Z] closed form',
       `E[(Z-cap)+] by a backward recursion over win w < cap and spins left n <= N = ${r.maxSpinsLeft}: ` +
@@ -321,8 +326,8 @@ function backwardRound(
       `double arithmetic, non-negative sums: relative rounding <= gamma_L = ${r.roundingRelativeBound.toExponential(3)} ` +
         `(L = ${r.roundingChainLength}: cells along the longest dependency path × roundings per cell; ` +
         'Higham, Accuracy and Stability of Numerical Algorithms, Lemmas 3.1, 3.3)',
-      `${r.cellKindUpdates.toExponential(3)} cell updates; feature rounds' split into win bands: not computed on this path ` +
-        '(the forward DP computes it; croupier sim measures it)',
+      `${r.cellKindUpdates.toExponential(3)} cell updates; win bands of the feature rounds: P(Z >= lowest total of each band) by ` +
+        'the same recursion with the cap at that total, band = difference of the proven intervals (lower ends shown, the rest unassigned)',
     ],
   };
 }

@@ -40,6 +40,8 @@ const E_LOWER = Rational.of(2_718_281_828n, 1_000_000_000n);
 /** Bound on the θ search steps and the fixed-point (Newton) iterations. */
 const SEARCH_STEPS = 60;
 const NEWTON_STEPS = 200;
+/** Largest θ·cap the search considers. */
+const MAX_EXPONENT = 2000;
 
 export interface TailBound {
   /** θ = ln b (displayed; the certified figures use b). */
@@ -152,9 +154,10 @@ function searchTheta(
     else hi = mid;
   }
   if (lo === 0) return null;
-  // Stay off the critical θ, where f'(τ) → 1 and the certification margin vanishes.
+  // Stay off the critical θ, where f'(τ) → 1 and the certification margin vanishes; and below
+  // θ·cap = MAX_EXPONENT (e^-MAX_EXPONENT is far below any budget), which keeps b^cap a modest BigInt.
   let left = 0;
-  let right = lo * 0.995;
+  let right = Math.min(lo * 0.995, MAX_EXPONENT / cap);
   const ratio = (Math.sqrt(5) - 1) / 2;
   const value = (theta: number) => at(theta)?.logBound ?? Number.POSITIVE_INFINITY;
   for (let i = 0; i < SEARCH_STEPS; i++) {
@@ -288,6 +291,7 @@ export function capTailBound(input: TailBoundInput): TailBound | null {
   if (best === null) return null;
   // b: a double near e^θ (any b > 1 is a valid choice); t: τ with a margin for the rounding.
   const b = Math.exp(best.theta);
+  if (!(Number.isFinite(b) && b > 1 && Number.isFinite(best.tau))) return null;
   for (const margin of [1e-12, 1e-9, 1e-6, 1e-3]) {
     const bound = certifyTailBound(input, b, best.tau * (1 + margin));
     if (bound !== null) return bound;
