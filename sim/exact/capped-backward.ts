@@ -277,6 +277,45 @@ function sweep(cap: number, n: number, groups: readonly Group[], mo: Moments): R
   return rows;
 }
 
+/** P rows only (the hit recursion with the cap at `edge`): the win bands need nothing else. */
+function hitSweep(edge: number, n: number, groups: readonly Group[]): Float64Array[] {
+  const rows = Array.from({ length: n + 1 }, () => new Float64Array(edge));
+  const limits = new Int32Array(groups.length).fill(0);
+  for (let w = edge - 1; w >= 0; w--) {
+    for (let g = 0; g < groups.length; g++) {
+      const wins = groups[g]!.wins;
+      let j = limits[g]!;
+      while (j < wins.length && w + wins[j]! < edge) j++;
+      limits[g] = j;
+    }
+    for (let left = 1; left <= n; left++) {
+      let total = 0;
+      let block = 0;
+      let inBlock = 0;
+      for (let g = 0; g < groups.length; g++) {
+        const { wins, probabilities, spins } = groups[g]!;
+        const m = left - 1 + spins;
+        const limit = limits[g]!;
+        const row = m >= 1 && m <= n ? rows[m]! : null;
+        for (let j = 0; j < wins.length; j++) {
+          if (j < limit && row === null) {
+            j = limit - 1; // these land in V_0 or beyond N: 0 (a lower bound)
+            continue;
+          }
+          block += probabilities[j]! * (j < limit ? row![w + wins[j]!]! : 1);
+          if (++inBlock === BLOCK) {
+            total += block;
+            block = 0;
+            inBlock = 0;
+          }
+        }
+      }
+      rows[left]![w] = total + block;
+    }
+  }
+  return rows;
+}
+
 /** The longest rounding chain (module comment): S cells along a path × ℓ roundings per cell. */
 function chainLength(cap: number, n: number, groups: readonly Group[]): number {
   const kinds = groups.reduce((s, g) => s + g.wins.length, 0);
@@ -332,7 +371,8 @@ export function backwardDp(input: CappedFeatureInput): BackwardResult | null {
   const kinds = groups.reduce((s, gr) => s + gr.wins.length, 0);
   const updates = cap * n * kinds;
   // Underflow: each operation errs by at most 2⁻¹⁰⁷⁴ absolutely, carried with weights Σp ≤ 1.
-  const slack = Rational.of(BigInt(updates * 8 + terms[0]!.length * 4 + 1), 2n ** 1074n);
+  // (× 12: the band sweeps add at most 11 more of the same size, one per band edge below the cap.)
+  const slack = Rational.of(BigInt(updates * 8 * 12 + terms[0]!.length * 4 + 1), 2n ** 1074n);
   const gap = truncationGap(input, groups, n);
   const gapM = rationalOfFloat(gap.m);
   const gaps = [
@@ -352,7 +392,14 @@ export function backwardDp(input: CappedFeatureInput): BackwardResult | null {
         .add(gaps[k]!),
     };
   };
-  const endedBandMass = featureBands(input, groups, n, mo, rows.p, { g, slack, gapMass: gaps[1]! });
+  const hitBound = { g, slack, gapMass: gaps[1]! };
+  const endedBandMass = featureBands(
+    input,
+    groups,
+    n,
+    featureTail(input, cap, n, rows.p, hitBound),
+    hitBound,
+  );
   return {
     endedBandMass,
     excessMean: interval(0, start.c1),
@@ -405,25 +452,56 @@ function featureBands(
   input: CappedFeatureInput,
   groups: readonly Group[],
   n: number,
-  mo: Moments,
-  capHitRows: readonly Float64Array[],
+  capTail: Interval,
   bound: { readonly g: Rational; readonly slack: Rational; readonly gapMass: Rational },
 ): Rational[] {
   const bandOf = input.bandOfTotal;
   if (bandOf === undefined) return [];
-  const lowest: { band: number; from: number }[] = [];
-  for (let w = 0; w < input.capUnits; w++)
-    if (lowest.length === 0 || lowest.at(-1)!.band !== bandOf[w]) lowest.push({ band: bandOf[w]!, from: w });
+  const lowest = lowestTotals(bandOf, input.capUnits);
   const tails = lowest.map(({ from }) =>
-    from === 0
-      ? featureTail(input, 0, n, capHitRows, bound) // every triggering round has Z ≥ 0: no rows read
-      : featureTail(input, from, n, sweep(from, n, groups, mo).p, bound),
+    // Every triggering round has Z ≥ 0: no rows read for the lowest band.
+    featureTail(input, from, n, from === 0 ? [] : hitSweep(from, n, groups), bound),
   );
-  tails.push(featureTail(input, input.capUnits, n, capHitRows, bound));
+  tails.push(capTail);
   const out = new Array<Rational>(Math.max(...bandOf, 0) + 1).fill(Rational.ZERO);
   lowest.forEach(({ band }, i) => {
     const mass = tails[i]!.lower.sub(tails[i + 1]!.upper);
     out[band] = mass.compare(Rational.ZERO) > 0 ? mass : Rational.ZERO;
   });
   return out;
+}
+
+/** The lowest total (units) of each band present below the cap, ascending. */
+function lowestTotals(bandOf: Uint8Array, cap: number): { band: number; from: number }[] {
+  const lowest: { band: number; from: number }[] = [];
+  for (let w = 0; w < cap; w++)
+    if (lowest.length === 0 || lowest.at(-1)!.band !== bandOf[w]) lowest.push({ band: bandOf[w]!, from: w });
+  return lowest;
+}
+
+/**
+ * The feature rounds' win bands below the cap when no main recursion ran (the tail-bound path):
+ * G(cap) ∈ `capTail` from the tail bound, the others by the hit recursion at each band's lowest
+ * total. Null when the recursion does not apply or its work (Σ totals × N × kinds) exceeds `maxWork`.
+ */
+export function featureBandsBelowCap(
+  input: CappedFeatureInput,
+  capTail: Interval,
+  maxWork: number,
+): { readonly endedBandMass: readonly Rational[]; readonly cellUpdates: number } | null {
+  const groups = groupsOf(input);
+  if (groups === null || input.bandOfTotal === undefined) return null;
+  const n = chooseN(input, groups, input.m1.toNumber());
+  const kinds = groups.reduce((s, g) => s + g.wins.length, 0);
+  const totals = lowestTotals(input.bandOfTotal, input.capUnits).reduce((s, l) => s + l.from, 0);
+  const cellUpdates = totals * n * kinds;
+  if (cellUpdates > maxWork) return null;
+  let baseKinds = 0;
+  for (const wins of input.base.bySpins.values()) baseKinds += wins.size;
+  const g = gamma(
+    chainLength(input.capUnits, n, groups) + 2 + Math.ceil(Math.log2(Math.max(2, baseKinds))) + 8,
+  );
+  const slack = Rational.of(BigInt(cellUpdates * 8 + baseKinds * 4 + 1), 2n ** 1074n);
+  const gapMass = rationalOfFloat(truncationGap(input, groups, n).mass);
+  return { endedBandMass: featureBands(input, groups, n, capTail, { g, slack, gapMass }), cellUpdates };
 }

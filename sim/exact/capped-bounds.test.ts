@@ -148,7 +148,7 @@ describe('max-win cap: certified tail bound', () => {
     expect(c.derivation.at(-1)).toContain('DP used');
   }, 60_000);
 
-  it('jungle-twenty 5,000×: the tail bound alone, RTP interval width far below 1e-12, bands say what is missing', () => {
+  it('jungle-twenty 5,000×: the tail bound alone, RTP interval width far below 1e-12; bands from the hit recursion', () => {
     const json = JSON.parse(JSON.stringify(loadDemoGame('jungle-twenty').definition));
     json.maxWin = { multiplier: 5000 };
     const a = analyzeGame(loadGame(json), 'base');
@@ -160,10 +160,23 @@ describe('max-win cap: certified tail bound', () => {
     const uncapped = analyzeGame(loadDemoGame('jungle-twenty'), 'base');
     expect(a.rtpInterval.upper.equals(uncapped.rtp)).toBe(true);
     expect(c.capHit.upper.toNumber()).toBeLessThan(1e-20);
-    // Feature rounds are left unassigned in the bands, not guessed: exactly P(trigger) is missing.
-    expect(c.featureBandsComputed).toBe(false);
-    expect(a.winBands!.unassigned.equals(a.feature!.triggerProbability)).toBe(true);
-  }, 60_000);
+    // Bands: nearly all mass placed, and the bands below 50× are the same events as in the game
+    // capped at 50× (a round ending below 50× does not see the cap), which the forward DP computes.
+    expect(c.featureBandsComputed).toBe(true);
+    expect(a.winBands!.unassigned.toNumber()).toBeLessThan(1e-10);
+    json.maxWin = { multiplier: 50 };
+    const low = analyzeGame(loadGame(json), 'base');
+    expect(low.capFeature!.method).toBe('dp');
+    const below50 = a.winBands!.labels.filter((label) => !/^\[(50|100|500|1000),/.test(label));
+    expect(below50).toHaveLength(7);
+    for (const label of below50) {
+      const k = a.winBands!.labels.indexOf(label);
+      const gap = Math.abs(
+        a.winBands!.probabilities[k]!.toNumber() - low.winBands!.probabilities[k]!.toNumber(),
+      );
+      expect(gap, `band ${label}`).toBeLessThan(1e-10);
+    }
+  }, 120_000);
 });
 
 const overlaps = (a: Interval, b: Interval) => a.lower.compare(b.upper) <= 0 && b.lower.compare(a.upper) <= 0;

@@ -5,7 +5,7 @@
  * round's mean, second moment and RTP interval, with the derivation of the bound for the PAR sheet.
  */
 
-import { backwardDp, backwardWork } from './capped-backward.ts';
+import { backwardDp, backwardWork, featureBandsBelowCap } from './capped-backward.ts';
 import {
   type CapArithmetic,
   type CappedFeatureInput,
@@ -16,7 +16,7 @@ import {
   spinKinds,
 } from './capped-feature.ts';
 import { floatDp } from './capped-feature-float.ts';
-import { CapDpWorkLimitError, capDpWork } from './capped-work.ts';
+import { CapDpWorkLimitError, capDpWork, DEFAULT_MAX_CAP_DP_WORK } from './capped-work.ts';
 import { bandOfWinUnits } from './distribution.ts';
 import { Rational } from './rational.ts';
 import { capTailBound, type TailBound } from './tail-bound.ts';
@@ -111,7 +111,7 @@ export function cappedRound(
     (options.capArithmetic !== undefined && options.capArithmetic !== 'auto');
   const tail = forcedDp ? null : capTailBound(input);
   if (tail !== null && tail.excessMeanUpper.div(stake).toNumber() <= budget) {
-    return tailBoundRound(input, uncapped, tail, budget);
+    return tailBoundRound(input, uncapped, tail, budget, options.maxDpWork ?? DEFAULT_MAX_CAP_DP_WORK);
   }
   const method = chooseDp(input, options, budget);
   const dp =
@@ -242,8 +242,17 @@ function tailBoundRound(
   uncapped: { readonly mean: Rational; readonly second: Rational },
   tail: TailBound,
   budget: number,
+  maxBandWork: number,
 ): CapFeatureStats {
   const stake = Rational.of(input.stakeUnits);
+  const bandOfTotal = Uint8Array.from({ length: input.capUnits }, (_, t) =>
+    bandOfWinUnits(t, input.stakeUnits),
+  );
+  const bands = featureBandsBelowCap(
+    { ...input, truncationRtpBudget: budget, bandOfTotal },
+    { lower: Rational.ZERO, upper: tail.capHitUpper },
+    maxBandWork,
+  );
   const half = Rational.of(1n, 2n);
   const rtp = { lower: uncapped.mean.sub(tail.excessMeanUpper).div(stake), upper: uncapped.mean.div(stake) };
   const openRtp = tail.excessMeanUpper.div(stake);
@@ -251,7 +260,7 @@ function tailBoundRound(
     method: 'tail-bound',
     arithmetic: 'directed-rounding',
     tailBound: tail,
-    featureBandsComputed: false,
+    featureBandsComputed: bands !== null,
     rtp,
     exact: false,
     mean: uncapped.mean.sub(tail.excessMeanUpper.mul(half)),
@@ -264,7 +273,7 @@ function tailBoundRound(
     truncatedMass: Rational.ZERO,
     truncationRtpBound: openRtp,
     roundingRelativeBound: 0,
-    endedBandMass: [],
+    endedBandMass: bands?.endedBandMass ?? [],
     derivation: [
       'round win = min(Z, cap), Z = the uncapped total; E[min(Z,cap)] = E[Z] - E[(Z-cap)+], E[Z] closed form',
       'Chernoff tail bound, no DP: with M(θ) = E[e^(θZ)], E[(Z-cap)+] <= M(θ)e^(-θ·cap)/(eθ), P(Z >= cap) <= M(θ)e^(-θ·cap), ' +
@@ -276,7 +285,10 @@ function tailBoundRound(
         'θ >= 2(b-1)/(b+1), e > 2.718281828',
       `E[(Z-cap)+] <= ${formatUpper(tail.excessMeanUpper)} units: RTP open by <= ${formatUpper(openRtp)} (budget ${budget.toExponential(1)}); ` +
         `P(cap) <= ${formatUpper(tail.capHitUpper)}`,
-      "feature rounds' split into win bands: not computed on this path (the DP computes it; croupier sim measures it)",
+      bands === null
+        ? "feature rounds' split into win bands: not computed (a zero-win free spin retriggers, or the work is above the limit)"
+        : `win bands of the feature rounds: P(Z >= lowest total of each band below the cap) by a backward hit recursion ` +
+          `(${bands.cellUpdates.toExponential(3)} cell updates), P(Z >= cap) <= the tail bound; bands = differences (lower ends shown)`,
     ],
   };
 }
