@@ -91,7 +91,7 @@ describe('capped feature: exact analysis vs Monte Carlo', () => {
     }, 240_000);
   }
 
-  it('jungle-twenty capped at 5,000× stake (tail-bound path): the interval agrees with Monte Carlo', async () => {
+  it('jungle-twenty capped at 5,000× stake (tail-bound path): the interval and bands agree with Monte Carlo', async () => {
     const { game, path } = cappedJungle(5000);
     const a = analyzeGame(game, 'base');
     expect(a.capFeature!.method).toBe('tail-bound');
@@ -106,6 +106,14 @@ describe('capped feature: exact analysis vs Monte Carlo', () => {
     expect(estimate.stdDevPerRoundX / a.sdPerRoundStakes).toBeGreaterThan(0.9);
     expect(estimate.stdDevPerRoundX / a.sdPerRoundStakes).toBeLessThan(1.1);
     expect(t.capHits).toBe(0); // P(cap) <= 1e-20: never seen in 400,000 rounds
+    expect(a.capFeature!.featureBandsComputed).toBe(true);
+    expect(
+      bandsAgree(
+        t.bandCounts,
+        t.spins,
+        a.winBands!.probabilities.map((q) => q.toNumber()),
+      ),
+    ).toBe(true);
     // Negative control: the RTP of the 3× capped game is rejected by the same test.
     const low = analyzeGame(cappedJungle(3).game, 'base');
     expect(rtpVerdict(estimate, low.rtp.toNumber()).passed).toBe(false);
