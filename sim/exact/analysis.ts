@@ -20,9 +20,10 @@
  * all exact rationals; Var(Z) = E[Z²] − E[Z]². Expected free spins per round: E[N] / (1 − E[R]).
  *
  * Max-win cap: with no reachable feature the round win is min(Y, cap), taken from the distribution
- * exactly. A cap together with a reachable feature: the round pays min(Z, cap); the DP of
- * capped-feature.ts gives E[(Z − cap)⁺], E[(Z² − cap²)⁺] and P(cap) (exact, or a proven interval of
- * width ≤ 1e-12 in RTP when retriggers make the feature unbounded).
+ * exactly. A cap together with a reachable feature: the round pays min(Z, cap); capped.ts bounds
+ * E[(Z − cap)⁺], E[(Z² − cap²)⁺] and P(cap) (a certified tail bound, a forward DP or a backward
+ * recursion: exact, or a proven interval of width ≤ 1e-12 in RTP when retriggers make the feature
+ * unbounded).
  */
 import { type Game, gameForMode, type ReelModel, stakeUnitsOf } from '../../games/index.ts';
 import { type CapFeatureStats, cappedRound, formatUpper } from './capped.ts';

@@ -339,6 +339,18 @@ function chainLength(cap: number, n: number, groups: readonly Group[]): number {
  * E[(Z − cap)⁺], E[(Z² − cap²)⁺] and P(cap) as proven intervals by the backward recursion, or null
  * when a zero-win kind retriggers (the forward DP handles that game).
  */
+/** What the truncation at N can leave open in E[(Z − cap)⁺], P(cap), E[(Z² − cap²)⁺] (module comment). */
+function gapBounds(input: CappedFeatureInput, groups: readonly Group[], n: number): Rational[] {
+  const gap = truncationGap(input, groups, n);
+  const gapM = rationalOfFloat(gap.m);
+  const m1 = input.m1;
+  return [
+    gapM.mul(m1),
+    rationalOfFloat(gap.mass),
+    gapM.mul(m1.mulInt(2 * input.capUnits).add(input.s2)).add(rationalOfFloat(gap.mm1).mul(m1.mul(m1))),
+  ];
+}
+
 export function backwardDp(input: CappedFeatureInput): BackwardResult | null {
   const cap = input.capUnits;
   if ((2 * cap) ** 2 >= 2 ** 53)
@@ -373,15 +385,7 @@ export function backwardDp(input: CappedFeatureInput): BackwardResult | null {
   // Underflow: each operation errs by at most 2⁻¹⁰⁷⁴ absolutely, carried with weights Σp ≤ 1.
   // (× 12: the band sweeps add at most 11 more of the same size, one per band edge below the cap.)
   const slack = Rational.of(BigInt(updates * 8 * 12 + terms[0]!.length * 4 + 1), 2n ** 1074n);
-  const gap = truncationGap(input, groups, n);
-  const gapM = rationalOfFloat(gap.m);
-  const gaps = [
-    gapM.mul(input.m1),
-    rationalOfFloat(gap.mass),
-    gapM
-      .mul(input.m1.mulInt(2 * cap).add(input.s2))
-      .add(rationalOfFloat(gap.mm1).mul(input.m1.mul(input.m1))),
-  ];
+  const gaps = gapBounds(input, groups, n);
   const interval = (k: number, exactPart: Rational): Interval => {
     const low = sums[k]!.div(Rational.ONE.add(g)).sub(slack);
     return {

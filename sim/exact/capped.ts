@@ -1,8 +1,13 @@
 /**
- * The capped round of a game with free spins: runs the DP of capped-feature.ts in the arithmetic
- * that fits (BigInt when the work is small and no retrigger is possible, so the RTP is exact;
- * doubles with a proven rounding bound otherwise) and turns its excess moments into the capped
- * round's mean, second moment and RTP interval, with the derivation of the bound for the PAR sheet.
+ * The capped round of a game with free spins, by the cheapest method that meets the width budget:
+ * 1. the certified tail bound (tail-bound.ts) when the cap is so far out that M(θ)e^{−θ·cap}/(eθ)
+ *    already leaves the RTP open by at most the budget (no DP; bands by a hit recursion);
+ * 2. else the forward DP of capped-feature.ts when its estimated work is small (BigInt when no
+ *    retrigger is possible and the work is small, so the RTP is exact; doubles with a proven
+ *    rounding bound otherwise);
+ * 3. else the backward recursion of capped-backward.ts (cost cap × N × kinds).
+ * Each result's excess moments become the capped round's mean, second moment and RTP interval,
+ * with the derivation of the bound for the PAR sheet; `maxDpWork` refuses work above a limit.
  */
 
 import { backwardDp, backwardWork, featureBandsBelowCap } from './capped-backward.ts';
