@@ -16,6 +16,8 @@ import {
 } from '../games/index.ts';
 import {
   analyzeGame,
+  CapDpWorkLimitError,
+  DEFAULT_MAX_CAP_DP_WORK,
   analyzePublicationMode,
   EnumerationTooLargeError,
   ExactAnalysisUnsupportedError,
@@ -49,10 +51,14 @@ function definitionRtpReport(input: Extract<GameInput, { kind: 'definition' }>, 
   for (const mode of def.modes) {
     let rtp: { num: bigint; den: bigint; value: number };
     try {
-      const analysis = analyzeGame(input.game, mode.id);
+      const analysis = analyzeGame(input.game, mode.id, { maxDpWork: DEFAULT_MAX_CAP_DP_WORK });
       rtp = { num: analysis.rtp.num, den: analysis.rtp.den, value: analysis.rtp.toNumber() };
     } catch (error) {
-      if (error instanceof ExactAnalysisUnsupportedError || error instanceof EnumerationTooLargeError) {
+      if (
+        error instanceof ExactAnalysisUnsupportedError ||
+        error instanceof EnumerationTooLargeError ||
+        error instanceof CapDpWorkLimitError
+      ) {
         notes.push(
           `mode ${mode.id}: exact RTP not computed (${error.message}); simulate it with croupier sim`,
         );

@@ -47,6 +47,17 @@ function luckyWheelVariant(change: (def: WheelDefinition) => void): string {
   return path;
 }
 
+/** jungle-twenty with a max-win cap of `multiplier` × stake, written to a scratch file. */
+function cappedJungle(multiplier: number): string {
+  const def = JSON.parse(readFileSync(DEMO_GAME_FILES['jungle-twenty'], 'utf8'));
+  def.id = `jungle-twenty-cap-${multiplier}`;
+  def.maxWin = { multiplier };
+  delete def.modes[0].declaredRtp;
+  const path = join(mkdtempSync(join(tmpdir(), 'croupier-math-')), 'capped.json');
+  writeFileSync(path, JSON.stringify(def));
+  return path;
+}
+
 describe('croupier math', () => {
   afterEach(() => vi.restoreAllMocks());
 
@@ -152,5 +163,34 @@ describe('croupier math', () => {
     for (const name of Object.keys(DEMO_GAME_FILES)) {
       expect(await run([name])).toMatch(/declared RTP [\d.]+%: exact rounds to [\d.]+%: MATCH/);
     }
+  });
+
+  it('a 5,000× cap with retriggering free spins: the certified tail bound, its derivation, no DP', {
+    timeout: 120_000,
+  }, async () => {
+    const out = await run([cappedJungle(5000)]);
+    expect(out).toContain('capped feature (certified tail bound, no DP): P(cap) <= ');
+    expect(out).toContain('bound: Chernoff tail bound, no DP');
+    expect(out).toMatch(/RTP open by <= \d\.\d+e-\d+ \(budget 2\.5e-13\)/);
+    expect(out).toContain(
+      'bound: win bands of the feature rounds: P(Z >= lowest total of each band below the cap)',
+    );
+    // The bands' work counts against --max-work: below it the RTP still comes, the bands say why not.
+    const json = JSON.parse(await run([cappedJungle(5000), '--json', '--max-work', '1e9']));
+    expect(json.capFeature).toMatchObject({ method: 'tail-bound', featureBandsComputed: false });
+    expect(json.capFeature.derivation.join('\n')).toContain('or the work is above the limit');
+  });
+
+  it('a cap whose DP exceeds --max-work is refused in one line naming the flag, before any work', async () => {
+    const error = await run([cappedJungle(50), '--max-work', '1e9']).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ exitCode: 2 });
+    const message = (error as CliError).message;
+    expect(message).toContain('above the limit 1.00e+9; raise it with --max-work ');
+    expect(message).toContain('croupier sim');
+    expect(message).not.toContain('\n');
+    await expect(run([cappedJungle(50), '--max-work', 'lots'])).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining('--max-work must be an integer in [1, '),
+    });
   });
 });

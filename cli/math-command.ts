@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { DEMO_GAME_FILES } from '../games/names.ts';
+import { DEFAULT_MAX_CAP_DP_WORK } from '../sim/names.ts';
 import { parseMinRtpPercent } from './flags.ts';
 import type { MathOptions } from './math-run.ts';
 
@@ -26,6 +27,10 @@ export function registerMathCommand(program: Command): void {
     .option('--csv <file>', 'also write the per-pay PAR table as CSV to this file')
     .option('--min-rtp <percent>', "warn when the RTP is below this (the jurisdiction's minimum)")
     .option('--no-books', 'publication: skip the books-against-lookup-table check')
+    .option(
+      '--max-work <updates>',
+      `a max-win cap with free spins: refuse when the capped-feature DP would do more cell updates than this (default ${DEFAULT_MAX_CAP_DP_WORK.toExponential(0).replace('e+', 'e')}, minutes on one core); a cap far in the tail needs no DP`,
+    )
     .action(async (target: string, options: MathOptions) => {
       const minRtp = parseMinRtpPercent(options.minRtp);
       const { mathAction } = await import('./math-run.ts');

@@ -5,7 +5,9 @@ import {
   ADVERTISED_AWARD_MAX_ODDS,
   analyzeGame,
   analyzePublicationMode,
+  CapDpWorkLimitError,
   checkBooksConsistency,
+  DEFAULT_MAX_CAP_DP_WORK,
   EnumerationTooLargeError,
   type ExactAnalysis,
   ExactAnalysisUnsupportedError,
@@ -18,6 +20,7 @@ import {
 import { CliError, EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from './errors.ts';
 import { gameInputOrThrow } from './game-input.ts';
 import { formatTable, printJson } from './output.ts';
+import { parseCount } from './sim-run.ts';
 
 export interface MathOptions {
   mode?: string;
@@ -25,6 +28,7 @@ export interface MathOptions {
   csv?: string;
   minRtp?: string;
   books?: boolean;
+  maxWork?: string;
 }
 
 function warn(lines: readonly string[]): void {
@@ -33,10 +37,18 @@ function warn(lines: readonly string[]): void {
 
 const percent = (r: Rational, places = 4) => `${r.mulInt(100).toDecimal(places)}%`;
 
-function analyzeOrThrow(game: Game, mode: string): ExactAnalysis {
+function analyzeOrThrow(game: Game, mode: string, maxDpWork: number): ExactAnalysis {
   try {
-    return analyzeGame(game, mode);
+    return analyzeGame(game, mode, { maxDpWork });
   } catch (error) {
+    if (error instanceof CapDpWorkLimitError) {
+      const needed = Number(error.work.cellKindUpdates.toPrecision(2)) * 1.1;
+      throw new CliError(
+        `${game.definition.id} mode ${mode}: ${error.message}; raise it with --max-work ${needed.toExponential(1).replace('e+', 'e')} ` +
+          '(minutes to hours), or measure the RTP with croupier sim',
+        EXIT_BAD_INPUT,
+      );
+    }
     if (error instanceof ExactAnalysisUnsupportedError || error instanceof EnumerationTooLargeError) {
       throw new CliError(error.message, EXIT_BAD_INPUT);
     }
@@ -46,13 +58,17 @@ function analyzeOrThrow(game: Game, mode: string): ExactAnalysis {
 
 /** A game definition: PAR sheet, declared RTP against exact (exit 1 on a mismatch), warnings. */
 function definitionAction(game: Game, options: MathOptions, minRtp: number | null): void {
+  const maxDpWork =
+    options.maxWork === undefined
+      ? DEFAULT_MAX_CAP_DP_WORK
+      : parseCount(options.maxWork, '--max-work', 1, 2 ** 53 - 1);
   const mode = options.mode ?? game.definition.modes[0]!.id;
   const modeDefinition = game.definition.modes.find((m) => m.id === mode);
   if (modeDefinition === undefined) {
     const known = game.definition.modes.map((m) => m.id).join(', ');
     throw new CliError(`unknown mode '${mode}' (modes: ${known})`, EXIT_BAD_INPUT);
   }
-  const analysis = analyzeOrThrow(game, mode);
+  const analysis = analyzeOrThrow(game, mode, maxDpWork);
   if (options.csv) {
     try {
       writeFileSync(options.csv, parSheetCsv(analysis));

@@ -4,6 +4,9 @@
 export {
   ADVERTISED_AWARD_MAX_ODDS,
   analyzeGame,
+  type CapDpWork,
+  CapDpWorkLimitError,
+  DEFAULT_MAX_CAP_DP_WORK,
   EnumerationTooLargeError,
   type ExactAnalysis,
   ExactAnalysisUnsupportedError,

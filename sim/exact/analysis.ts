@@ -20,12 +20,13 @@
  * all exact rationals; Var(Z) = E[Z²] − E[Z]². Expected free spins per round: E[N] / (1 − E[R]).
  *
  * Max-win cap: with no reachable feature the round win is min(Y, cap), taken from the distribution
- * exactly. A cap together with a reachable feature: the round pays min(Z, cap); the DP of
- * capped-feature.ts gives E[(Z − cap)⁺], E[(Z² − cap²)⁺] and P(cap) (exact, or a proven interval of
- * width ≤ 1e-12 in RTP when retriggers make the feature unbounded).
+ * exactly. A cap together with a reachable feature: the round pays min(Z, cap); capped.ts bounds
+ * E[(Z − cap)⁺], E[(Z² − cap²)⁺] and P(cap) (a certified tail bound, a forward DP or a backward
+ * recursion: exact, or a proven interval of width ≤ 1e-12 in RTP when retriggers make the feature
+ * unbounded).
  */
 import { type Game, gameForMode, type ReelModel, stakeUnitsOf } from '../../games/index.ts';
-import { type CapFeatureStats, cappedRound } from './capped.ts';
+import { type CapFeatureStats, cappedRound, formatUpper } from './capped.ts';
 import { type BandDistribution, BandTally, bandOfWinUnits } from './distribution.ts';
 import { type SpinHistogram, spinHistogram } from './enumerate.ts';
 import { type PayStats, payStatistics } from './pays.ts';
@@ -84,6 +85,18 @@ export interface MaxWinStats {
 export interface AnalysisOptions {
   /** Arithmetic of the capped-feature DP: 'auto' (integer when small and retrigger-free), or forced. */
   readonly capArithmetic?: 'auto' | 'integer' | 'float';
+  /**
+   * How the cap of a feature game is analysed: 'auto' uses the certified tail bound when it leaves
+   * the RTP open by at most the truncation budget (a cap far in the tail), else the forward DP when
+   * its work is small, else the backward recursion; 'dp' forces the forward DP, 'backward' the
+   * backward recursion. A forced `capArithmetic` also means the forward DP.
+   */
+  readonly capMethod?: 'auto' | 'dp' | 'backward';
+  /**
+   * Refuse a cap whose DP would do more than this many cell × kind updates (estimated before it
+   * runs: capped-work.ts), with a CapDpWorkLimitError; no limit when absent.
+   */
+  readonly maxDpWork?: number;
   /** Largest RTP interval width left by truncating retriggers (default 5e-13). */
   readonly truncationRtpBudget?: number;
 }
@@ -282,7 +295,7 @@ function analyzeReels(game: Game, model: ReelModel, mode: string, options: Analy
       meetsAdvertisedAwardRule: odds <= ADVERTISED_AWARD_MAX_ODDS,
       note: capFeature.exact
         ? 'the max-win cap (reached in the base spin or during the feature)'
-        : `the max-win cap; P(cap) in [${capFeature.capHit.lower.toDecimal(15)}, ${capFeature.capHit.upper.toDecimal(15)}], the lower bound shown`,
+        : `the max-win cap; P(cap) in [${capFeature.capHit.lower.toDecimal(15)}, ${formatUpper(capFeature.capHit.upper)}], the lower bound shown`,
     };
   } else if (featureReachable) {
     maxStats = {

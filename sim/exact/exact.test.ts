@@ -477,37 +477,51 @@ describe('exact analysis vs independent brute force', () => {
       const def = reelDef(small);
       const cap = small.model.capUnits!;
       const expected = bruteCappedMean(def, cap).div(Rational.of(small.model.baseStakeUnits));
-      for (const capArithmetic of ['integer', 'float'] as const) {
-        const a = analyzeGame(small, 'base', { capArithmetic });
+      for (const method of ['integer', 'float', 'backward'] as const) {
+        const options = (budget?: number) =>
+          method === 'backward'
+            ? { capMethod: 'backward' as const, truncationRtpBudget: budget }
+            : { capArithmetic: method, truncationRtpBudget: budget };
+        const a = analyzeGame(small, 'base', options());
         const i = a.rtpInterval;
-        expect([capArithmetic, i.lower.compare(expected) <= 0, i.upper.compare(expected) >= 0]).toEqual([
-          capArithmetic,
+        expect([method, i.lower.compare(expected) <= 0, i.upper.compare(expected) >= 0]).toEqual([
+          method,
           true,
           true,
         ]);
         // Width: ≤ 1e-12 in integer arithmetic; in doubles the proven rounding bound is relative
-        // (γ_L of the RTP, which this reduced copy puts far above 1), plus the truncation.
+        // (γ_L of the RTP or of the excess E[(Z-cap)+]/stake, whichever form gave the interval;
+        // this reduced copy puts both far above 1), plus the truncation.
         const width = i.upper.sub(i.lower).toNumber();
-        const roundingShare = 2.01 * a.capFeature!.roundingRelativeBound * i.upper.toNumber();
+        const relativeTo = Math.max(
+          i.upper.toNumber(),
+          a.capFeature!.excessMean.upper.toNumber() / a.stakeUnits,
+        );
+        const roundingShare = 2.01 * a.capFeature!.roundingRelativeBound * relativeTo;
         expect(width).toBeLessThanOrEqual(
-          capArithmetic === 'integer'
-            ? 1e-12
-            : roundingShare + a.capFeature!.truncationRtpBound.toNumber() + 1e-15,
+          method === 'integer' ? 1e-12 : roundingShare + a.capFeature!.truncationRtpBound.toNumber() + 1e-15,
         );
         // Exact (a single rational) in integer arithmetic when nothing was truncated.
         const c = a.capFeature!;
-        expect(i.exact).toBe(capArithmetic === 'integer' && c.truncatedMass.isZero());
-        if (capArithmetic === 'integer' && retrigger === null) expect(i.exact).toBe(true);
+        expect(c.method).toBe(method === 'backward' ? 'backward' : 'dp');
+        expect(i.exact).toBe(method === 'integer' && c.truncatedMass.isZero());
+        if (method === 'integer' && retrigger === null) expect(i.exact).toBe(true);
         if (i.exact) expect(i.lower.equals(expected)).toBe(true);
         if (retrigger !== null) {
           // The truncation bound itself: stop early (budget 1e-2 of the RTP) and the wider
           // interval must still hold the brute-force value.
-          const early = analyzeGame(small, 'base', { capArithmetic, truncationRtpBudget: 1e-2 });
+          const early = analyzeGame(small, 'base', options(1e-2));
           const e = early.rtpInterval;
-          expect(early.capFeature!.truncatedMass.isZero()).toBe(false);
           expect([e.lower.compare(expected) <= 0, e.upper.compare(expected) >= 0]).toEqual([true, true]);
           expect(e.upper.sub(e.lower).toNumber()).toBeLessThanOrEqual(1e-2 + 1e-10);
-          expect(early.capFeature!.spinsPlayed).toBeLessThan(c.spinsPlayed);
+          if (method === 'backward') {
+            // A 1-spin retrigger never raises the spins left: nothing to truncate here (the
+            // truncation is tested in capped-backward.test.ts on a game whose spins left grow).
+            expect(early.capFeature!.spinsLeftBound!).toBeLessThanOrEqual(c.spinsLeftBound!);
+          } else {
+            expect(early.capFeature!.truncatedMass.isZero()).toBe(false);
+            expect(early.capFeature!.spinsPlayed).toBeLessThan(c.spinsPlayed);
+          }
         }
         expect(a.capFeature!.capHit.lower.toNumber()).toBeGreaterThan(0.001);
       }

@@ -12,6 +12,7 @@ export {
   VI_Z_95,
 } from './analysis.ts';
 export { type CapFeatureStats, DEFAULT_TRUNCATION_RTP_BUDGET } from './capped.ts';
+export { type CapDpWork, CapDpWorkLimitError, DEFAULT_MAX_CAP_DP_WORK } from './capped-work.ts';
 export { EnumerationTooLargeError, type SpinHistogram, spinHistogram } from './enumerate.ts';
 export { parSheetCsv, parSheetJson, parSheetText } from './par-sheet.ts';
 export type { PayStats, SpinPayStats } from './pays.ts';

@@ -4,6 +4,7 @@
  */
 import type { ExactAnalysis } from './analysis.ts';
 import { VI_Z_90, VI_Z_95 } from './analysis.ts';
+import { formatUpper } from './capped.ts';
 import { rtpSpreadTable, volatilityIndices } from './distribution.ts';
 import type { PayStats } from './pays.ts';
 import type { Rational } from './rational.ts';
@@ -55,13 +56,27 @@ export function parSheetJson(a: ExactAnalysis): Record<string, unknown> {
     },
     capFeature: a.capFeature
       ? {
+          method: a.capFeature.method,
           arithmetic: a.capFeature.arithmetic,
+          featureBandsComputed: a.capFeature.featureBandsComputed,
+          tailBound: a.capFeature.tailBound
+            ? {
+                theta: a.capFeature.tailBound.theta,
+                b: exact(a.capFeature.tailBound.b),
+                tauUpper: exact(a.capFeature.tailBound.tauUpper),
+                fOfTauUpper: exact(a.capFeature.tailBound.fOfTauUpper),
+                mgfUpper: exact(a.capFeature.tailBound.mgfUpper),
+                excessMeanUpperUnits: exact(a.capFeature.tailBound.excessMeanUpper),
+                capHitUpper: exact(a.capFeature.tailBound.capHitUpper),
+              }
+            : null,
           capHit: { lower: exact(a.capFeature.capHit.lower), upper: exact(a.capFeature.capHit.upper) },
           excessMeanUnits: {
             lower: exact(a.capFeature.excessMean.lower),
             upper: exact(a.capFeature.excessMean.upper),
           },
           spinsPlayed: a.capFeature.spinsPlayed,
+          spinsLeftBound: a.capFeature.spinsLeftBound,
           retriggerPossible: a.capFeature.retriggerPossible,
           truncatedMass: exact(a.capFeature.truncatedMass),
           truncationRtpBound: exact(a.capFeature.truncationRtpBound),
@@ -153,8 +168,13 @@ export function parSheetText(
   }
   if (cf !== null) {
     lines.push(
-      `  capped feature (${cf.arithmetic} DP, ${cf.spinsPlayed} free spins deep): P(cap) ${cf.capHit.lower.toDecimal(12)}` +
-        (cf.capHit.lower.equals(cf.capHit.upper) ? '' : `..${cf.capHit.upper.toDecimal(12)}`),
+      cf.method === 'tail-bound'
+        ? `  capped feature (certified tail bound, no DP): P(cap) <= ${formatUpper(cf.capHit.upper)}`
+        : cf.method === 'backward'
+          ? `  capped feature (backward recursion, spins left <= ${cf.spinsLeftBound}, doubles): ` +
+            `P(cap) ${cf.capHit.lower.toDecimal(15)}..${cf.capHit.upper.toDecimal(15)}`
+          : `  capped feature (${cf.arithmetic} DP, ${cf.spinsPlayed} free spins deep): P(cap) ${cf.capHit.lower.toDecimal(12)}` +
+            (cf.capHit.lower.equals(cf.capHit.upper) ? '' : `..${cf.capHit.upper.toDecimal(12)}`),
     );
     for (const line of cf.derivation) lines.push(`  bound: ${line}`);
   }
@@ -232,7 +252,12 @@ function spreadAndBands(
     return [label, p.toDecimal(12), odds(p.isZero() ? null : 1 / p.toNumber())];
   });
   out.push(formatTable(['band', 'probability', '1 in'], rows).trimEnd());
-  if (!b.unassigned.isZero())
+  if (a.capFeature !== null && !a.capFeature.featureBandsComputed)
+    out.push(
+      `unassigned: the feature rounds (P = ${b.unassigned.toNumber().toExponential(6)}), whose split into bands ` +
+        `the ${a.capFeature.method === 'backward' ? 'backward-recursion' : 'tail-bound'} path does not compute (croupier sim measures it)`,
+    );
+  else if (!b.unassigned.isZero())
     out.push(`unassigned (truncation, rounding) <= ${b.unassigned.toNumber().toExponential(3)}`);
   out.push('');
   return out;
