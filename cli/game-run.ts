@@ -16,9 +16,9 @@ import {
 } from '../games/index.ts';
 import {
   analyzeGame,
+  analyzePublicationMode,
   CapDpWorkLimitError,
   DEFAULT_MAX_CAP_DP_WORK,
-  analyzePublicationMode,
   EnumerationTooLargeError,
   ExactAnalysisUnsupportedError,
 } from '../sim/exact/index.ts';

@@ -78,6 +78,33 @@ class Transcript {
 
 const KEPT_HEADERS = ['content-type', 'croupier-outcome', 'retry-after', 'idempotency-key'];
 
+/** Attempts of one replay while the server answers 429 (GET /bet/replay is rate-limited per address). */
+const REPLAY_ATTEMPTS = 5;
+const REPLAY_WAIT_MAX_MS = 5_000;
+
+/**
+ * A replay as a well-behaved client makes it: the RGS limits replays per client address
+ * (RGS_REPLAY_RATE_LIMIT a window), so a 429 is waited out (its Retry-After, bounded) and asked
+ * again, each attempt in the transcript; a case replaying many rounds is not failed by the limit.
+ */
+async function recordReplay<T>(
+  t: Transcript,
+  label: string,
+  request: { method: string; path: string },
+  call: () => Promise<WireResult<T>>,
+): Promise<WireResult<T>> {
+  let result = await record(t, label, request, call);
+  for (
+    let attempt = 1;
+    attempt < REPLAY_ATTEMPTS && result.outcome === 'failed' && result.status === 429;
+    attempt++
+  ) {
+    await new Promise((done) => setTimeout(done, Math.min(result.retryAfterMs ?? 1_000, REPLAY_WAIT_MAX_MS)));
+    result = await record(t, `${label} (again after 429)`, request, call);
+  }
+  return result;
+}
+
 async function record<T>(
   t: Transcript,
   label: string,
@@ -228,7 +255,7 @@ async function replayCase(ctx: Ctx, t: Transcript): Promise<Outcome> {
   let reproduced = 0;
   for (const r of rounds) {
     const path = `/bet/replay/${ctx.gameId}/${r.version}/${r.mode}/${r.betID}`;
-    const replay = await record(t, `replay ${r.betID}`, { method: 'GET', path }, () =>
+    const replay = await recordReplay(t, `replay ${r.betID}`, { method: 'GET', path }, () =>
       ctx.client.replay(ctx.gameId, r.version ?? '', r.mode, r.betID, RAW),
     );
     if (replay.outcome === 'ok' && replay.body.status === 'REPRODUCED' && replay.body.payout === r.payout)
@@ -490,7 +517,7 @@ async function checkPublicationRound(
   if (played.round.active) after = mustOk(await endRound(ctx, t, sessionID), 'end-round').balance.amount;
   const path = `/bet/replay/${ctx.gameId}/${played.round.version ?? ''}/${mode.name}/${played.round.betID}`;
   const replay = mustOk(
-    await record(t, `replay ${played.round.betID}`, { method: 'GET', path }, () =>
+    await recordReplay(t, `replay ${played.round.betID}`, { method: 'GET', path }, () =>
       ctx.client.replay(ctx.gameId, played.round.version ?? '', mode.name, played.round.betID, RAW),
     ),
     'replay',
