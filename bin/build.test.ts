@@ -5,7 +5,16 @@
  * Builds go to private folders, never to the repository's dist/ (other tests may be running it).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,7 +23,7 @@ import { REPO_ROOT } from '../test/support/paths.ts';
 // @ts-expect-error: plain JavaScript module without type declarations (it runs before any loader)
 import { build, rewriteSpecifiers } from './build.js';
 // @ts-expect-error: as above
-import { freshBuild } from './freshness.js';
+import { freshBuild, SOURCE_DIRS } from './freshness.js';
 
 const cleanups: string[] = [];
 afterAll(() => {
@@ -41,6 +50,17 @@ describe('rewriteSpecifiers', () => {
         'import x from "pkg/x.ts";',
       ].join('\n'),
     );
+  });
+});
+
+describe('the parts the build compiles', () => {
+  it('include every top-level part (a folder with an index.ts), except the benchmarks', () => {
+    const parts = readdirSync(REPO_ROOT, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(join(REPO_ROOT, entry.name, 'index.ts')))
+      .map((entry) => entry.name)
+      .filter((name) => name !== 'bench');
+    expect(parts).toContain('rng');
+    expect(parts.filter((name) => !SOURCE_DIRS.includes(name))).toEqual([]);
   });
 });
 

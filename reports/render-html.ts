@@ -3,7 +3,7 @@
  * network). It presents figures already in the model; the plots come from `charts.ts`.
  */
 import { convergenceChart, monitoringChart, winDistributionChart } from './charts.ts';
-import type { BatteryResult, Evidence, GameEvidence } from './model.ts';
+import type { BatteryResult, Evidence, GameEvidence, Par } from './model.ts';
 import { ChaosEvidenceView, LoadEvidenceView } from './resilience.ts';
 
 const esc = (s: unknown) =>
@@ -19,6 +19,20 @@ const odds = (x: number | null) =>
   x === null ? '–' : `1 in ${x >= 100 ? int(Math.round(x)) : x.toFixed(2)}`;
 const badge = (r: string) =>
   `<span class="v ${r === 'pass' ? 'pass' : r === 'fail' ? 'fail' : 'na'}">${esc(r === 'not-applicable' ? 'n/a' : r)}</span>`;
+
+/** A mode's RTP against each target jurisdiction's minimum (game definitions and publications alike). */
+function minimumRtpTable(p: Par): string {
+  return `<h4>Minimum RTP by jurisdiction</h4>${table(
+    ['jurisdiction', 'minimum', 'exact RTP', 'result', 'source'],
+    p.minimumRtpChecks.map((c) => [
+      c.jurisdiction,
+      c.minimumRtp === null ? 'none' : pct(c.minimumRtp, 2),
+      pct(p.rtp),
+      html(badge(c.result)),
+      c.source,
+    ]),
+  )}`;
+}
 
 function table(head: readonly string[], rows: readonly (readonly unknown[])[], cls = ''): string {
   const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
@@ -281,16 +295,7 @@ ${kv([
     ),
   ],
 ])}
-<h4>Minimum RTP by jurisdiction</h4>${table(
-    ['jurisdiction', 'minimum', 'exact RTP', 'result', 'source'],
-    p.minimumRtpChecks.map((c) => [
-      c.jurisdiction,
-      c.minimumRtp === null ? 'none' : pct(c.minimumRtp, 2),
-      pct(p.rtp),
-      html(badge(c.result)),
-      c.source,
-    ]),
-  )}
+${minimumRtpTable(p)}
 <h4>Payouts (Σ weight per distinct payoutMultiplier, largest first${payoutCount >= 60 ? '; the first 60, every one in the PAR CSV' : ''})</h4>${table(
     ['payoutMultiplier', '× bet', 'Σ weight', 'probability / round', 'odds', 'RTP contribution'],
     p.pays.map((x) => [
@@ -332,16 +337,7 @@ ${kv([
   ],
   ['Feature trigger', odds(p.featureTriggerOddsOneIn)],
 ])}
-<h4>Minimum RTP by jurisdiction</h4>${table(
-        ['jurisdiction', 'minimum', 'exact RTP', 'result', 'source'],
-        p.minimumRtpChecks.map((c) => [
-          c.jurisdiction,
-          c.minimumRtp === null ? 'none' : pct(c.minimumRtp, 2),
-          pct(p.rtp),
-          html(badge(c.result)),
-          c.source,
-        ]),
-      )}
+${minimumRtpTable(p)}
 <h4>Pays</h4>${table(
         ['pay', 'kind', 'pays', 'hits / cycle (base)', 'probability / round', 'odds', 'RTP contribution'],
         p.pays.map((x) => [

@@ -14,6 +14,7 @@ import {
   normalQuantile,
   parSheetCsv,
   runSimulation,
+  type SimSummary,
   spinHistogram,
   summarizePart,
   VI_Z_90,
@@ -167,7 +168,6 @@ export async function simulateMode(
   });
   const exactRtp = analysis.rtp.toNumber();
   const s = summarizePart(run.part, exactRtp);
-  const v = s.verdict!;
   const payChiSquare = analysis.pays.map((p) => {
     const observed = s.pays.find((x) => x.id === p.payId)?.hits ?? 0;
     const expected = p.hitsPerRound.toNumber() * s.spinsRun;
@@ -183,6 +183,22 @@ export async function simulateMode(
     };
   });
   const exact = exactBands(game, analysis.mode, analysis.stakeUnits);
+  return simulationEvidence(s, exactRtp, payChiSquare, exact.bands, exact.note);
+}
+
+/**
+ * §5's block of one mode from its Monte Carlo summary: the estimate, the z-test verdict against the
+ * exact RTP, convergence, and the win bands beside their exact probabilities (game definitions and
+ * publications alike).
+ */
+export function simulationEvidence(
+  s: SimSummary,
+  exactRtp: number,
+  payChiSquare: Simulation['payChiSquare'],
+  exactBandProbabilities: readonly (number | null)[] | null,
+  exactBandsNote: string,
+): Simulation {
+  const v = s.verdict!;
   return {
     rounds: s.spinsRun,
     seed: s.seed,
@@ -201,9 +217,9 @@ export async function simulateMode(
     bands: s.bands.map((b, i) => ({
       label: BAND_LABELS[i]!,
       simulated: b.fraction,
-      exact: exact.bands ? exact.bands[i]! : null,
+      exact: exactBandProbabilities ? (exactBandProbabilities[i] ?? null) : null,
     })),
-    exactBandsNote: exact.note,
+    exactBandsNote,
   };
 }
 

@@ -12,7 +12,6 @@ import { type WeightedDrawResult, weightedDrawBattery } from '../../certificatio
 import { PUBLICATION_KERNEL_URL, type PublicationMode } from '../../games/index.ts';
 import {
   BAND_COUNT,
-  BAND_LABELS,
   BAND_LOWER_EDGES_X,
   type BooksConsistency,
   gameModuleSpec,
@@ -25,6 +24,7 @@ import {
   VI_Z_95,
 } from '../../sim/index.ts';
 import type { Par, Simulation } from '../model.ts';
+import { simulationEvidence } from './games.ts';
 import { PRODUCTION_DRBG } from './rng.ts';
 
 /** Rows of the per-payout table shown in the report (the PAR CSV has every one). */
@@ -188,27 +188,14 @@ export async function simulatePublicationMode(
   });
   const exactRtp = a.rtp.toNumber();
   const s = summarizePart(run.part, exactRtp);
-  const v = s.verdict!;
-  const exact = exactBands(mode, groups);
-  return {
-    rounds: s.spinsRun,
-    seed: s.seed,
-    stream: s.streamKind,
-    chunkSize: s.chunkSize,
-    rtp: s.estimate.rtp,
-    standardError: s.estimate.standardError,
-    ci99: [s.estimate.ci99.low, s.estimate.ci99.high],
+  // A publication has no pay table: its per-outcome check is the weighted-draw battery (§3).
+  return simulationEvidence(
+    s,
     exactRtp,
-    zScore: v.zScore === null || !Number.isFinite(v.zScore) ? null : v.zScore,
-    pValue: v.pValue === null || !Number.isFinite(v.pValue) ? null : v.pValue,
-    passed: v.passed,
-    hitFrequency: s.hitFrequency,
-    // A publication has no pay table: its per-outcome check is the weighted-draw battery (§3).
-    payChiSquare: [],
-    convergence: s.convergence.map((c) => ({ rounds: c.spins, rtp: c.rtp, standardError: c.standardError })),
-    bands: s.bands.map((b, i) => ({ label: BAND_LABELS[i]!, simulated: b.fraction, exact: exact[i]! })),
-    exactBandsNote: 'exact: from the lookup table (Σ weight per payout)',
-  };
+    [],
+    exactBands(mode, groups),
+    'exact: from the lookup table (Σ weight per payout)',
+  );
 }
 
 /** The weighted-draw battery of a mode, in the pack's shape. */
